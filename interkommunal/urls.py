@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts.admin_site import secure_admin
+from ops import views as ops_views
+
+secure_admin(admin.site)
+
+urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path(".well-known/security.txt", ops_views.security_txt, name="security_txt"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("konto/", include("accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("", include("members.urls")),
+    path("", include("website.urls")),
+]
+
+handler404 = "website.views.not_found"
+handler500 = "website.views.server_error"

@@ -1,0 +1,85 @@
+"""Forms rendered in KERN markup with accessible errors.
+
+Every field gets KERN classes, ``aria-describedby`` pointing at its hint and
+error, and ``aria-invalid`` when it failed; each form renders an error summary
+linked to the fields (WCAG 3.3.1, 3.3.3).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+_TEXTLIKE = (
+    forms.TextInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.NumberInput,
+    forms.PasswordInput,
+    forms.DateInput,
+    forms.DateTimeInput,
+    forms.TimeInput,
+)
+
+
+class KernFormRenderer(TemplatesSetting):
+    form_template_name = "forms/kern_form.html"
+    field_template_name = "forms/kern_field.html"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class KernFormMixin:
+    """Mix into a Form/ModelForm to get KERN widgets and ARIA wiring."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = widget.attrs.get("class", "")
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                css += " kern-form-input__select"
+            elif isinstance(widget, forms.Textarea):
+                css += " kern-form-input__input kern-textarea"
+            elif isinstance(widget, forms.CheckboxInput):
+                css += " kern-form-check__input"
+            elif isinstance(widget, (*_TEXTLIKE, forms.SelectMultiple)):
+                css += " kern-form-input__input"
+            widget.attrs["class"] = css.strip()
+            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+                field.widget = DateInput(attrs=widget.attrs)
+            if field.required and not isinstance(widget, forms.CheckboxInput):
+                field.widget.attrs["aria-required"] = "true"
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self._field_id(name)}-hint"
+
+    def _field_id(self, name: str) -> str:
+        return self.auto_id % self.add_prefix(name) if self.auto_id else self.add_prefix(name)
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["class"] = widget.attrs.get("class", "") + " kern-form-input__input--error"
+                ids = [f"{self._field_id(name)}-error"]
+                if self.fields[name].help_text:
+                    ids.insert(0, f"{self._field_id(name)}-hint")
+                widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class KernForm(KernFormMixin, forms.Form):
+    pass
+
+
+class KernModelForm(KernFormMixin, forms.ModelForm):
+    pass

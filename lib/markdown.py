@@ -1,0 +1,56 @@
+"""Markdown to safe HTML: user text never carries scripts, frames or javascript: links."""
+
+from __future__ import annotations
+
+import markdown as md
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
+    "span",
+}
+_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "h2": {"id"}, "h3": {"id"}}
+
+
+def render_markdown(text: str, *, shift_headings: bool = False) -> SafeString:
+    """Render and sanitise. ``shift_headings`` turns a stray ``#`` into h2 so a page keeps one h1."""
+    html = md.markdown(text or "", extensions=["extra", "sane_lists", "toc"], output_format="html")
+    if shift_headings:
+        html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

@@ -1,0 +1,91 @@
+"""Access functions: the only way views load members objects from user-supplied ids.
+
+Each returns 404 both for a missing object and for one the user may not see, so
+nobody can probe which ids exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import is_member, is_office
+
+from .models import Body, Municipality, Person, Visibility
+
+
+def visibility_levels_for(user) -> list[str]:
+    if is_office(user):
+        return [Visibility.PUBLIC, Visibility.MEMBERS, Visibility.OFFICE]
+    if is_member(user):
+        return [Visibility.PUBLIC, Visibility.MEMBERS]
+    return [Visibility.PUBLIC]
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    levels = visibility_levels_for(user)
+    qs = Person.objects.filter(profile_visibility__in=levels)
+    if not is_office(user):
+        qs = qs.filter(is_active=True)
+    if user.is_authenticated:
+        qs = qs | Person.objects.filter(user=user)
+    return qs
+
+
+def get_person_for_user(user, pk, *, write: bool = False) -> Person:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if write:
+        if is_office(user):
+            qs = Person.objects.all()
+        elif user.is_authenticated:
+            qs = Person.objects.filter(user=user)
+        else:
+            raise Http404
+    else:
+        qs = people_visible_to(user)
+    person = qs.select_related("municipality", "organisation", "user").filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def get_municipality_for_user(user, slug: str, *, write: bool = False) -> Municipality:
+    if write and not is_office(user):
+        raise Http404
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def get_body_for_user(user, slug: str, *, write: bool = False) -> Body:
+    if write and not is_office(user):
+        raise Http404
+    body = Body.objects.filter(slug=slug).first()
+    if body is None:
+        raise Http404
+    return body
+
+
+def contact_visible(viewer, person: Person, field: str) -> bool:
+    """Whether ``viewer`` may see ``field`` ("email" or "phone") of ``person``."""
+    if viewer.is_authenticated and person.user_id == viewer.pk:
+        return True
+    return getattr(person, f"{field}_visibility") in visibility_levels_for(viewer)
+
+
+def person_matches_query(q: str) -> Q:
+    condition = Q()
+    for word in q.split()[:8]:
+        condition &= (
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(department__icontains=word)
+            | Q(function__icontains=word)
+            | Q(municipality__short_name__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return condition

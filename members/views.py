@@ -1,0 +1,366 @@
+"""Directory, person pages and the managing office's administration of members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import admin_required, login_required, office_required
+from accounts.roles import is_office
+from audit.models import AuditEvent
+from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.spreadsheet import to_csv, to_xlsx
+
+from . import actions
+from .access import (
+    contact_visible,
+    get_body_for_user,
+    get_municipality_for_user,
+    get_person_for_user,
+    people_visible_to,
+    person_matches_query,
+)
+from .forms import DirectoryFilterForm, EndMembershipForm, MembershipForm, MunicipalityForm, OwnProfileForm, PersonForm
+from .models import Body, Membership, Municipality, Person
+from .vcard import person_vcard
+
+
+def _current_memberships() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.current().select_related("body").order_by("body__name"),
+        to_attr="current_memberships",
+    )
+
+
+def _filtered_people(user, form: DirectoryFilterForm):
+    people = people_visible_to(user).select_related("municipality", "organisation")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            people = people.filter(person_matches_query(data["q"]))
+        if data["city"]:
+            people = people.filter(municipality=data["city"])
+        seat = Q()
+        if data["body"]:
+            seat &= Q(body=data["body"])
+        if data["role"]:
+            seat &= Q(role=data["role"])
+        if seat:
+            people = people.filter(pk__in=Membership.objects.current().filter(seat).values("person_id"))
+        if data["department"]:
+            people = people.filter(department__icontains=data["department"])
+    return people.distinct().order_by("family_name", "given_name", "pk")
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    people = _filtered_people(request.user, form).prefetch_related(_current_memberships())
+    page = Paginator(people, 25).get_page(request.GET.get("seite"))
+    for person in page.object_list:
+        person.show_email = contact_visible(request.user, person, "email")
+        person.show_phone = contact_visible(request.user, person, "phone")
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_export": is_office(request.user),
+        },
+    )
+
+
+def person_detail(request, pk: int):
+    person = get_person_for_user(request.user, pk)
+    memberships = (
+        Membership.objects.filter(person=person)
+        .select_related("body", "municipality", "deputy_for__person")
+        .order_by("-start_date")
+    )
+    if not request.user.is_authenticated:
+        memberships = memberships.current()
+    return render(
+        request,
+        "members/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "show_email": contact_visible(request.user, person, "email"),
+            "show_phone": contact_visible(request.user, person, "phone"),
+            "can_edit": is_office(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def person_vcard_view(request, pk: int):
+    person = get_person_for_user(request.user, pk)
+    card = person_vcard(
+        person, email=contact_visible(request.user, person, "email"), phone=contact_visible(request.user, person, "phone")
+    )
+    response = HttpResponse(card, content_type="text/vcard; charset=utf-8")
+    filename = slugify(f"{person.given_name}-{person.family_name}") or "kontakt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
+
+
+@office_required
+def directory_export(request, fmt: str):
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    form = DirectoryFilterForm(request.GET or None)
+    people = _filtered_people(request.user, form).prefetch_related(_current_memberships())
+    header = [
+        _("Anrede"),
+        _("Titel"),
+        _("Vorname"),
+        _("Nachname"),
+        _("Kommune / Organisation"),
+        _("Fachbereich"),
+        _("Funktion"),
+        _("E-Mail"),
+        _("Telefon"),
+        _("Mobil"),
+        _("Gremien und Rollen"),
+    ]
+    rows = (
+        [
+            p.get_salutation_display() if p.salutation else "",
+            p.title,
+            p.given_name,
+            p.family_name,
+            p.affiliation,
+            p.department,
+            p.function,
+            p.email,
+            p.phone,
+            p.mobile,
+            ", ".join(f"{m.body.name} ({m.get_role_display()})" for m in p.current_memberships),
+        ]
+        for p in people.iterator(chunk_size=500)
+    )
+    stamp = timezone.localdate().isoformat()
+    from audit.actions import record
+
+    record(request.user, f"directory.exported.{fmt}", request.user, after={"filters": request.GET.dict()})
+    if fmt == "csv":
+        response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(header, rows, title=_("Verzeichnis")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="verzeichnis-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+def dashboard(request):
+    person = getattr(request.user, "person", None)
+    memberships = []
+    if person:
+        memberships = list(Membership.objects.current().filter(person=person).select_related("body", "municipality"))
+    return render(request, "members/dashboard.html", {"person": person, "memberships": memberships})
+
+
+@login_required
+def profile(request):
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return render(request, "members/profile_missing.html")
+    return redirect("members:person", pk=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    person = get_person_for_user(request.user, person.pk, write=True)
+    return _edit_person(
+        request, person, OwnProfileForm, success=_("Ihr Profil wurde gespeichert."), template="members/profile_edit.html"
+    )
+
+
+def _edit_person(request, person: Person, form_class, *, success: str, template: str):
+    form = form_class(request.POST or None, instance=person, initial={"version": person.version})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            actions.update_person(request.user, person, form.cleaned_data.get("version") or person.version, **data)
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, success)
+            return redirect("members:person", pk=person.pk)
+    return render(request, template, {"form": form, "person": person})
+
+
+# --- Managing office -------------------------------------------------------------------------
+
+
+@office_required
+def office(request):
+    return render(
+        request,
+        "members/office.html",
+        {
+            "municipality_count": Municipality.objects.active().count(),
+            "person_count": Person.objects.active().count(),
+            "body_count": Body.objects.count(),
+        },
+    )
+
+
+@office_required
+def municipality_list(request):
+    cities = Municipality.objects.order_by("short_name")
+    return render(request, "members/municipality_list.html", {"cities": cities})
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def municipality_create(request):
+    form = MunicipalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            city = actions.create_municipality(request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Die Kommune %(name)s wurde angelegt.") % {"name": city.short_name})
+            return redirect("members:municipality_list")
+    return render(request, "members/municipality_form.html", {"form": form, "creating": True})
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def municipality_edit(request, slug: str):
+    city = get_municipality_for_user(request.user, slug, write=True)
+    form = MunicipalityForm(request.POST or None, instance=city, initial={"version": city.version})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            actions.update_municipality(request.user, city, form.cleaned_data.get("version") or 0, **data)
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Die Änderungen wurden gespeichert."))
+            return redirect("members:municipality_list")
+    return render(request, "members/municipality_form.html", {"form": form, "city": city, "creating": False})
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    initial = {}
+    city_slug = request.GET.get("kommune")
+    if city_slug:
+        initial["municipality"] = Municipality.objects.filter(slug=city_slug).first()
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            person = actions.create_person(request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(name)s wurde angelegt. Fügen Sie jetzt eine Mitgliedschaft hinzu.") % {"name": person.full_name}
+            )
+            return redirect("members:membership_create", pk=person.pk)
+    return render(request, "members/person_form.html", {"form": form, "creating": True})
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = get_person_for_user(request.user, pk, write=True)
+    return _edit_person(
+        request, person, PersonForm, success=_("Die Änderungen wurden gespeichert."), template="members/person_form.html"
+    )
+
+
+@office_required
+@require_http_methods(["GET", "POST"])
+def membership_create(request, pk: int):
+    person = get_person_for_user(request.user, pk, write=True)
+    form = MembershipForm(request.POST or None, person=person, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_membership(request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Die Mitgliedschaft wurde eingetragen."))
+            return redirect("members:person", pk=person.pk)
+    return render(request, "members/membership_form.html", {"form": form, "person": person})
+
+
+@office_required
+@require_POST
+def membership_end(request, pk: int):
+    membership = Membership.objects.select_related("person").filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    form = EndMembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.end_membership(request.user, membership, form.cleaned_data["end_date"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Die Mitgliedschaft wurde beendet. Sie bleibt in der Historie sichtbar."))
+    else:
+        messages.error(request, _("Bitte geben Sie ein gültiges Enddatum an."))
+    return redirect("members:person", pk=membership.person_id)
+
+
+def body_list(request):
+    today = timezone.localdate()
+    bodies = Body.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.current(today), to_attr="current_seats")
+    ).order_by("name")
+    return render(request, "members/body_list.html", {"bodies": bodies})
+
+
+def body_detail(request, slug: str):
+    body = get_body_for_user(request.user, slug)
+    visible = people_visible_to(request.user).values("pk")
+    seats = (
+        Membership.objects.current()
+        .filter(body=body, person__in=visible)
+        .select_related("person", "municipality", "deputy_for__person")
+        .order_by("role", "municipality__short_name", "person__family_name")
+    )
+    return render(request, "members/body_detail.html", {"body": body, "seats": seats})
+
+
+@admin_required
+def audit_log(request):
+    events = AuditEvent.objects.all()
+    object_type = request.GET.get("typ", "")
+    if object_type:
+        events = events.filter(object_type=object_type[:60])
+    page = Paginator(events, 50).get_page(request.GET.get("seite"))
+    types = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+    return render(request, "members/audit_log.html", {"page": page, "types": sorted(types), "object_type": object_type})

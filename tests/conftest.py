@@ -1,0 +1,90 @@
+"""Shared fixtures: the cooperation's demo structure and one logged-in client per persona.
+
+Personas (see design/style.md): admin, managing office, body member, external guest,
+outsider (an account with no seat anywhere) and anonymous.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
+
+from accounts.models import User
+from members.models import Body, Membership, Municipality, Person
+
+PASSWORD = "korrekt-pferd-batterie-heftklammer"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture
+def cooperation(db):
+    """The ten cities, the three bodies and a few invented people, as in the demo."""
+    from members.demo import load_demo
+
+    return load_demo(people_per_city=(3, 3))
+
+
+def make_user(email: str, *, admin: bool = False, mfa: bool = False) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, is_superuser=admin, is_staff=admin)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def seat(user: User, body_slug: str, role: str, city_slug: str | None = "essen", **person_fields) -> Person:
+    city = Municipality.objects.get(slug=city_slug) if city_slug else None
+    person = Person.objects.create(
+        given_name=person_fields.pop("given_name", "Test"),
+        family_name=person_fields.pop("family_name", user.email.split("@")[0].title()),
+        municipality=city,
+        organisation=person_fields.pop("organisation", None),
+        email=user.email,
+        user=user,
+        **person_fields,
+    )
+    Membership.objects.create(
+        person=person, body=Body.objects.get(slug=body_slug), role=role, municipality=city, start_date=dt.date(2024, 1, 1)
+    )
+    return person
+
+
+@pytest.fixture
+def personas(cooperation):
+    """Users for every persona, each with the seat that gives them their role."""
+    from members.models import Organisation
+
+    admin = make_user("admin@test.example", admin=True, mfa=True)
+    office = make_user("office@test.example", mfa=True)
+    seat(office, "geschaeftsfuehrung", Membership.Role.MANAGING_OFFICE, given_name="Olivia", family_name="Office")
+    member = make_user("member@test.example")
+    seat(member, "regiegruppe", Membership.Role.MEMBER, "bochum", given_name="Mara", family_name="Member")
+    guest = make_user("guest@test.example")
+    org = Organisation.objects.create(name="Partnerorganisation (Test)")
+    seat(guest, "projektteam", Membership.Role.GUEST, None, given_name="Gustav", family_name="Guest", organisation=org)
+    outsider = make_user("outsider@test.example")
+    Person.objects.create(given_name="Otto", family_name="Outsider", organisation=org, email=outsider.email, user=outsider)
+    return {"admin": admin, "office": office, "member": member, "guest": guest, "outsider": outsider, "anonymous": None}
+
+
+@pytest.fixture
+def client_for(personas):
+    """client_for("member") returns a Client logged in as that persona (anonymous: not logged in)."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        user = personas[name]
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+def has_mfa(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,72 @@
+"""Public pages edited by the managing office, and accessibility feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from lib.markdown import render_markdown
+from lib.models import TimestampedModel, VersionedModel
+
+
+class Page(VersionedModel):
+    """A public page in German and English. Text in Markdown, sanitised on output."""
+
+    slug = models.SlugField(_("Adresse"), max_length=60, unique=True)
+    title_de = models.CharField(_("Titel (Deutsch)"), max_length=200)
+    body_de = models.TextField(
+        _("Text (Deutsch)"), help_text=_("Markdown: ## Überschrift, **fett**, - Aufzählung, [Link](https://…)")
+    )
+    title_en = models.CharField(_("Titel (Englisch)"), max_length=200, blank=True)
+    body_en = models.TextField(_("Text (Englisch)"), blank=True)
+    last_editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("Seite")
+        verbose_name_plural = _("Seiten")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title_de
+
+    @property
+    def title(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title_de
+
+    @property
+    def body_html(self):
+        body = self.body_en if get_language() == "en" and self.body_en else self.body_de
+        return render_markdown(body, shift_headings=True)
+
+
+def _feedback_due() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=settings.ACCESSIBILITY_FEEDBACK_DAYS)
+
+
+class AccessibilityFeedback(TimestampedModel):
+    """A reported barrier (BITVNRW § 5): answered within six weeks at most."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("neu")
+        IN_PROGRESS = "in_progress", _("in Bearbeitung")
+        ANSWERED = "answered", _("beantwortet")
+
+    page_url = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
+    description = models.TextField(_("Beschreibung der Barriere"), max_length=5000)
+    name = models.CharField(_("Name"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse für die Antwort"), blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    due_on = models.DateField(_("Antwort fällig bis"), default=_feedback_due)
+
+    class Meta:
+        verbose_name = _("Rückmeldung zur Barrierefreiheit")
+        verbose_name_plural = _("Rückmeldungen zur Barrierefreiheit")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.created:%d.%m.%Y}: {self.description[:60]}"

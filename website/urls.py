@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "website"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("mitgliedsstaedte/", views.municipalities, name="municipalities"),
+    path("mitgliedsstaedte/<slug:slug>/", views.municipality, name="municipality"),
+    path("barrierefreiheit/rueckmeldungen/", views.feedback_list, name="feedback_list"),
+    path("seiten/<slug:slug>/bearbeiten/", views.page_edit, name="page_edit"),
+    path("<slug:slug>/", views.page, name="page"),
+]
