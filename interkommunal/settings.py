@@ -325,3 +325,4 @@ CACHES = {
         "LOCATION": "interkommunal_cache",
     }
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True

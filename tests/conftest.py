@@ -26,7 +26,7 @@ def cooperation(db):
     """The ten cities, the three bodies and a few invented people, as in the demo."""
     from members.demo import load_demo
 
-    return load_demo(people_per_city=(3, 3))
+    return load_demo()
 
 
 def make_user(email: str, *, admin: bool = False, mfa: bool = False) -> User:

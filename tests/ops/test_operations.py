@@ -1,0 +1,66 @@
+"""Health check, worker heartbeat, security headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from ops.models import WorkerHeartbeat
+
+pytestmark = [pytest.mark.django_db]
+
+
+def test_healthz_reports_a_missing_worker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": {"ok": True}, "worker": {"ok": False, "last_seen": None}}
+
+
+def test_healthz_is_ok_with_a_fresh_heartbeat_and_not_with_a_stale_one(client):
+    now = timezone.now()
+    beat = WorkerHeartbeat.objects.create(worker_id="w1", hostname="h", pid=1, started_at=now, last_seen=now)
+    assert client.get("/healthz").status_code == 200
+    beat.last_seen = now - dt.timedelta(minutes=10)
+    beat.save()
+    assert client.get("/healthz").status_code == 503
+
+
+def test_worker_runs_queued_tasks_from_the_database(settings, client, cooperation, django_capture_on_commit_callbacks):
+    """The real ORM queue: a feedback mail is queued in the database and sent by the worker."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # django-tasks reloads on change
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/barrierefreiheit/", {"description": "Kontrast der Buttons ist zu gering."})
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert mail.outbox == []
+    call_command("worker", "--batch", "--interval", "0.1", verbosity=0)
+    assert len(mail.outbox) == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert not WorkerHeartbeat.objects.exists()  # a stopped worker removes its heartbeat
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Request-ID"]
+
+
+def test_signed_in_pages_are_not_cached(client_for):
+    response = client_for("member").get("/mein-bereich/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_security_txt(client):
+    text = client.get("/.well-known/security.txt").content.decode()
+    assert "Contact: mailto:" in text
+    assert "Expires: " in text

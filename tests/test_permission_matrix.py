@@ -1,0 +1,171 @@
+"""Every URL of the platform, every persona, the expected status.
+
+The test enumerates the URL patterns itself: adding a URL without an entry here fails
+the suite, so nobody can add a page without deciding who may see it.
+Forbidden and unknown objects answer 404 alike; anonymous visitors to pages that need
+an account are sent to the login (302).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Invitation
+from members.models import Membership, Person
+
+PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
+LOGIN = 302  # anonymous → login page
+
+
+def _row(anonymous, outsider, guest, member, office, admin):
+    return dict(zip(PERSONAS, [anonymous, outsider, guest, member, office, admin], strict=True))
+
+
+PUBLIC = _row(200, 200, 200, 200, 200, 200)
+SIGNED_IN = _row(LOGIN, 200, 200, 200, 200, 200)
+OFFICE_ONLY = _row(LOGIN, 404, 404, 404, 200, 200)
+ADMIN_ONLY = _row(LOGIN, 404, 404, 404, 404, 200)
+MEMBERS_SEE = _row(404, 404, 404, 200, 200, 200)
+POST_ONLY_SIGNED_IN = _row(LOGIN, 405, 405, 405, 405, 405)
+POST_ONLY_OFFICE = _row(LOGIN, 404, 404, 404, 405, 405)
+# allauth pages for signed-out people redirect signed-in people away.
+ENTRANCE = _row(200, 302, 302, 302, 302, 302)
+
+# route (as in urls.py) → (url to request, expected status per persona)
+MATRIX: dict[str, tuple[str, dict[str, int]]] = {
+    "healthz": ("/healthz", _row(503, 503, 503, 503, 503, 503)),  # no worker runs in the test
+    ".well-known/security.txt": ("/.well-known/security.txt", PUBLIC),
+    "i18n/setlang/": ("/i18n/setlang/", _row(302, 302, 302, 302, 302, 302)),
+    # Website
+    "": ("/", PUBLIC),
+    "mitgliedsstaedte/": ("/mitgliedsstaedte/", PUBLIC),
+    "mitgliedsstaedte/<slug:slug>/": ("/mitgliedsstaedte/hagen/", PUBLIC),
+    "barrierefreiheit/rueckmeldungen/": ("/barrierefreiheit/rueckmeldungen/", OFFICE_ONLY),
+    "seiten/<slug:slug>/bearbeiten/": ("/seiten/impressum/bearbeiten/", OFFICE_ONLY),
+    "<slug:slug>/": ("/impressum/", PUBLIC),
+    # Members
+    "verzeichnis/": ("/verzeichnis/", PUBLIC),
+    "verzeichnis/export.<str:fmt>": ("/verzeichnis/export.csv", OFFICE_ONLY),
+    "verzeichnis/personen/<int:pk>/": ("/verzeichnis/personen/{member_person}/", MEMBERS_SEE),
+    "verzeichnis/personen/<int:pk>/vcard/": ("/verzeichnis/personen/{member_person}/vcard/", MEMBERS_SEE),
+    "gremien/": ("/gremien/", PUBLIC),
+    "gremien/<slug:slug>/": ("/gremien/regiegruppe/", PUBLIC),
+    "mein-bereich/": ("/mein-bereich/", SIGNED_IN),
+    "profil/": ("/profil/", _row(LOGIN, 302, 302, 302, 302, 200)),  # → own person page; admin has none
+    "profil/bearbeiten/": ("/profil/bearbeiten/", _row(LOGIN, 200, 200, 200, 200, 404)),
+    "verwaltung/": ("/verwaltung/", OFFICE_ONLY),
+    "verwaltung/kommunen/": ("/verwaltung/kommunen/", OFFICE_ONLY),
+    "verwaltung/kommunen/neu/": ("/verwaltung/kommunen/neu/", OFFICE_ONLY),
+    "verwaltung/kommunen/<slug:slug>/bearbeiten/": ("/verwaltung/kommunen/hagen/bearbeiten/", OFFICE_ONLY),
+    "verwaltung/personen/neu/": ("/verwaltung/personen/neu/", OFFICE_ONLY),
+    "verwaltung/personen/<int:pk>/bearbeiten/": ("/verwaltung/personen/{member_person}/bearbeiten/", OFFICE_ONLY),
+    "verwaltung/personen/<int:pk>/mitgliedschaften/neu/": (
+        "/verwaltung/personen/{member_person}/mitgliedschaften/neu/",
+        OFFICE_ONLY,
+    ),
+    "verwaltung/mitgliedschaften/<int:pk>/beenden/": ("/verwaltung/mitgliedschaften/{membership}/beenden/", POST_ONLY_OFFICE),
+    "verwaltung/protokoll/": ("/verwaltung/protokoll/", ADMIN_ONLY),
+    # Accounts (ours)
+    "konto/sicherheit/": ("/konto/sicherheit/", SIGNED_IN),
+    "konto/sicherheit/ueberall-abmelden/": ("/konto/sicherheit/ueberall-abmelden/", POST_ONLY_SIGNED_IN),
+    "konto/einladungen/": ("/konto/einladungen/", OFFICE_ONLY),
+    "konto/einladungen/neu/": ("/konto/einladungen/neu/", OFFICE_ONLY),
+    "konto/einladungen/<int:pk>/zurueckziehen/": ("/konto/einladungen/{invitation}/zurueckziehen/", POST_ONLY_OFFICE),
+    "konto/einladung/<str:token>/": ("/konto/einladung/ungueltiger-token/", _row(404, 404, 404, 404, 404, 404)),
+    # Accounts (allauth)
+    "konto/login/": ("/konto/login/", ENTRANCE),
+    "konto/logout/": ("/konto/logout/", _row(302, 200, 200, 200, 200, 200)),
+    "konto/inactive/": ("/konto/inactive/", PUBLIC),
+    "konto/signup/": ("/konto/signup/", ENTRANCE),
+    "konto/reauthenticate/": ("/konto/reauthenticate/", SIGNED_IN),
+    "konto/email/": ("/konto/email/", SIGNED_IN),
+    "konto/confirm-email/": ("/konto/confirm-email/", PUBLIC),
+    "konto/password/change/": ("/konto/password/change/", SIGNED_IN),
+    "konto/password/set/": ("/konto/password/set/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/password/reset/": ("/konto/password/reset/", _row(200, 200, 200, 200, 200, 200)),
+    # Login by code is switched off; without a pending code login allauth sends people back.
+    "konto/login/code/confirm/": ("/konto/login/code/confirm/", _row(302, 302, 302, 302, 302, 302)),
+    "konto/^confirm-email/(?P<key>[-:\\w]+)/$": ("/konto/confirm-email/falscher-schluessel/", PUBLIC),
+    "konto/password/reset/key/done/": ("/konto/password/reset/key/done/", PUBLIC),
+    "konto/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": ("/konto/password/reset/key/1-falsch/", PUBLIC),
+    "konto/password/reset/done/": ("/konto/password/reset/done/", PUBLIC),
+    "konto/2fa/": ("/konto/2fa/", SIGNED_IN),
+    "konto/2fa/authenticate/": ("/konto/2fa/authenticate/", _row(302, 302, 302, 302, 302, 302)),
+    "konto/2fa/reauthenticate/": ("/konto/2fa/reauthenticate/", _row(LOGIN, 302, 302, 302, 200, 200)),
+    # Changing second factors first asks for a fresh login (reauthentication): 302 for signed-in people.
+    "konto/2fa/totp/activate/": ("/konto/2fa/totp/activate/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/2fa/totp/deactivate/": ("/konto/2fa/totp/deactivate/", _row(LOGIN, 404, 404, 404, 302, 302)),
+    "konto/2fa/recovery-codes/": ("/konto/2fa/recovery-codes/", _row(LOGIN, 404, 404, 404, 404, 404)),
+    # Generating codes asks for a fresh login first (reauthentication), so everybody is redirected.
+    "konto/2fa/recovery-codes/generate/": ("/konto/2fa/recovery-codes/generate/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/2fa/recovery-codes/download/": ("/konto/2fa/recovery-codes/download/", _row(LOGIN, 404, 404, 404, 404, 404)),
+    "konto/2fa/webauthn/": ("/konto/2fa/webauthn/", SIGNED_IN),
+    "konto/2fa/webauthn/add/": ("/konto/2fa/webauthn/add/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/2fa/webauthn/reauthenticate/": ("/konto/2fa/webauthn/reauthenticate/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/2fa/webauthn/keys/<int:pk>/remove/": ("/konto/2fa/webauthn/keys/999999/remove/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/2fa/webauthn/keys/<int:pk>/edit/": ("/konto/2fa/webauthn/keys/999999/edit/", _row(LOGIN, 302, 302, 302, 302, 302)),
+    "konto/3rdparty/login/cancelled/": ("/konto/3rdparty/login/cancelled/", PUBLIC),
+    "konto/3rdparty/login/error/": ("/konto/3rdparty/login/error/", _row(401, 401, 401, 401, 401, 401)),
+    "konto/3rdparty/signup/": ("/konto/3rdparty/signup/", _row(302, 302, 302, 302, 302, 302)),
+    "konto/3rdparty/": ("/konto/3rdparty/", SIGNED_IN),
+    "konto/social/login/cancelled/": ("/konto/social/login/cancelled/", _row(301, 301, 301, 301, 301, 301)),
+    "konto/social/login/error/": ("/konto/social/login/error/", _row(301, 301, 301, 301, 301, 301)),
+    "konto/social/signup/": ("/konto/social/signup/", _row(301, 301, 301, 301, 301, 301)),
+    "konto/social/connections/": ("/konto/social/connections/", _row(301, 301, 301, 301, 301, 301)),
+    "konto/oidc/^(?P<provider_id>[^/]+)/login/": ("/konto/oidc/unbekannt/login/", _row(404, 404, 404, 404, 404, 404)),
+    "konto/oidc/^(?P<provider_id>[^/]+)/login/callback/": (
+        "/konto/oidc/unbekannt/login/callback/",
+        _row(404, 404, 404, 404, 404, 404),
+    ),
+    "konto/sessions/": ("/konto/sessions/", SIGNED_IN),
+    # Django admin: every admin URL is covered by the admin index check below.
+    "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
+}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def all_routes() -> list[str]:
+    routes = []
+    for route in _walk(get_resolver().url_patterns):
+        routes.append("admin/" if route.startswith("admin/") else route)
+    return sorted(set(routes))
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = [route for route in all_routes() if route not in MATRIX]
+    assert not missing, f"URL patterns without an entry in the permission matrix: {missing}"
+    stale = [route for route in MATRIX if route not in all_routes()]
+    assert not stale, f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def ids(personas):
+    person = Person.objects.filter(profile_visibility="members", user__isnull=True).first()
+    membership = Membership.objects.filter(person=person).first()
+    from accounts.actions import invite_person
+
+    invitee = Person.objects.filter(user__isnull=True).exclude(pk=person.pk).first()
+    invitation, _token = invite_person(personas["office"], invitee)
+    assert isinstance(invitation, Invitation)
+    return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_persona_status(route, client_for, ids):
+    url, expected = MATRIX[route]
+    url = url.format(**ids)
+    failures = []
+    for persona in PERSONAS:
+        response = client_for(persona).get(url)
+        if response.status_code != expected[persona]:
+            failures.append(f"{persona}: {response.status_code} (expected {expected[persona]})")
+    assert not failures, f"{url}: " + "; ".join(failures)
