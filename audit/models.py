@@ -11,6 +11,14 @@ class ImmutableRecord(Exception):
     pass
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecord("Audit events cannot be changed.")
+
+    def delete(self):
+        raise ImmutableRecord("Audit events cannot be deleted.")
+
+
 class AuditEvent(models.Model):
     """One change. Rows are never updated or deleted (enforced here and, on PostgreSQL, by a trigger)."""
 
@@ -25,6 +33,8 @@ class AuditEvent(models.Model):
     object_label = models.CharField(_("Objekt"), max_length=300)
     before = models.JSONField(_("vorher"), null=True, blank=True)
     after = models.JSONField(_("nachher"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Protokolleintrag")

@@ -10,6 +10,7 @@ from .models import Body, Membership, Municipality, Person
 
 
 class DirectoryFilterForm(KernForm):
+    hide_optional_marks = True  # every filter is optional; saying so on each one is noise
     q = forms.CharField(label=_("Suche"), required=False, max_length=200, help_text=_("Name, Fachbereich oder Funktion"))
     city = forms.ModelChoiceField(
         label=_("Kommune"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -64,7 +65,7 @@ def _filtered_people(user, form: DirectoryFilterForm):
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     people = _filtered_people(request.user, form).prefetch_related(_current_memberships())
-    page = Paginator(people, 25).get_page(request.GET.get("seite"))
+    page = Paginator(people, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("seite"))
     for person in page.object_list:
         person.show_email = contact_visible(request.user, person, "email")
         person.show_phone = contact_visible(request.user, person, "phone")

@@ -38,10 +38,22 @@ class Page(VersionedModel):
     def title(self) -> str:
         return self.title_en if get_language() == "en" and self.title_en else self.title_de
 
+    def _body(self) -> str:
+        return self.body_en if get_language() == "en" and self.body_en else self.body_de
+
     @property
     def body_html(self):
-        body = self.body_en if get_language() == "en" and self.body_en else self.body_de
-        return render_markdown(body, shift_headings=True)
+        return render_markdown(self._body(), shift_headings=True)
+
+    @property
+    def lead_html(self):
+        """The first paragraph, for a page's introduction (the start page's hero)."""
+        return render_markdown(self._body().split("\n\n", 1)[0], shift_headings=True)
+
+    @property
+    def rest_html(self):
+        parts = self._body().split("\n\n", 1)
+        return render_markdown(parts[1] if len(parts) > 1 else "", shift_headings=True)
 
 
 def _feedback_due() -> dt.date:

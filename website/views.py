@@ -106,6 +106,7 @@ def municipalities(request):
         "website/municipalities.html",
         {
             "current": list(Municipality.objects.active(today).order_by("join_date", "short_name")),
+            "upcoming": list(Municipality.objects.filter(join_date__gt=today, left_on__isnull=True).order_by("join_date")),
             "former": list(Municipality.objects.filter(status=Municipality.Status.LEFT).order_by("short_name")),
         },
     )

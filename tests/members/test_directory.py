@@ -92,7 +92,7 @@ def test_vcard_contains_only_what_the_viewer_may_see(client_for):
 
 def test_export_neutralises_spreadsheet_formulas(client_for):
     person = _members_only_person()
-    person.function = "=HYPERLINK(\"http://evil.example\",\"klick\")"
+    person.function = '=HYPERLINK("http://evil.example","klick")'
     person.department = "+1+2"
     person.save()
     client = client_for("office")
@@ -101,7 +101,7 @@ def test_export_neutralises_spreadsheet_formulas(client_for):
     assert "'+1+2" in csv_text
     workbook = load_workbook(io.BytesIO(client.get("/verzeichnis/export.xlsx").content))
     values = [cell.value for row in workbook.active.iter_rows() for cell in row]
-    assert "'=HYPERLINK(\"http://evil.example\",\"klick\")" in values
+    assert '\'=HYPERLINK("http://evil.example","klick")' in values
     assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
     cells = [cell for row in workbook.active.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert all(cell.data_type == "s" for cell in cells)
@@ -119,7 +119,9 @@ def _grow_data():
     body = Membership.objects.first().body
     for n, city in enumerate(Municipality.objects.all()):
         for i in range(8):
-            person = Person.objects.create(given_name=f"Zusatz{i}", family_name=f"Person{n}", municipality=city, profile_visibility="public")
+            person = Person.objects.create(
+                given_name=f"Zusatz{i}", family_name=f"Person{n}", municipality=city, profile_visibility="public"
+            )
             Membership.objects.create(person=person, body=body, role="member", municipality=city, start_date="2025-01-01")
 
 

@@ -1,0 +1,100 @@
+"""Every page of the demo, for every persona that can open it: axe finds no serious or critical violation,
+and at 320 px nothing scrolls sideways (WCAG 1.4.10 reflow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from members.models import Person
+from tests.support.browser import assert_accessible, assert_no_horizontal_scroll
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PUBLIC_PAGES = [
+    "/",
+    "/ueber-uns/",
+    "/mitgliedsstaedte/",
+    "/mitgliedsstaedte/hagen/",
+    "/verzeichnis/",
+    "/gremien/",
+    "/gremien/regiegruppe/",
+    "/impressum/",
+    "/datenschutz/",
+    "/barrierefreiheit/",
+    "/leichte-sprache/",
+    "/gebaerdensprache/",
+    "/sicherheit/",
+    "/konto/login/",
+    "/konto/password/reset/",
+    "/gibt-es-nicht/",
+]
+MEMBER_PAGES = [
+    "/mein-bereich/",
+    "/verzeichnis/?city=essen",
+    "/verzeichnis/personen/{person}/",
+    "/profil/bearbeiten/",
+    "/konto/sicherheit/",
+    "/konto/2fa/",
+    "/konto/email/",
+    "/konto/password/change/",
+    "/konto/sessions/",
+]
+OFFICE_PAGES = [
+    "/verwaltung/",
+    "/verwaltung/kommunen/",
+    "/verwaltung/kommunen/neu/",
+    "/verwaltung/kommunen/hagen/bearbeiten/",
+    "/verwaltung/personen/neu/",
+    "/verwaltung/personen/{person}/bearbeiten/",
+    "/verwaltung/personen/{person}/mitgliedschaften/neu/",
+    "/konto/einladungen/",
+    "/konto/einladungen/neu/",
+    "/barrierefreiheit/rueckmeldungen/",
+    "/seiten/start/bearbeiten/",
+]
+ADMIN_PAGES = ["/verwaltung/protokoll/"]
+
+
+def _scan(page, urls, who):
+    person = Person.objects.filter(user__isnull=True, profile_visibility="members").first().pk
+    problems = []
+    for url in urls:
+        url = url.format(person=person)
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url)
+            try:
+                assert_accessible(page, context=f"{who} {url} @{width}px")
+                if width == 320:
+                    assert_no_horizontal_scroll(page, context=f"{who} {url}")
+            except AssertionError as exc:
+                problems.append(str(exc))
+    assert not problems, "\n\n".join(problems)
+
+
+def test_public_pages(page, personas):
+    _scan(page, PUBLIC_PAGES, "anonymous")
+
+
+def test_member_pages(page, login_as, personas):
+    login_as(personas["member"])
+    _scan(page, MEMBER_PAGES + ["/gremien/projektteam/"], "member")
+
+
+def test_office_pages(page, login_as, personas):
+    login_as(personas["office"])
+    _scan(page, OFFICE_PAGES, "office")
+
+
+def test_admin_pages(page, login_as, personas):
+    from members.actions import set_platform_admin
+
+    set_platform_admin(personas["admin"], personas["member"], True)  # something in the log
+    login_as(personas["admin"])
+    _scan(page, ADMIN_PAGES, "admin")
+
+
+def test_error_summary_and_invalid_fields_are_accessible(page, personas):
+    page.goto("/barrierefreiheit/")
+    page.get_by_role("button", name="Rückmeldung senden").click()
+    assert_accessible(page, context="feedback form with errors")
