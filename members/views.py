@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -71,9 +72,11 @@ def directory(request):
         person.show_phone = contact_visible(request.user, person, "phone")
     query = request.GET.copy()
     query.pop("seite", None)
-    return render(
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    response = render(
         request,
-        "members/directory.html",
+        # htmx swaps only the results; without JavaScript (or on history restore) the whole page comes back.
+        "members/_directory_results.html" if partial else "members/directory.html",
         {
             "form": form,
             "page": page,
@@ -81,6 +84,8 @@ def directory(request):
             "can_export": is_office(request.user),
         },
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def person_detail(request, pk: int):

@@ -26,14 +26,19 @@ class RequestLogMiddleware:
         response["X-Request-ID"] = request.request_id
         if not _UNLOGGED.match(request.path):
             user = getattr(request, "user", None)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
             logger.info(
-                "request",
+                "%s %s %s %sms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
                 extra={
                     "request_id": request.request_id,
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": duration_ms,
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
                 },
             )

@@ -122,7 +122,15 @@ def municipality(request, slug: str):
         .select_related("person", "body")
         .order_by("body__name", "person__family_name")
     )
-    return render(request, "website/municipality.html", {"city": city, "public_contacts": public_contacts})
+    return render(
+        request,
+        "website/municipality.html",
+        {
+            "city": city,
+            "public_contacts": public_contacts,
+            "population": list(city.population_figures.order_by("-reference_date")),
+        },
+    )
 
 
 def not_found(request, exception=None):

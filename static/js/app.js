@@ -4,11 +4,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 });
-document.addEventListener("htmx:afterSwap", (event) => {
-  const target = event.detail.target;
-  const heading = target.querySelector("[data-focus-after-swap]");
-  if (heading) heading.focus();
+// After htmx replaced part of the page, tell screen readers what changed (WCAG 4.1.3):
+// the swapped fragment carries its message in data-announce; the live region exists before the swap.
+document.addEventListener("htmx:afterSettle", () => {
   const live = document.getElementById("live-region");
-  const note = target.querySelector("[data-announce]");
+  const note = document.querySelector("[data-announce]");
   if (live && note) live.textContent = note.dataset.announce;
 });

@@ -153,3 +153,11 @@ def test_list_pages_use_a_constant_number_of_queries(client_for, persona, url, d
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) <= 15, [q["sql"] for q in small.captured_queries]
+
+
+def test_htmx_filter_returns_only_the_results(client_for):
+    response = client_for("member").get("/verzeichnis/", {"city": "herne"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html
+    assert "data-announce=" in html

@@ -64,3 +64,14 @@ def test_security_txt(client):
     text = client.get("/.well-known/security.txt").content.decode()
     assert "Contact: mailto:" in text
     assert "Expires: " in text
+
+
+def test_each_request_is_logged_as_one_structured_line_without_survey_paths(client, caplog):
+    with caplog.at_level("INFO", logger="interkommunal.request"):
+        client.get("/", HTTP_X_REQUEST_ID="abcdef123456")
+        client.get("/umfrage/irgendwas/")
+    records = [r for r in caplog.records if r.name == "interkommunal.request"]
+    assert len(records) == 1
+    assert records[0].path == "/"
+    assert records[0].request_id == "abcdef123456"
+    assert records[0].status == 200
