@@ -19,6 +19,5 @@ def send_invitation_mail(invitation_id: int, token: str) -> None:
             "invitation": invitation,
             "person": invitation.person,
             "accept_url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[token]),
-            "valid_days": settings.INVITATION_VALID_DAYS,
         },
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +21,7 @@ from . import actions
 from .decorators import login_required, office_required
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation
+from .roles import roles_of
 
 
 @office_required
@@ -86,7 +89,7 @@ def invitation_accept(request, token: str):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            get_account_adapter(request).login(request, user)
             messages.success(request, _("Willkommen! Ihr Konto ist eingerichtet. Bitte prüfen und ergänzen Sie Ihr Profil."))
             return redirect("members:profile_edit")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
@@ -95,7 +98,10 @@ def invitation_accept(request, token: str):
 @login_required
 def security(request):
     authenticators = {a.type for a in Authenticator.objects.filter(user=request.user)}
-    sessions = UserSession.objects.filter(user=request.user).order_by("-last_seen_at")
+    sessions = sorted(
+        UserSession.objects.purge_and_list(request.user),
+        key=lambda s: (s.session_key != request.session.session_key, -s.last_seen_at.timestamp()),
+    )
     return render(
         request,
         "accounts/security.html",
@@ -103,8 +109,10 @@ def security(request):
             "has_totp": Authenticator.Type.TOTP in authenticators,
             "has_webauthn": Authenticator.Type.WEBAUTHN in authenticators,
             "has_recovery": Authenticator.Type.RECOVERY_CODES in authenticators,
+            "mfa_required": bool(roles_of(request.user) & settings.MFA_REQUIRED_ROLES),
             "sessions": sessions,
-            "current_key": request.session.session_key,
+            "other_session_count": sum(1 for s in sessions if s.session_key != request.session.session_key),
+            "show_last_seen_at": settings.USERSESSIONS_TRACK_ACTIVITY,
         },
     )
 
@@ -113,5 +121,11 @@ def security(request):
 @require_POST
 def logout_everywhere(request):
     ended = actions.end_all_sessions(request.user, keep_session_key=request.session.session_key)
-    messages.success(request, _("Sie wurden auf %(n)s anderen Geräten abgemeldet.") % {"n": ended})
+    if ended:
+        text = ngettext(
+            "Sie wurden auf %(n)s anderen Gerät abgemeldet.", "Sie wurden auf %(n)s anderen Geräten abgemeldet.", ended
+        )
+        messages.success(request, text % {"n": ended})
+    else:
+        messages.info(request, _("Sie waren auf keinem anderen Gerät angemeldet."))
     return redirect("accounts:security")

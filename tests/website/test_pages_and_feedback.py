@@ -16,7 +16,11 @@ def test_feedback_reaches_the_managing_office_without_an_account(client_for, set
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for("anonymous").post(
             "/barrierefreiheit/",
-            {"page_url": "/verzeichnis/", "description": "Der Filter ist mit dem Screenreader nicht bedienbar.", "email": "leser@example.org"},
+            {
+                "page_url": "/verzeichnis/",
+                "description": "Der Filter ist mit dem Screenreader nicht bedienbar.",
+                "email": "leser@example.org",
+            },
         )
     assert response.status_code == 302
     feedback = AccessibilityFeedback.objects.get()
@@ -31,7 +35,9 @@ def test_feedback_reaches_the_managing_office_without_an_account(client_for, set
 
 
 def test_feedback_form_validates_in_german_and_keeps_the_input(client_for):
-    html = client_for("anonymous").post("/barrierefreiheit/", {"description": "kurz", "email": "kein-at-zeichen"}).content.decode()
+    html = (
+        client_for("anonymous").post("/barrierefreiheit/", {"description": "kurz", "email": "kein-at-zeichen"}).content.decode()
+    )
     assert "mindestens 10 Zeichen" in html
     assert "gültige E-Mail-Adresse" in html
     assert "kein-at-zeichen" in html
@@ -50,7 +56,13 @@ def test_bots_filling_the_hidden_field_are_dropped_quietly(client_for):
 
 def test_office_edits_a_legal_page_and_the_change_is_audited(client_for, personas):
     page = Page.objects.get(slug="impressum")
-    data = {"title_de": "Impressum", "body_de": "## Anbieter\n\nStadt Essen", "title_en": "Legal notice", "body_en": "", "version": page.version}
+    data = {
+        "title_de": "Impressum",
+        "body_de": "## Anbieter\n\nStadt Essen",
+        "title_en": "Legal notice",
+        "body_en": "",
+        "version": page.version,
+    }
     response = client_for("office").post("/seiten/impressum/bearbeiten/", data)
     assert response.status_code == 302
     assert "Stadt Essen" in client_for("anonymous").get("/impressum/").content.decode()
@@ -63,7 +75,8 @@ def test_page_markdown_cannot_carry_scripts(client_for):
     page = Page.objects.get(slug="impressum")
     evil = '## Hallo\n\n<script>alert(1)</script><iframe src="x"></iframe>\n\n[klick](javascript:alert(1)) <img src=x onerror=alert(1)>'
     client_for("office").post(
-        "/seiten/impressum/bearbeiten/", {"title_de": "Impressum", "body_de": evil, "title_en": "", "body_en": "", "version": page.version}
+        "/seiten/impressum/bearbeiten/",
+        {"title_de": "Impressum", "body_de": evil, "title_en": "", "body_en": "", "version": page.version},
     )
     html = client_for("anonymous").get("/impressum/").content.decode()
     assert "<script>alert(1)" not in html
