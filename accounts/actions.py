@@ -83,6 +83,9 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
     record(user, "invitation.accepted", locked, after={"email": locked.email, "user": user.pk})
+    from workspaces.actions import sync_for_person  # late: workspaces builds on accounts
+
+    transaction.on_commit(lambda: sync_for_person(person.pk), robust=True)
     return user
 
 

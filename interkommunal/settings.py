@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "members",
+    "workspaces",
     "website",
     "ops",
 ]
@@ -289,6 +290,7 @@ WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 90)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 ACCESSIBILITY_FEEDBACK_DAYS = env_int("ACCESSIBILITY_FEEDBACK_DAYS", 42)
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 25)
+
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

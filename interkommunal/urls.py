@@ -15,6 +15,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("", include("members.urls")),
+    path("", include("workspaces.urls")),
     path("", include("website.urls")),
 ]
 

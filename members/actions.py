@@ -79,6 +79,9 @@ def add_membership(actor, **fields) -> Membership:
     record(actor, "membership.created", membership, after=snapshot(membership))
     if membership.person.user_id:
         forget_roles(membership.person.user)
+    from workspaces.actions import sync_for_person  # late: workspaces builds on members
+
+    transaction.on_commit(lambda: sync_for_person(membership.person_id), robust=True)
     return membership
 
 
@@ -97,6 +100,9 @@ def end_membership(actor, membership: Membership, end_date: dt.date | None = Non
     record(actor, "membership.ended", locked, before=before, after=snapshot(locked))
     for deputy in locked.deputies.filter(end_date__isnull=True):
         end_membership(actor, deputy, max(end_date, deputy.start_date))
+    from workspaces.actions import sync_for_person  # late: workspaces builds on members
+
+    transaction.on_commit(lambda: sync_for_person(locked.person_id), robust=True)
     return locked
 
 

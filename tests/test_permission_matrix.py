@@ -66,6 +66,19 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "verwaltung/mitgliedschaften/<int:pk>/beenden/": ("/verwaltung/mitgliedschaften/{membership}/beenden/", POST_ONLY_OFFICE),
     "verwaltung/protokoll/": ("/verwaltung/protokoll/", ADMIN_ONLY),
+    # Workspaces ("regiegruppe": the body's workspace, visible to all platform members, managed by the office)
+    "arbeitsbereiche/": ("/arbeitsbereiche/", SIGNED_IN),
+    "arbeitsbereiche/neu/": ("/arbeitsbereiche/neu/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/": ("/arbeitsbereiche/regiegruppe/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/bearbeiten/": ("/arbeitsbereiche/regiegruppe/bearbeiten/", _row(LOGIN, 404, 404, 404, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/archivieren/": ("/arbeitsbereiche/regiegruppe/archivieren/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/mitglieder/": ("/arbeitsbereiche/regiegruppe/mitglieder/", _row(LOGIN, 404, 404, 404, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/beitreten/": ("/arbeitsbereiche/regiegruppe/beitreten/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/verlassen/": ("/arbeitsbereiche/regiegruppe/verlassen/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/anfragen/<int:pk>/entscheiden/": (
+        "/arbeitsbereiche/regiegruppe/anfragen/999999/entscheiden/",
+        POST_ONLY_SIGNED_IN,
+    ),
     # Accounts (ours)
     "konto/sicherheit/": ("/konto/sicherheit/", SIGNED_IN),
     "konto/sicherheit/ueberall-abmelden/": ("/konto/sicherheit/ueberall-abmelden/", POST_ONLY_SIGNED_IN),
@@ -155,6 +168,9 @@ def ids(personas):
     invitee = Person.objects.filter(user__isnull=True).exclude(pk=person.pk).first()
     invitation, _token = invite_person(personas["office"], invitee)
     assert isinstance(invitation, Invitation)
+    from workspaces.actions import ensure_body_workspaces
+
+    ensure_body_workspaces()
     return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk}
 
 

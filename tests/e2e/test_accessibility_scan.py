@@ -7,6 +7,7 @@ import pytest
 
 from members.models import Person
 from tests.support.browser import assert_accessible, assert_no_horizontal_scroll
+from tests.workspaces.scene import workspace_scene
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +39,8 @@ MEMBER_PAGES = [
     "/konto/email/",
     "/konto/password/change/",
     "/konto/sessions/",
+    "/arbeitsbereiche/",
+    "/arbeitsbereiche/regiegruppe/",
 ]
 OFFICE_PAGES = [
     "/verwaltung/",
@@ -51,11 +54,15 @@ OFFICE_PAGES = [
     "/konto/einladungen/neu/",
     "/barrierefreiheit/rueckmeldungen/",
     "/seiten/start/bearbeiten/",
+    "/arbeitsbereiche/neu/",
+    "/arbeitsbereiche/regiegruppe/bearbeiten/",
+    "/arbeitsbereiche/regiegruppe/mitglieder/",
 ]
 ADMIN_PAGES = ["/verwaltung/protokoll/"]
 
 
 def _scan(page, urls, who):
+    workspace_scene()
     person = Person.objects.filter(user__isnull=True, profile_visibility="members").first().pk
     problems = []
     for url in urls:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
+from workspaces.demo import load_demo_workspaces
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins: bool = False, **options):
         result = load_demo()
         rows = load_demo_accounts()
+        load_demo_workspaces()
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )
