@@ -7,15 +7,23 @@ outsider (an account with no seat anywhere) and anonymous.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from accounts.models import User
 from members.models import Body, Membership, Municipality, Person
+from tests.support.browser import launch_chromium
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+# next to it unless told that this is deliberate (the live server has its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "korrekt-pferd-batterie-heftklammer"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -88,3 +96,38 @@ def client_for(personas):
 
 def has_mfa(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Browser (one Playwright instance per test process: a second one cannot start while it runs) ---
+@pytest.fixture(scope="session")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium, live_server):
+    context = chromium.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context.new_page()
+
+
+@pytest.fixture
+def login_as(browser_context, live_server):
+    """Put a session for ``user`` into the browser (the login form itself is tested in tests/accounts)."""
+
+    def login(user):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        browser_context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return login

@@ -15,10 +15,10 @@ import pytest
 from allauth.mfa import app_settings as mfa_settings
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from members.models import Body, Membership, Municipality, Person
-from tests.support.browser import assert_accessible, launch_chromium
+from tests.support.browser import assert_accessible
 from tests.support.smtp import LocalSMTPServer
 
 from .helpers import totp_code
@@ -41,14 +41,6 @@ def smtp(settings, live_server):
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.SITE_URL = live_server.url
         yield server
-
-
-@pytest.fixture
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def new_page(chromium, live_server):

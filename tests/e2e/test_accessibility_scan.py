@@ -28,6 +28,9 @@ PUBLIC_PAGES = [
     "/konto/login/",
     "/konto/password/reset/",
     "/gibt-es-nicht/",
+    "/monitoring/",
+    "/umfrage/",
+    "/umfrage/danke/",
 ]
 MEMBER_PAGES = [
     "/mein-bereich/",
@@ -54,6 +57,11 @@ OFFICE_PAGES = [
     "/konto/einladungen/neu/",
     "/barrierefreiheit/rueckmeldungen/",
     "/seiten/start/bearbeiten/",
+    "/monitoring/verwaltung/",
+    "/monitoring/verwaltung/runden/neu/",
+    "/monitoring/verwaltung/bevoelkerung/",
+    "/monitoring/verwaltung/beschaeftigte/",
+    "/monitoring/verwaltung/zugriffe/",
     "/arbeitsbereiche/neu/",
     "/arbeitsbereiche/regiegruppe/bearbeiten/",
     "/arbeitsbereiche/regiegruppe/mitglieder/",

@@ -28,6 +28,7 @@ def test_healthz_is_ok_with_a_fresh_heartbeat_and_not_with_a_stale_one(client):
     assert client.get("/healthz").status_code == 503
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection, like in production
 def test_worker_runs_queued_tasks_from_the_database(settings, client, cooperation, django_capture_on_commit_callbacks):
     """The real ORM queue: a feedback mail is queued in the database and sent by the worker."""
     from django.core import mail

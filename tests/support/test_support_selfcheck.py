@@ -18,7 +18,6 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,7 +26,7 @@ from typing import Any
 import jwt
 import psycopg
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from tests.support.browser import (
     assert_accessible,
@@ -271,14 +270,10 @@ def test_oidc_provider_code_flow_with_pkce() -> None:
 
 
 # ------------------------------------------------------------------- Browser
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def browser(chromium) -> Browser:
+    """The suite's shared Chromium (tests/conftest.py): only one Playwright may run per process."""
+    return chromium
 
 
 def _data_url(body: str) -> str:
