@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -43,6 +45,12 @@ _ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"sc
 
 def render_markdown(text: str, *, shift_headings: bool = False) -> SafeString:
     """Render and sanitise. ``shift_headings`` turns a stray ``#`` into h2 so a page keeps one h1."""
+    return mark_safe(_render(text or "", shift_headings))  # noqa: S308 - sanitised by nh3 in _render
+
+
+@lru_cache(maxsize=512)
+def _render(text: str, shift_headings: bool) -> str:
+    """Pages are read far more often than edited: the same text renders once per process."""
     html = md.markdown(text or "", extensions=["extra", "sane_lists", "toc"], output_format="html")
     if shift_headings:
         html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
@@ -53,4 +61,4 @@ def render_markdown(text: str, *, shift_headings: bool = False) -> SafeString:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    return clean
