@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,7 +60,9 @@ def _filtered_people(user, form: DirectoryFilterForm):
             people = people.filter(pk__in=Membership.objects.current().filter(seat).values("person_id"))
         if data["department"]:
             people = people.filter(department__icontains=data["department"])
-    return people.distinct().order_by("family_name", "given_name", "pk")
+    # No DISTINCT: the filters join only to-one relations and test seats with a subquery, so rows
+    # cannot repeat; without it PostgreSQL reads the name index and stops after one page.
+    return people.order_by("family_name", "given_name", "pk")
 
 
 def directory(request):
@@ -343,9 +345,10 @@ def membership_end(request, pk: int):
 
 def body_list(request):
     today = timezone.localdate()
-    bodies = Body.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.current(today), to_attr="current_seats")
-    ).order_by("name")
+    current = Q(memberships__start_date__lte=today) & (
+        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
+    )
+    bodies = Body.objects.annotate(current_seat_count=Count("memberships", filter=current)).order_by("name")
     return render(request, "members/body_list.html", {"bodies": bodies})
 
 

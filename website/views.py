@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,15 +30,7 @@ def _page_or_404(slug: str) -> Page:
 def start(request):
     today = timezone.localdate()
     municipalities = list(Municipality.objects.active(today).order_by("join_date", "short_name"))
-    bodies = list(
-        Body.objects.annotate(
-            seats=Count(
-                "memberships",
-                filter=Q(memberships__start_date__lte=today)
-                & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
-            )
-        ).order_by("name")
-    )
+    bodies = list(Body.objects.order_by("name"))
     return render(
         request,
         "website/start.html",

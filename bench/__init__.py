@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that start the platform like production and report figures (docs/performance.md)."""
