@@ -13,7 +13,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-_TEXTLIKE = (
+TEXT_LIKE_WIDGETS = (
     forms.TextInput,
     forms.EmailInput,
     forms.URLInput,
@@ -84,7 +84,7 @@ class KernFormMixin:
                 css += " kern-form-input__input kern-textarea"
             elif isinstance(widget, forms.CheckboxInput):
                 css += " kern-form-check__input"
-            elif isinstance(widget, (*_TEXTLIKE, forms.SelectMultiple)):
+            elif isinstance(widget, (*TEXT_LIKE_WIDGETS, forms.SelectMultiple)):
                 css += " kern-form-input__input"
             widget.attrs["class"] = css.strip()
             if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):

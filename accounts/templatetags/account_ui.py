@@ -10,18 +10,9 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from lib.forms import TEXT_LIKE_WIDGETS as _TEXTLIKE
 
-_TEXTLIKE = (
-    forms.TextInput,
-    forms.EmailInput,
-    forms.URLInput,
-    forms.NumberInput,
-    forms.PasswordInput,
-    forms.DateInput,
-    forms.DateTimeInput,
-    forms.TimeInput,
-)
+register = template.Library()
 
 
 def _widget_class(widget: forms.Widget) -> str:
