@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "workspaces",
     "website",
     "ops",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,15 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 ACCESSIBILITY_FEEDBACK_DAYS = env_int("ACCESSIBILITY_FEEDBACK_DAYS", 42)
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 25)
 
+# --- Monitoring (staff survey) ------------------------------------------------------------
+# Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.
+MONITORING_MIN_CELL_SIZE = env_int("MONITORING_MIN_CELL_SIZE", 10)
+if MONITORING_MIN_CELL_SIZE < 5:
+    raise ImproperlyConfigured("MONITORING_MIN_CELL_SIZE must be at least 5.")
+# Minimum HR headcount of a published group (monitoring.md §4.1 rule 1).
+MONITORING_MIN_HEADCOUNT = env_int("MONITORING_MIN_HEADCOUNT", 20)
+# Days after a round's aggregates are final until its raw responses are deleted.
+MONITORING_RETENTION_DAYS = env_int("MONITORING_RETENTION_DAYS", 90)
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("members.urls")),
     path("", include("workspaces.urls")),
+    path("", include("monitoring.urls")),
     path("", include("website.urls")),
 ]
 

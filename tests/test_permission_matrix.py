@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation
 from members.models import Membership, Person
+from tests.monitoring.matrix import monitoring_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
 LOGIN = 302  # anonymous → login page
@@ -132,6 +133,41 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         _row(404, 404, 404, 404, 404, 404),
     ),
     "konto/sessions/": ("/konto/sessions/", SIGNED_IN),
+    # Monitoring: the anonymous survey (open to everybody, answers need a code or an open link)
+    "umfrage/": ("/umfrage/", PUBLIC),
+    "umfrage/fragebogen/": ("/umfrage/fragebogen/", _row(302, 302, 302, 302, 302, 302)),  # POST only; GET → code entry
+    "umfrage/offen/<str:token>/": ("/umfrage/offen/kein-link/", _row(404, 404, 404, 404, 404, 404)),
+    "umfrage/danke/": ("/umfrage/danke/", PUBLIC),
+    # Monitoring results: public after release; comparison for the Regiegruppe; city detail for the city's staff
+    "monitoring/": ("/monitoring/", PUBLIC),
+    "monitoring/ergebnisse/<slug:round_slug>/": ("/monitoring/ergebnisse/{round}/", PUBLIC),
+    "monitoring/ergebnisse/<slug:round_slug>/daten.<str:fmt>": ("/monitoring/ergebnisse/{round}/daten.csv", PUBLIC),
+    "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/": ("/monitoring/ergebnisse/{round}/essen/", PUBLIC),
+    "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": ("/monitoring/ergebnisse/{round}/essen/daten.json", PUBLIC),
+    "monitoring/offene-daten/katalog.jsonld": ("/monitoring/offene-daten/katalog.jsonld", PUBLIC),
+    "monitoring/runden/<slug:round_slug>/vergleich/": ("/monitoring/runden/{round}/vergleich/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/vergleich/daten.<str:fmt>": (
+        "/monitoring/runden/{round}/vergleich/daten.xlsx",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "monitoring/runden/<slug:round_slug>/bericht.pdf": ("/monitoring/runden/{round}/bericht.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/<slug:city_slug>/": ("/monitoring/runden/{round}/essen/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": (
+        "/monitoring/runden/{round}/essen/daten.csv",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "monitoring/verwaltung/": ("/monitoring/verwaltung/", OFFICE_ONLY),
+    "monitoring/verwaltung/runden/neu/": ("/monitoring/verwaltung/runden/neu/", OFFICE_ONLY),
+    "monitoring/verwaltung/runden/<slug:round_slug>/": ("/monitoring/verwaltung/runden/{round}/", OFFICE_ONLY),
+    "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": ("/monitoring/verwaltung/runden/{round}/auswerten/", POST_ONLY_OFFICE),
+    "monitoring/verwaltung/runden/<slug:round_slug>/wellen/neu/": ("/monitoring/verwaltung/runden/{round}/wellen/neu/", OFFICE_ONLY),
+    "monitoring/verwaltung/wellen/<int:pk>/bearbeiten/": ("/monitoring/verwaltung/wellen/{wave}/bearbeiten/", OFFICE_ONLY),
+    "monitoring/verwaltung/wellen/<int:pk>/status/": ("/monitoring/verwaltung/wellen/{wave}/status/", POST_ONLY_OFFICE),
+    "monitoring/verwaltung/wellen/<int:pk>/codes/": ("/monitoring/verwaltung/wellen/{wave}/codes/", OFFICE_ONLY),
+    "monitoring/verwaltung/bevoelkerung/": ("/monitoring/verwaltung/bevoelkerung/", OFFICE_ONLY),
+    "monitoring/verwaltung/beschaeftigte/": ("/monitoring/verwaltung/beschaeftigte/", OFFICE_ONLY),  # and a city's HR staff
+    "monitoring/verwaltung/zugriffe/": ("/monitoring/verwaltung/zugriffe/", OFFICE_ONLY),
+    "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": ("/monitoring/verwaltung/zugriffe/{access}/entfernen/", POST_ONLY_OFFICE),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
@@ -171,7 +207,7 @@ def ids(personas):
     from workspaces.actions import ensure_body_workspaces
 
     ensure_body_workspaces()
-    return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk}
+    return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk, **monitoring_ids(personas)}
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
+from monitoring.demo import load_demo_monitoring
 from workspaces.demo import load_demo_workspaces
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         result = load_demo()
         rows = load_demo_accounts()
         load_demo_workspaces()
+        load_demo_monitoring()
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )
