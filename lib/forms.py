@@ -8,6 +8,7 @@ linked to the fields (WCAG 3.3.1, 3.3.3).
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -65,6 +66,51 @@ class FastSelect(forms.Select):
         return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped by format_html
 
 
+class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """Reads a choice list with one ordinary query.
+
+    Django's iterator streams choices through ``QuerySet.iterator()``, which on PostgreSQL opens a
+    server-side cursor ``WITH HOLD`` — several round trips that cost more than the few rows of a
+    choice list (cities, bodies).
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        objects = self.field.listed() if isinstance(self.field, ListedModelChoiceField) else self.queryset.all()
+        for obj in objects:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A choice among a few rows (cities, bodies): one query serves validation and the options."""
+
+    iterator = ListedModelChoiceIterator
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._listed = None
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def listed(self) -> list:
+        if self._listed is None:
+            self._listed = list(self.queryset)
+        return self._listed
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        for obj in self.listed():
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
 class KernFormMixin:
     """Mix into a Form/ModelForm to get KERN widgets and ARIA wiring."""
 
@@ -72,6 +118,9 @@ class KernFormMixin:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = ListedModelChoiceIterator
+                field.widget.choices = field.choices
             widget = field.widget
             css = widget.attrs.get("class", "")
             if isinstance(widget, forms.Select) and not isinstance(widget, (forms.SelectMultiple, forms.RadioSelect)):

@@ -12,9 +12,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
@@ -46,6 +43,10 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Export") -> bytes:
+    # Imported here: openpyxl (and numpy, which it pulls in) would otherwise sit in every web worker.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

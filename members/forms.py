@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import VersionField
-from lib.forms import DateInput, KernForm, KernModelForm
+from lib.forms import DateInput, KernForm, KernModelForm, ListedModelChoiceField
 
 from .models import Body, Membership, Municipality, Person
 
@@ -12,14 +12,14 @@ from .models import Body, Membership, Municipality, Person
 class DirectoryFilterForm(KernForm):
     hide_optional_marks = True  # every filter is optional; saying so on each one is noise
     q = forms.CharField(label=_("Suche"), required=False, max_length=200, help_text=_("Name, Fachbereich oder Funktion"))
-    city = forms.ModelChoiceField(
+    city = ListedModelChoiceField(
         label=_("Kommune"),
         queryset=Municipality.objects.all(),
         required=False,
         to_field_name="slug",
         empty_label=_("alle Kommunen"),
     )
-    body = forms.ModelChoiceField(
+    body = ListedModelChoiceField(
         label=_("Gremium"), queryset=Body.objects.all(), required=False, to_field_name="slug", empty_label=_("alle Gremien")
     )
     role = forms.ChoiceField(label=_("Rolle"), required=False, choices=[("", _("alle Rollen"))] + list(Membership.Role.choices))

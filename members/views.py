@@ -32,6 +32,7 @@ from .access import (
 )
 from .forms import DirectoryFilterForm, EndMembershipForm, MembershipForm, MunicipalityForm, OwnProfileForm, PersonForm
 from .models import Body, Membership, Municipality, Person
+from .rendering import directory_rows
 from .vcard import person_vcard
 
 
@@ -82,6 +83,7 @@ def directory(request):
         {
             "form": form,
             "page": page,
+            "rows": directory_rows(page.object_list),
             "query": query.urlencode(),
             "can_export": is_office(request.user),
         },

@@ -114,21 +114,12 @@ ACQUISITION = (
 )
 
 
-def _parent_items(suffix: str, who: str, whose: str) -> tuple[Item, Item, Item]:
-    born = Item(f"q5{suffix}", _("Wurde %(who)s im heutigen Gebiet Deutschlands geboren?") % {"who": who}, PARENT)
-    moved = Item(
-        f"q6{suffix}",
-        _("Ist %(who)s 1950 oder später nach Deutschland zugezogen?") % {"who": who},
-        PARENT,
-        hint=_("Diese Frage erscheint, weil Sie angegeben haben, dass %(who)s nicht in Deutschland geboren wurde.")
-        % {"who": who},
-        asked=lambda a, key=f"q5{suffix}": a.get(key) == "no",
-    )
-    citizen = Item(
-        f"q7{suffix}",
-        _("Besaß %(whose)s seit der Geburt die deutsche Staatsangehörigkeit?") % {"whose": whose},
-        PARENT,
-    )
+def _parent_items(suffix: str, texts: tuple[str, str, str, str]) -> tuple[Item, Item, Item]:
+    """Q5–Q7 for one parent. Whole sentences per parent, so that translators see complete questions."""
+    born_text, moved_text, moved_hint, citizen_text = texts
+    born = Item(f"q5{suffix}", born_text, PARENT)
+    moved = Item(f"q6{suffix}", moved_text, PARENT, hint=moved_hint, asked=lambda a, key=f"q5{suffix}": a.get(key) == "no")
+    citizen = Item(f"q7{suffix}", citizen_text, PARENT)
     return born, moved, citizen
 
 
@@ -148,8 +139,24 @@ Q4 = Item(
     hint=_("Diese Frage erscheint, weil Sie angegeben haben, die deutsche Staatsangehörigkeit zu besitzen."),
     asked=lambda a: a.get("q3") in GERMAN,
 )
-Q5M, Q6M, Q7M = _parent_items("m", _("Ihre Mutter"), _("Ihre Mutter"))
-Q5F, Q6F, Q7F = _parent_items("f", _("Ihr Vater"), _("Ihr Vater"))
+Q5M, Q6M, Q7M = _parent_items(
+    "m",
+    (
+        _("Wurde Ihre Mutter im heutigen Gebiet Deutschlands geboren?"),
+        _("Ist Ihre Mutter 1950 oder später nach Deutschland zugezogen?"),
+        _("Diese Frage erscheint, weil Sie angegeben haben, dass Ihre Mutter nicht in Deutschland geboren wurde."),
+        _("Besaß Ihre Mutter seit der Geburt die deutsche Staatsangehörigkeit?"),
+    ),
+)
+Q5F, Q6F, Q7F = _parent_items(
+    "f",
+    (
+        _("Wurde Ihr Vater im heutigen Gebiet Deutschlands geboren?"),
+        _("Ist Ihr Vater 1950 oder später nach Deutschland zugezogen?"),
+        _("Diese Frage erscheint, weil Sie angegeben haben, dass Ihr Vater nicht in Deutschland geboren wurde."),
+        _("Besaß Ihr Vater seit der Geburt die deutsche Staatsangehörigkeit?"),
+    ),
+)
 
 FACETS: tuple[Facet, ...] = (
     Facet(
