@@ -148,6 +148,9 @@ def submit(wave: Wave, pages: list[Page], answers: Mapping[str, str], code: str 
         raise SubmissionRefused(state)
     response = build_response(wave, pages, answers)
     today = timezone.localdate()
+    if code is not None and connection.vendor == "postgresql":
+        _submit_in_one_statement(wave, response, code, today)
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         if code is not None:
             cursor.execute(_USE_CODE, [True, codes.code_hash(code), False, wave.pk, Wave.Status.FIELDING, today, today])
@@ -159,13 +162,38 @@ def submit(wave: Wave, pages: list[Page], answers: Mapping[str, str], code: str 
         _insert(cursor, response)
 
 
-def _insert(cursor, response: Response) -> None:
-    """INSERT the response row: what ``save(force_insert=True)`` does, without building the query each time."""
+def _response_columns(response: Response) -> tuple[str, str, list]:
+    """Column list, placeholders and values of the response row, as ``save(force_insert=True)`` would write them."""
     fields = Response._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     values = [f.get_db_prep_save(f.pre_save(response, add=True), connection) for f in fields]
+    return columns, placeholders, values
+
+
+def _insert(cursor, response: Response) -> None:
+    columns, placeholders, values = _response_columns(response)
     cursor.execute(f"INSERT INTO {Response._meta.db_table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608 - names from the model
+
+
+def _submit_in_one_statement(wave: Wave, response: Response, code: str, today: dt.date) -> None:
+    """PostgreSQL: use up the code, drop paused answers and store the response in one statement.
+
+    One statement is atomic on its own, so the submission costs one round trip instead of six
+    (BEGIN, UPDATE, DELETE, INSERT, COMMIT). The response is inserted only if the UPDATE used up
+    the code, and the code only counts as used while the wave is fielding, checked in the database.
+    """
+    columns, placeholders, values = _response_columns(response)
+    sql = (
+        f"WITH used AS ({_USE_CODE} RETURNING 1), "  # noqa: S608 - table and column names come from the model
+        "dropped AS (DELETE FROM monitoring_partialanswers WHERE key = %s AND EXISTS (SELECT 1 FROM used)) "
+        f"INSERT INTO {Response._meta.db_table} ({columns}) SELECT {placeholders} WHERE EXISTS (SELECT 1 FROM used)"
+    )
+    use_code = [True, codes.code_hash(code), False, wave.pk, Wave.Status.FIELDING, today, today]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*use_code, codes.partial_key(code), *values])
+        if cursor.rowcount != 1:
+            raise SubmissionRefused(Access.USED if _fielding_now(cursor, wave, today) else Access.ENDED)
 
 
 _USE_CODE = (

@@ -276,3 +276,20 @@ def test_fielding_dates_are_validated(wave):
     wave.fielding_end = wave.fielding_start - dt.timedelta(days=1)
     with pytest.raises(ValidationError):
         wave.full_clean()
+
+
+@pytest.mark.sqlite_fast
+def test_two_submissions_racing_with_one_code_store_one_response(wave, codes):
+    """Both requests passed the code check; only the first may use the code up and store answers."""
+    from monitoring.questionnaire import pages_for
+    from monitoring.survey import Access, SubmissionRefused, submit
+
+    pages = pages_for(wave.round.questionnaire.spec, wave.local_items)
+    answers = {**NO_MIGRATION, **EMPLOYMENT}
+    code = code_lib.normalise(codes[0])
+    submit(wave, pages, answers, code=code)
+    with pytest.raises(SubmissionRefused) as refused:
+        submit(wave, pages, answers, code=code)
+    assert refused.value.access is Access.USED
+    assert Response.objects.count() == 1
+    assert AccessCode.objects.filter(wave=wave, used=True).count() == 1
