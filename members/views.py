@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -354,6 +354,14 @@ def body_list(request):
     return render(request, "members/body_list.html", {"bodies": bodies})
 
 
+# Seats in the order a reader expects: speakers first, then members, their deputies, office, guests.
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(Membership.Role.values)),
+    default=Value(len(Membership.Role.values)),
+    output_field=IntegerField(),
+)
+
+
 def body_detail(request, slug: str):
     body = get_body_for_user(request.user, slug)
     visible = people_visible_to(request.user).values("pk")
@@ -361,7 +369,8 @@ def body_detail(request, slug: str):
         Membership.objects.current()
         .filter(body=body, person__in=visible)
         .select_related("person", "municipality", "deputy_for__person")
-        .order_by("role", "municipality__short_name", "person__family_name")
+        .annotate(role_rank=ROLE_ORDER)
+        .order_by("role_rank", "municipality__short_name", "person__family_name")
     )
     return render(request, "members/body_detail.html", {"body": body, "seats": seats})
 
