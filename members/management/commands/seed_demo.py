@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
-from monitoring.demo import load_demo_monitoring
+from monitoring.demo import DEMO_CODES, load_demo_monitoring
 from workspaces.demo import load_demo_workspaces
 
 
@@ -28,3 +28,4 @@ class Command(BaseCommand):
                 line += f"\n  {'':<48} Zwei-Faktor: Schlüssel {secret} in eine Authenticator-App eintragen"
                 line += f"\n  {'':<48} oder Code anzeigen: .venv/bin/python manage.py demo_code {email}"
             self.stdout.write(line)
+        self.stdout.write(f"\nBefragung ausprobieren (Essen, anonym): /umfrage/ mit einem der Codes {', '.join(DEMO_CODES[:3])}")
