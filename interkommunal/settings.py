@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "website",
     "ops",
     "monitoring",
+    "calendar_events",
+    "polls",
 ]
 
 MIDDLEWARE = [

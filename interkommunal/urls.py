@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("workspaces.urls")),
     path("", include("monitoring.urls")),
+    path("", include("calendar_events.urls")),
+    path("", include("polls.urls")),
     path("", include("website.urls")),
 ]
 

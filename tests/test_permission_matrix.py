@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation
 from members.models import Membership, Person
+from tests.calendar_events.matrix import calendar_ids
 from tests.monitoring.matrix import monitoring_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
@@ -168,6 +169,17 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "monitoring/verwaltung/beschaeftigte/": ("/monitoring/verwaltung/beschaeftigte/", OFFICE_ONLY),  # and a city's HR staff
     "monitoring/verwaltung/zugriffe/": ("/monitoring/verwaltung/zugriffe/", OFFICE_ONLY),
     "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": ("/monitoring/verwaltung/zugriffe/{access}/entfernen/", POST_ONLY_OFFICE),
+    # Calendar: events of the Regiegruppe's workspace (member edits, office manages, admins only read)
+    "arbeitsbereiche/<slug:slug>/termine/": ("/arbeitsbereiche/regiegruppe/termine/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/termine/neu/": ("/arbeitsbereiche/regiegruppe/termine/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "termine/<int:pk>/": ("/termine/{event}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "termine/<int:pk>/termin.ics": ("/termine/{event}/termin.ics", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "termine/<int:pk>/bearbeiten/": ("/termine/{event}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "termine/<int:pk>/loeschen/": ("/termine/{event}/loeschen/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "mein-kalender/": ("/mein-kalender/", SIGNED_IN),
+    "mein-kalender/abonnement/": ("/mein-kalender/abonnement/", POST_ONLY_SIGNED_IN),
+    "mein-kalender/abonnement/widerrufen/": ("/mein-kalender/abonnement/widerrufen/", POST_ONLY_SIGNED_IN),
+    "kalender/<str:token>.ics": ("/kalender/kein-abo.ics", _row(404, 404, 404, 404, 404, 404)),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
@@ -207,7 +219,13 @@ def ids(personas):
     from workspaces.actions import ensure_body_workspaces
 
     ensure_body_workspaces()
-    return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk, **monitoring_ids(personas)}
+    return {
+        "member_person": person.pk,
+        "membership": membership.pk,
+        "invitation": invitation.pk,
+        **monitoring_ids(personas),
+        **calendar_ids(personas),
+    }
 
 
 @pytest.mark.django_db

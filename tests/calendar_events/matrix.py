@@ -1,0 +1,23 @@
+"""Objects the permission matrix needs for the calendar and poll URLs (tests/test_permission_matrix.py).
+
+An event in the Regiegruppe's workspace (visible to platform members; the member persona edits,
+the office manages) and, once polls exist, a poll there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from calendar_events.actions import create_event
+from workspaces.actions import ensure_body_workspaces
+from workspaces.models import Workspace
+
+
+def calendar_ids(personas) -> dict[str, object]:
+    ensure_body_workspaces()
+    workspace = Workspace.objects.get(body__slug="regiegruppe")
+    start = dt.datetime(2031, 5, 6, 10, 0, tzinfo=dt.UTC)
+    event = create_event(
+        None, workspace, title="Regietreffen", starts_at=start, ends_at=start + dt.timedelta(hours=2), location="Essen"
+    )
+    return {"event": event.pk}
