@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "website",
     "ops",
     "monitoring",
+    "notifications",
+    "tasks",
+    "news",
     "calendar_events",
     "polls",
 ]
@@ -293,6 +296,24 @@ WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 90)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 ACCESSIBILITY_FEEDBACK_DAYS = env_int("ACCESSIBILITY_FEEDBACK_DAYS", 42)
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 25)
+
+# --- Notifications, tasks, news ------------------------------------------------------------
+# Local hour (Europe/Berlin) from which the daily digests and task reminders go out.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# Weekday of the weekly digest: 0 = Monday … 6 = Sunday.
+NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY = env_int("NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY", 0)
+if not (0 <= NOTIFICATIONS_DIGEST_HOUR <= 23 and 0 <= NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY <= 6):
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR must be 0–23 and NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY 0–6.")
+# Seconds a worker holds a mail it is sending; after that another worker takes it over (longer than EMAIL_TIMEOUT).
+NOTIFICATIONS_OUTBOX_LEASE_SECONDS = env_int("NOTIFICATIONS_OUTBOX_LEASE_SECONDS", 120)
+NOTIFICATIONS_OUTBOX_BATCH = env_int("NOTIFICATIONS_OUTBOX_BATCH", 50)
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env_str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "interkommunal.example")
+# Jobs the worker runs once a day from NOTIFICATIONS_DIGEST_HOUR (name → function taking the date).
+NOTIFICATIONS_DAILY_JOBS = {"task-reminders": "tasks.reminders.send_reminders"}
+# Days before the due date when assignees get a reminder.
+TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 2)
+# Largest image of a news post, in megabytes.
+NEWS_IMAGE_MAX_MB = env_int("NEWS_IMAGE_MAX_MB", 5)
 
 # --- Monitoring (staff survey) ------------------------------------------------------------
 # Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.

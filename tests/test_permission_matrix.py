@@ -81,6 +81,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/arbeitsbereiche/regiegruppe/anfragen/999999/entscheiden/",
         POST_ONLY_SIGNED_IN,
     ),
+    # Notifications: everybody signed in has their own centre; the unsubscribe link is its own authorisation
+    "benachrichtigungen/": ("/benachrichtigungen/", SIGNED_IN),
+    "benachrichtigungen/<int:pk>/": ("/benachrichtigungen/999999/", _row(LOGIN, 404, 404, 404, 404, 404)),
+    "benachrichtigungen/gelesen/": ("/benachrichtigungen/gelesen/", POST_ONLY_SIGNED_IN),
+    "benachrichtigungen/einstellungen/": ("/benachrichtigungen/einstellungen/", SIGNED_IN),
+    "benachrichtigungen/abbestellen/<str:token>/": ("/benachrichtigungen/abbestellen/falsch/", _row(404, 404, 404, 404, 404, 404)),
     # Accounts (ours)
     "konto/sicherheit/": ("/konto/sicherheit/", SIGNED_IN),
     "konto/sicherheit/ueberall-abmelden/": ("/konto/sicherheit/ueberall-abmelden/", POST_ONLY_SIGNED_IN),
