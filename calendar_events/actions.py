@@ -17,6 +17,7 @@ from lib.concurrency import save_versioned
 from workspaces.access import can_contribute
 
 from .models import CalendarFeed, Event
+from .signals import event_deleting
 
 # Fields whose change calendar apps must learn about (a higher SEQUENCE makes them replace their copy).
 ICAL_FIELDS = ("title", "description", "location", "online_url", "starts_at", "ends_at")
@@ -69,6 +70,8 @@ def delete_event(actor, event: Event) -> dict:
     event = Event.objects.select_for_update().get(pk=event.pk)
     before = snapshot(event)
     record(actor, "event.deleted", event, before=before)
+    event.sequence += 1  # a CANCEL must carry a SEQUENCE above the last one sent
+    event_deleting.send(sender=Event, event=event, actor=actor)
     event.delete()
     return before
 

@@ -325,6 +325,16 @@ MONITORING_MIN_HEADCOUNT = env_int("MONITORING_MIN_HEADCOUNT", 20)
 # Days after a round's aggregates are final until its raw responses are deleted.
 MONITORING_RETENTION_DAYS = env_int("MONITORING_RETENTION_DAYS", 90)
 
+# --- Calendar and date polls ----------------------------------------------------------------
+# Days after a poll closed (its date confirmed, or else its deadline) until it is deleted with its answers.
+POLL_RETENTION_DAYS = env_int("POLL_RETENTION_DAYS", 90)
+# Participants who have not answered are reminded once when the deadline is less than this many hours away.
+POLL_REMINDER_HOURS = env_int("POLL_REMINDER_HOURS", 48)
+if POLL_RETENTION_DAYS < 1 or POLL_REMINDER_HOURS < 1:
+    raise ImproperlyConfigured("POLL_RETENTION_DAYS and POLL_REMINDER_HOURS must be at least 1.")
+# The worker's daily scheduler (notifications/scheduler.py) runs the poll reminders and the retention deletion.
+NOTIFICATIONS_DAILY_JOBS["polls-housekeeping"] = "polls.housekeeping.run_daily"
+
 # --- Logging: one JSON object per line, to stdout ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -7,3 +7,10 @@ class PollsConfig(AppConfig):
 
     name = "polls"
     verbose_name = _("Terminabstimmungen")
+
+    def ready(self) -> None:
+        from calendar_events.signals import event_deleting
+
+        from .receivers import cancel_confirmed_event
+
+        event_deleting.connect(cancel_confirmed_event, dispatch_uid="polls.cancel_confirmed_event")
