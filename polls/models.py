@@ -77,10 +77,8 @@ class Poll(VersionedModel):
         ordering = ["-created", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=PollStatus.values), name="poll_status_valid"),
-            models.CheckConstraint(
-                condition=Q(status="open") | Q(confirmed_slot__isnull=False, closed_at__isnull=False),
-                name="poll_confirmed_has_slot",
-            ),
+            # Not the slot too: deleting a poll nulls confirmed_slot (its slots go first) before the row goes.
+            models.CheckConstraint(condition=Q(status="open") | Q(closed_at__isnull=False), name="poll_confirmed_is_closed"),
         ]
 
     def __str__(self) -> str:

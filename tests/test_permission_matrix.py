@@ -186,6 +186,20 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "mein-kalender/abonnement/": ("/mein-kalender/abonnement/", POST_ONLY_SIGNED_IN),
     "mein-kalender/abonnement/widerrufen/": ("/mein-kalender/abonnement/widerrufen/", POST_ONLY_SIGNED_IN),
     "kalender/<str:token>.ics": ("/kalender/kein-abo.ics", _row(404, 404, 404, 404, 404, 404)),
+    # Date polls: only the workspace's members (and admins, for support) see them; the office organises this one
+    "arbeitsbereiche/<slug:slug>/terminabstimmungen/": (
+        "/arbeitsbereiche/regiegruppe/terminabstimmungen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "arbeitsbereiche/<slug:slug>/terminabstimmungen/neu/": (
+        "/arbeitsbereiche/regiegruppe/terminabstimmungen/neu/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
+    "terminabstimmungen/<int:pk>/": ("/terminabstimmungen/{poll}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "terminabstimmungen/<int:pk>/einladen/": ("/terminabstimmungen/{poll}/einladen/", POST_ONLY_SIGNED_IN),
+    "terminabstimmungen/<int:pk>/bestaetigen/": ("/terminabstimmungen/{poll}/bestaetigen/", POST_ONLY_SIGNED_IN),
+    "terminabstimmungen/<int:pk>/loeschen/": ("/terminabstimmungen/{poll}/loeschen/", _row(LOGIN, 404, 404, 404, 200, 200)),
+    "terminabstimmung/<str:token>/": ("/terminabstimmung/kein-link/", _row(404, 404, 404, 404, 404, 404)),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }

@@ -27,7 +27,7 @@ def make_poll(lead):  # noqa: F811 - the imported fixture, requested by name
 
 
 @pytest.fixture
-def team_workspace(make_workspace, personas):
+def team_workspace(make_workspace, personas):  # noqa: F811
     workspace = make_workspace(Workspace.Visibility.PLATFORM, name="Gemeinsames Projekt")
     give_role(workspace, personas["member"], WorkspaceMember.Role.EDITOR)
     return workspace
