@@ -222,5 +222,4 @@ def external_answer(request, token: str):
     }
     response = render(request, "polls/external.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response

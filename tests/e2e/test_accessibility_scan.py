@@ -44,6 +44,11 @@ MEMBER_PAGES = [
     "/konto/sessions/",
     "/arbeitsbereiche/",
     "/arbeitsbereiche/regiegruppe/",
+    "/mein-kalender/",
+    "/arbeitsbereiche/regiegruppe/termine/",
+    "/arbeitsbereiche/regiegruppe/termine/neu/",
+    "/arbeitsbereiche/regiegruppe/terminabstimmungen/",
+    "/arbeitsbereiche/regiegruppe/terminabstimmungen/neu/",
 ]
 OFFICE_PAGES = [
     "/verwaltung/",
