@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Invitation
 from members.models import Membership, Person
 from tests.calendar_events.matrix import calendar_ids
+from tests.news.matrix import news_ids
 from tests.monitoring.matrix import monitoring_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
@@ -87,6 +88,27 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "benachrichtigungen/gelesen/": ("/benachrichtigungen/gelesen/", POST_ONLY_SIGNED_IN),
     "benachrichtigungen/einstellungen/": ("/benachrichtigungen/einstellungen/", SIGNED_IN),
     "benachrichtigungen/abbestellen/<str:token>/": ("/benachrichtigungen/abbestellen/falsch/", _row(404, 404, 404, 404, 404, 404)),
+    # News: public page; members' news; a post in the Regiegruppe (member = author and editor, office = manager)
+    "aktuelles/": ("/aktuelles/", PUBLIC),
+    "neuigkeiten/": ("/neuigkeiten/", SIGNED_IN),
+    "neuigkeiten/neu/": ("/neuigkeiten/neu/", OFFICE_ONLY),
+    "neuigkeiten/<int:pk>/": ("/neuigkeiten/{post}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "neuigkeiten/<int:pk>/bearbeiten/": ("/neuigkeiten/{post}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "neuigkeiten/<int:pk>/loeschen/": ("/neuigkeiten/{post}/loeschen/", POST_ONLY_SIGNED_IN),
+    "neuigkeiten/<int:pk>/bild/": ("/neuigkeiten/{post}/bild/", _row(404, 404, 404, 200, 200, 200)),
+    "neuigkeiten/<int:pk>/kommentieren/": ("/neuigkeiten/{post}/kommentieren/", POST_ONLY_SIGNED_IN),
+    "neuigkeiten/kommentare/<int:pk>/loeschen/": ("/neuigkeiten/kommentare/{comment}/loeschen/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/neuigkeiten/": ("/arbeitsbereiche/regiegruppe/neuigkeiten/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/neuigkeiten/neu/": ("/arbeitsbereiche/regiegruppe/neuigkeiten/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    # Tasks: never public; "my tasks" for everybody signed in; the overdue list for the managing office
+    "aufgaben/": ("/aufgaben/", SIGNED_IN),
+    "aufgaben/ueberfaellig/": ("/aufgaben/ueberfaellig/", OFFICE_ONLY),
+    "aufgaben/<int:pk>/": ("/aufgaben/{task}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "aufgaben/<int:pk>/bearbeiten/": ("/aufgaben/{task}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "aufgaben/<int:pk>/status/": ("/aufgaben/{task}/status/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/loeschen/": ("/aufgaben/{task}/loeschen/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/aufgaben/": ("/arbeitsbereiche/regiegruppe/aufgaben/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/aufgaben/neu/": ("/arbeitsbereiche/regiegruppe/aufgaben/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
     # Accounts (ours)
     "konto/sicherheit/": ("/konto/sicherheit/", SIGNED_IN),
     "konto/sicherheit/ueberall-abmelden/": ("/konto/sicherheit/ueberall-abmelden/", POST_ONLY_SIGNED_IN),
@@ -245,6 +267,7 @@ def ids(personas):
         "invitation": invitation.pk,
         **monitoring_ids(personas),
         **calendar_ids(personas),
+        **news_ids(personas),
     }
 
 
