@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Invitation
 from members.models import Membership, Person
 from tests.calendar_events.matrix import calendar_ids
-from tests.news.matrix import news_ids
 from tests.monitoring.matrix import monitoring_ids
+from tests.news.matrix import news_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
 LOGIN = 302  # anonymous → login page
