@@ -36,7 +36,11 @@ PAGE_SIZE = 20
 
 
 def _page(request, qs):
-    qs = qs.select_related("workspace", "author__person").annotate(comment_count=Count("comments"))
+    qs = (
+        qs.select_related("workspace", "author__person")
+        .annotate(comment_count=Count("comments"))
+        .order_by("-published_at", "-pk")
+    )
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
 
 
