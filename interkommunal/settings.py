@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "website",
     "ops",
     "monitoring",
+    "notifications",
+    "tasks",
+    "news",
+    "calendar_events",
+    "polls",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +297,24 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 ACCESSIBILITY_FEEDBACK_DAYS = env_int("ACCESSIBILITY_FEEDBACK_DAYS", 42)
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 25)
 
+# --- Notifications, tasks, news ------------------------------------------------------------
+# Local hour (Europe/Berlin) from which the daily digests and task reminders go out.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# Weekday of the weekly digest: 0 = Monday … 6 = Sunday.
+NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY = env_int("NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY", 0)
+if not (0 <= NOTIFICATIONS_DIGEST_HOUR <= 23 and 0 <= NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY <= 6):
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR must be 0–23 and NOTIFICATIONS_WEEKLY_DIGEST_WEEKDAY 0–6.")
+# Seconds a worker holds a mail it is sending; after that another worker takes it over (longer than EMAIL_TIMEOUT).
+NOTIFICATIONS_OUTBOX_LEASE_SECONDS = env_int("NOTIFICATIONS_OUTBOX_LEASE_SECONDS", 120)
+NOTIFICATIONS_OUTBOX_BATCH = env_int("NOTIFICATIONS_OUTBOX_BATCH", 50)
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env_str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "interkommunal.example")
+# Jobs the worker runs once a day from NOTIFICATIONS_DIGEST_HOUR (name → function taking the date).
+NOTIFICATIONS_DAILY_JOBS = {"task-reminders": "tasks.reminders.send_reminders"}
+# Days before the due date when assignees get a reminder.
+TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 2)
+# Largest image of a news post, in megabytes.
+NEWS_IMAGE_MAX_MB = env_int("NEWS_IMAGE_MAX_MB", 5)
+
 # --- Monitoring (staff survey) ------------------------------------------------------------
 # Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.
 MONITORING_MIN_CELL_SIZE = env_int("MONITORING_MIN_CELL_SIZE", 10)
@@ -301,6 +324,16 @@ if MONITORING_MIN_CELL_SIZE < 5:
 MONITORING_MIN_HEADCOUNT = env_int("MONITORING_MIN_HEADCOUNT", 20)
 # Days after a round's aggregates are final until its raw responses are deleted.
 MONITORING_RETENTION_DAYS = env_int("MONITORING_RETENTION_DAYS", 90)
+
+# --- Calendar and date polls ----------------------------------------------------------------
+# Days after a poll closed (its date confirmed, or else its deadline) until it is deleted with its answers.
+POLL_RETENTION_DAYS = env_int("POLL_RETENTION_DAYS", 90)
+# Participants who have not answered are reminded once when the deadline is less than this many hours away.
+POLL_REMINDER_HOURS = env_int("POLL_REMINDER_HOURS", 48)
+if POLL_RETENTION_DAYS < 1 or POLL_REMINDER_HOURS < 1:
+    raise ImproperlyConfigured("POLL_RETENTION_DAYS and POLL_REMINDER_HOURS must be at least 1.")
+# The worker's daily scheduler (notifications/scheduler.py) runs the poll reminders and the retention deletion.
+NOTIFICATIONS_DAILY_JOBS["polls-housekeeping"] = "polls.housekeeping.run_daily"
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

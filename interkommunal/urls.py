@@ -17,6 +17,11 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("workspaces.urls")),
     path("", include("monitoring.urls")),
+    path("", include("notifications.urls")),
+    path("", include("tasks.urls")),
+    path("", include("news.urls")),
+    path("", include("calendar_events.urls")),
+    path("", include("polls.urls")),
     path("", include("website.urls")),
 ]
 

@@ -13,7 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation
 from members.models import Membership, Person
+from tests.calendar_events.matrix import calendar_ids
 from tests.monitoring.matrix import monitoring_ids
+from tests.news.matrix import news_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
 LOGIN = 302  # anonymous → login page
@@ -80,6 +82,33 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/arbeitsbereiche/regiegruppe/anfragen/999999/entscheiden/",
         POST_ONLY_SIGNED_IN,
     ),
+    # Notifications: everybody signed in has their own centre; the unsubscribe link is its own authorisation
+    "benachrichtigungen/": ("/benachrichtigungen/", SIGNED_IN),
+    "benachrichtigungen/<int:pk>/": ("/benachrichtigungen/999999/", _row(LOGIN, 404, 404, 404, 404, 404)),
+    "benachrichtigungen/gelesen/": ("/benachrichtigungen/gelesen/", POST_ONLY_SIGNED_IN),
+    "benachrichtigungen/einstellungen/": ("/benachrichtigungen/einstellungen/", SIGNED_IN),
+    "benachrichtigungen/abbestellen/<str:token>/": ("/benachrichtigungen/abbestellen/falsch/", _row(404, 404, 404, 404, 404, 404)),
+    # News: public page; members' news; a post in the Regiegruppe (member = author and editor, office = manager)
+    "aktuelles/": ("/aktuelles/", PUBLIC),
+    "neuigkeiten/": ("/neuigkeiten/", SIGNED_IN),
+    "neuigkeiten/neu/": ("/neuigkeiten/neu/", OFFICE_ONLY),
+    "neuigkeiten/<int:pk>/": ("/neuigkeiten/{post}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "neuigkeiten/<int:pk>/bearbeiten/": ("/neuigkeiten/{post}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "neuigkeiten/<int:pk>/loeschen/": ("/neuigkeiten/{post}/loeschen/", POST_ONLY_SIGNED_IN),
+    "neuigkeiten/<int:pk>/bild/": ("/neuigkeiten/{post}/bild/", _row(404, 404, 404, 200, 200, 200)),
+    "neuigkeiten/<int:pk>/kommentieren/": ("/neuigkeiten/{post}/kommentieren/", POST_ONLY_SIGNED_IN),
+    "neuigkeiten/kommentare/<int:pk>/loeschen/": ("/neuigkeiten/kommentare/{comment}/loeschen/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/neuigkeiten/": ("/arbeitsbereiche/regiegruppe/neuigkeiten/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/neuigkeiten/neu/": ("/arbeitsbereiche/regiegruppe/neuigkeiten/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    # Tasks: never public; "my tasks" for everybody signed in; the overdue list for the managing office
+    "aufgaben/": ("/aufgaben/", SIGNED_IN),
+    "aufgaben/ueberfaellig/": ("/aufgaben/ueberfaellig/", OFFICE_ONLY),
+    "aufgaben/<int:pk>/": ("/aufgaben/{task}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "aufgaben/<int:pk>/bearbeiten/": ("/aufgaben/{task}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "aufgaben/<int:pk>/status/": ("/aufgaben/{task}/status/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/loeschen/": ("/aufgaben/{task}/loeschen/", POST_ONLY_SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/aufgaben/": ("/arbeitsbereiche/regiegruppe/aufgaben/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/aufgaben/neu/": ("/arbeitsbereiche/regiegruppe/aufgaben/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
     # Accounts (ours)
     "konto/sicherheit/": ("/konto/sicherheit/", SIGNED_IN),
     "konto/sicherheit/ueberall-abmelden/": ("/konto/sicherheit/ueberall-abmelden/", POST_ONLY_SIGNED_IN),
@@ -168,6 +197,31 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "monitoring/verwaltung/beschaeftigte/": ("/monitoring/verwaltung/beschaeftigte/", OFFICE_ONLY),  # and a city's HR staff
     "monitoring/verwaltung/zugriffe/": ("/monitoring/verwaltung/zugriffe/", OFFICE_ONLY),
     "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": ("/monitoring/verwaltung/zugriffe/{access}/entfernen/", POST_ONLY_OFFICE),
+    # Calendar: events of the Regiegruppe's workspace (member edits, office manages, admins only read)
+    "arbeitsbereiche/<slug:slug>/termine/": ("/arbeitsbereiche/regiegruppe/termine/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/termine/neu/": ("/arbeitsbereiche/regiegruppe/termine/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "termine/<int:pk>/": ("/termine/{event}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "termine/<int:pk>/termin.ics": ("/termine/{event}/termin.ics", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "termine/<int:pk>/bearbeiten/": ("/termine/{event}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "termine/<int:pk>/loeschen/": ("/termine/{event}/loeschen/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "mein-kalender/": ("/mein-kalender/", SIGNED_IN),
+    "mein-kalender/abonnement/": ("/mein-kalender/abonnement/", POST_ONLY_SIGNED_IN),
+    "mein-kalender/abonnement/widerrufen/": ("/mein-kalender/abonnement/widerrufen/", POST_ONLY_SIGNED_IN),
+    "kalender/<str:token>.ics": ("/kalender/kein-abo.ics", _row(404, 404, 404, 404, 404, 404)),
+    # Date polls: only the workspace's members (and admins, for support) see them; the office organises this one
+    "arbeitsbereiche/<slug:slug>/terminabstimmungen/": (
+        "/arbeitsbereiche/regiegruppe/terminabstimmungen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "arbeitsbereiche/<slug:slug>/terminabstimmungen/neu/": (
+        "/arbeitsbereiche/regiegruppe/terminabstimmungen/neu/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
+    "terminabstimmungen/<int:pk>/": ("/terminabstimmungen/{poll}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "terminabstimmungen/<int:pk>/einladen/": ("/terminabstimmungen/{poll}/einladen/", POST_ONLY_SIGNED_IN),
+    "terminabstimmungen/<int:pk>/bestaetigen/": ("/terminabstimmungen/{poll}/bestaetigen/", POST_ONLY_SIGNED_IN),
+    "terminabstimmungen/<int:pk>/loeschen/": ("/terminabstimmungen/{poll}/loeschen/", _row(LOGIN, 404, 404, 404, 200, 200)),
+    "terminabstimmung/<str:token>/": ("/terminabstimmung/kein-link/", _row(404, 404, 404, 404, 404, 404)),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
@@ -207,7 +261,14 @@ def ids(personas):
     from workspaces.actions import ensure_body_workspaces
 
     ensure_body_workspaces()
-    return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk, **monitoring_ids(personas)}
+    return {
+        "member_person": person.pk,
+        "membership": membership.pk,
+        "invitation": invitation.pk,
+        **monitoring_ids(personas),
+        **calendar_ids(personas),
+        **news_ids(personas),
+    }
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from members.models import Person
+from tests.news.scene import news_scene
 from tests.support.browser import assert_accessible, assert_no_horizontal_scroll
 from tests.workspaces.scene import workspace_scene
 
@@ -31,6 +32,9 @@ PUBLIC_PAGES = [
     "/monitoring/",
     "/umfrage/",
     "/umfrage/danke/",
+    "/aktuelles/",
+    "/neuigkeiten/{post}/",
+    "/benachrichtigungen/abbestellen/{unsubscribe}/",
 ]
 MEMBER_PAGES = [
     "/mein-bereich/",
@@ -44,6 +48,23 @@ MEMBER_PAGES = [
     "/konto/sessions/",
     "/arbeitsbereiche/",
     "/arbeitsbereiche/regiegruppe/",
+    "/benachrichtigungen/",
+    "/benachrichtigungen/einstellungen/",
+    "/neuigkeiten/",
+    "/arbeitsbereiche/regiegruppe/neuigkeiten/",
+    "/arbeitsbereiche/regiegruppe/neuigkeiten/neu/",
+    "/neuigkeiten/{member_post}/",
+    "/neuigkeiten/{member_post}/bearbeiten/",
+    "/aufgaben/",
+    "/aufgaben/{task}/",
+    "/aufgaben/{task}/bearbeiten/",
+    "/arbeitsbereiche/regiegruppe/aufgaben/",
+    "/arbeitsbereiche/regiegruppe/aufgaben/neu/",
+    "/mein-kalender/",
+    "/arbeitsbereiche/regiegruppe/termine/",
+    "/arbeitsbereiche/regiegruppe/termine/neu/",
+    "/arbeitsbereiche/regiegruppe/terminabstimmungen/",
+    "/arbeitsbereiche/regiegruppe/terminabstimmungen/neu/",
 ]
 OFFICE_PAGES = [
     "/verwaltung/",
@@ -65,6 +86,8 @@ OFFICE_PAGES = [
     "/arbeitsbereiche/neu/",
     "/arbeitsbereiche/regiegruppe/bearbeiten/",
     "/arbeitsbereiche/regiegruppe/mitglieder/",
+    "/aufgaben/ueberfaellig/",
+    "/neuigkeiten/neu/",
 ]
 ADMIN_PAGES = ["/verwaltung/protokoll/"]
 
@@ -72,9 +95,10 @@ ADMIN_PAGES = ["/verwaltung/protokoll/"]
 def _scan(page, urls, who):
     workspace_scene()
     person = Person.objects.filter(user__isnull=True, profile_visibility="members").first().pk
+    scene = news_scene()
     problems = []
     for url in urls:
-        url = url.format(person=person)
+        url = url.format(person=person, **scene)
         for width in (1280, 320):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(url)

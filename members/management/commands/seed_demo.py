@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand
 
+from calendar_events.demo import load_demo_calendar
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
 from monitoring.demo import DEMO_CODES, load_demo_monitoring
+from news.demo import load_demo_news
+from tasks.demo import load_demo_tasks
 from workspaces.demo import load_demo_workspaces
 
 
@@ -16,6 +19,9 @@ class Command(BaseCommand):
         rows = load_demo_accounts()
         load_demo_workspaces()
         load_demo_monitoring()
+        load_demo_news()
+        load_demo_tasks()
+        load_demo_calendar()
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )

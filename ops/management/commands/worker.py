@@ -1,4 +1,8 @@
-"""Run the background worker (django-tasks ORM backend) and report a heartbeat for /healthz."""
+"""Run the background worker (django-tasks ORM backend) and report a heartbeat for /healthz.
+
+Next to the task queue a thread runs the notification loop (notifications/dispatch.py): it fans
+out events, sends the mail outbox and runs the periodic jobs (digests, task reminders).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from notifications import dispatch, scheduler
 from ops.models import WorkerHeartbeat
 
 
@@ -29,11 +34,16 @@ class Command(BaseCommand):
         self._beat(worker_id, started=True)
         thread = threading.Thread(target=self._beat_loop, args=(worker_id, stop), daemon=True)
         thread.start()
+        if not batch:
+            threading.Thread(target=dispatch.run_forever, args=(stop, interval), daemon=True).start()
         try:
             worker_args = ["--interval", str(interval), "--queue-name", "*", "--no-reload", "--no-startup-delay"]
             if batch:
                 worker_args.append("--batch")
             call_command("db_worker", *worker_args, verbosity=options.get("verbosity", 1))
+            if batch:
+                scheduler.run_due()
+                dispatch.run_once()
         finally:
             stop.set()
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

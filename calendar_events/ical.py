@@ -1,0 +1,122 @@
+"""iCalendar (RFC 5545) for events: one event, a feed, and iTIP REQUEST/CANCEL for mails.
+
+Times are written with TZID=Europe/Berlin and a compact VTIMEZONE (the EU rule since 1996), as
+Thunderbird and Outlook write them themselves. Every event keeps its UID for life; SEQUENCE comes
+from the event, so calendar apps replace an older copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Event as ICalEvent
+
+from .models import Event
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+PRODID = "-//Städtekooperation Integration.Interkommunal//Plattform//DE"
+
+
+def berlin_vtimezone() -> Timezone:
+    tz = Timezone()
+    tz.add("tzid", "Europe/Berlin")
+    summer = TimezoneDaylight()
+    summer.add("tzname", "CEST")
+    summer.add("dtstart", dt.datetime(1981, 3, 29, 2, 0))  # noqa: DTZ001 - VTIMEZONE rules use local floating times
+    summer.add("tzoffsetfrom", dt.timedelta(hours=1))
+    summer.add("tzoffsetto", dt.timedelta(hours=2))
+    summer.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
+    winter = TimezoneStandard()
+    winter.add("tzname", "CET")
+    winter.add("dtstart", dt.datetime(1996, 10, 27, 3, 0))  # noqa: DTZ001
+    winter.add("tzoffsetfrom", dt.timedelta(hours=2))
+    winter.add("tzoffsetto", dt.timedelta(hours=1))
+    winter.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
+
+
+def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", "Europe/Berlin")
+    cal.add_component(berlin_vtimezone())
+    return cal
+
+
+def _vevent(event: Event, *, cancelled: bool = False, attendees: Iterable[tuple[str, str]] = ()) -> ICalEvent:
+    item = ICalEvent()
+    item.add("uid", event.uid)
+    item.add("sequence", event.sequence)
+    item.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    item.add("last-modified", (event.modified or timezone.now()).astimezone(dt.UTC))
+    item.add("dtstart", event.starts_at.astimezone(BERLIN))
+    item.add("dtend", event.ends_at.astimezone(BERLIN))
+    item.add("summary", event.title)
+    description = event.description.strip()
+    if event.online_url:
+        description = f"{description}\n\nOnline: {event.online_url}".strip()
+    if description:
+        item.add("description", description)
+    if event.location or event.online_url:
+        item.add("location", event.location or event.online_url)
+    if event.online_url:
+        item.add("url", event.online_url)
+    else:
+        item.add("url", settings.SITE_URL + event.get_absolute_url())
+    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    item.add("transp", "OPAQUE")
+    for name, email in attendees:
+        item.add("attendee", f"mailto:{email}", parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+    return item
+
+
+def _organizer(item: ICalEvent) -> None:
+    item.add(
+        "organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}", parameters={"CN": "Interkommunal"}
+    )
+
+
+def event_ics(event: Event) -> bytes:
+    """The event as a file to download (no METHOD: calendar apps import it)."""
+    cal = _calendar()
+    cal.add_component(_vevent(event))
+    return cal.to_ical()
+
+
+def invitation_ics(event: Event, attendees: Iterable[tuple[str, str]] = ()) -> bytes:
+    """iTIP REQUEST for a mail: adds or, with a higher SEQUENCE, updates the event in the recipient's calendar."""
+    cal = _calendar("REQUEST")
+    item = _vevent(event, attendees=attendees)
+    _organizer(item)
+    cal.add_component(item)
+    return cal.to_ical()
+
+
+def cancellation_ics(event: Event, attendees: Iterable[tuple[str, str]] = ()) -> bytes:
+    """iTIP CANCEL: removes the event (same UID, SEQUENCE above the last one sent)."""
+    cal = _calendar("CANCEL")
+    item = _vevent(event, cancelled=True, attendees=attendees)
+    _organizer(item)
+    cal.add_component(item)
+    return cal.to_ical()
+
+
+def feed_ics(events: Iterable[Event], name: str) -> bytes:
+    cal = _calendar(name=name)
+    cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    for event in events:
+        cal.add_component(_vevent(event))
+    return cal.to_ical()

@@ -1,0 +1,201 @@
+"""Everything that changes news: validation, audit log (publications, public flag, deletions) and
+notifications, in the transaction of the change.
+
+A new post reaches the workspace's members (or all members for a cooperation post) through one
+event that the worker fans out; people @mentioned are told at once, whatever their settings.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from audit.actions import record, snapshot
+from lib.concurrency import save_versioned
+from notifications.actions import notify
+from notifications.audience import Audience
+
+from .access import can_set_public, can_view_post
+from .mentions import mentioned_users
+from .models import Comment, Post
+
+EDITABLE = ("title", "body", "image", "image_alt", "is_public")
+
+
+def _audit(post: Post) -> dict:
+    data = snapshot(post)
+    data["image"] = post.image.name if post.image else ""
+    return data
+
+
+def _place(post: Post) -> str:
+    return post.workspace.name if post.workspace else _("die ganze Kooperation")
+
+
+def _clean(post: Post, actor) -> None:
+    post.full_clean(exclude=["workspace", "author"])
+    if post.image and not post.image_alt.strip():
+        raise ValidationError(
+            {"image_alt": _("Bitte beschreiben Sie das Bild in einem kurzen Text für Menschen, die es nicht sehen können.")}
+        )
+    if post.is_public and not post.is_published:
+        raise ValidationError({"is_public": _("Nur veröffentlichte Beiträge können öffentlich sein.")})
+
+
+def _notify_mentions(actor, post: Post, text: str, *, already=(), comment: Comment | None = None) -> list:
+    """Mentioned people who may read the post hear about it always; others are not told (it would leak the post)."""
+    users = [u for u in mentioned_users(text) if u != actor and u not in already and can_view_post(u, post)]
+    if not users:
+        return []
+    with translation.override("de"):
+        where = (
+            _("in einem Kommentar zu „%(title)s“") % {"title": post.title}
+            if comment
+            else _("im Beitrag „%(title)s“") % {"title": post.title}
+        )
+        notify(
+            recipients=users,
+            verb="news.mentioned",
+            target=comment or post,
+            actor=actor,
+            workspace=post.workspace,
+            always=True,
+            subject=_("%(actor)s hat Sie erwähnt: %(title)s") % {"actor": actor, "title": post.title},
+            text=_("%(actor)s hat Sie %(where)s erwähnt (%(place)s):") % {"actor": actor, "where": where, "place": _place(post)}
+            + "\n\n"
+            + text,
+            url=comment.get_absolute_url() if comment else post.get_absolute_url(),
+        )
+    return users
+
+
+def _announce(actor, post: Post) -> None:
+    mentioned = _notify_mentions(actor, post, post.body)
+    exclude = [actor, *mentioned]
+    audience = (
+        Audience.workspace(post.workspace, exclude=exclude) if post.workspace else Audience.platform_members(exclude=exclude)
+    )
+    with translation.override("de"):
+        notify(
+            recipients=audience,
+            verb="news.posted",
+            target=post,
+            actor=actor,
+            workspace=post.workspace,
+            subject=_("Neuer Beitrag: %(title)s") % {"title": post.title},
+            text=_("%(actor)s hat in %(place)s geschrieben:") % {"actor": actor, "place": _place(post)}
+            + "\n\n"
+            + post.title
+            + "\n\n"
+            + post.body,
+            html=f"<p>{escape(_('%(actor)s hat in %(place)s geschrieben:') % {'actor': actor, 'place': _place(post)})}</p>"
+            f"<h2>{escape(post.title)}</h2>{post.body_html}",
+            url=post.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def create_post(
+    actor, workspace, *, title: str, body: str, image=None, image_alt: str = "", is_public: bool = False, publish: bool = True
+) -> Post:
+    if is_public and not can_set_public(actor, workspace):
+        raise ValidationError(
+            {
+                "is_public": _(
+                    "Nur die Geschäftsführung oder die Leitung eines öffentlichen Arbeitsbereichs kann Beiträge öffentlich machen."
+                )
+            }
+        )
+    post = Post(
+        workspace=workspace,
+        title=title,
+        body=body,
+        image=image or "",
+        image_alt=image_alt,
+        author=actor,
+        is_public=is_public and publish,
+        published_at=timezone.now() if publish else None,
+    )
+    _clean(post, actor)
+    post.save()
+    record(actor, "news.created", post, after=_audit(post))
+    if publish:
+        record(actor, "news.published", post, after=_audit(post))
+        _announce(actor, post)
+    return post
+
+
+@transaction.atomic
+def update_post(actor, post: Post, expected_version: int, *, publish: bool = False, **fields) -> Post:
+    before = _audit(post)
+    was_public, was_published = post.is_public, post.is_published
+    for name, value in fields.items():
+        if name not in EDITABLE:
+            raise ValueError(name)
+        setattr(post, name, value)
+    if post.is_public != was_public and not can_set_public(actor, post.workspace):
+        raise ValidationError(
+            {
+                "is_public": _(
+                    "Nur die Geschäftsführung oder die Leitung eines öffentlichen Arbeitsbereichs kann Beiträge öffentlich machen."
+                )
+            }
+        )
+    if publish and not was_published:
+        post.published_at = timezone.now()
+    _clean(post, actor)
+    save_versioned(post, expected_version, fields=[*EDITABLE, "published_at"])
+    after = _audit(post)
+    record(actor, "news.updated", post, before=before, after=after)
+    if post.is_public != was_public:
+        record(actor, "news.public_changed", post, before={"is_public": was_public}, after={"is_public": post.is_public})
+    if post.is_published and not was_published:
+        record(actor, "news.published", post, after=after)
+        _announce(actor, post)
+    else:
+        _notify_mentions(actor, post, post.body, already=mentioned_users(before["body"]))
+    return post
+
+
+@transaction.atomic
+def delete_post(actor, post: Post) -> None:
+    record(actor, "news.deleted", post, before=_audit(post))
+    image = post.image
+    post.delete()
+    if image:
+        transaction.on_commit(lambda: image.storage.delete(image.name))
+
+
+@transaction.atomic
+def add_comment(actor, post: Post, body: str) -> Comment:
+    comment = Comment(post=post, author=actor, body=body)
+    comment.full_clean(exclude=["post", "author"])
+    comment.save()
+    mentioned = _notify_mentions(actor, post, body, comment=comment)
+    with translation.override("de"):
+        common = {
+            "verb": "news.commented",
+            "target": comment,
+            "actor": actor,
+            "workspace": post.workspace,
+            "subject": _("Neuer Kommentar zu „%(title)s“") % {"title": post.title},
+            "text": _("%(actor)s hat kommentiert:") % {"actor": actor} + "\n\n" + body,
+            "url": comment.get_absolute_url(),
+        }
+        skip = {actor, *mentioned}
+        if post.author and post.author not in skip:
+            notify(recipients=[post.author], **common)  # the author wants to hear about comments
+            skip.add(post.author)
+        others = {c.author for c in post.comments.select_related("author") if c.author} - skip
+        if others:
+            notify(recipients=others, detail=True, **common)  # the rest of the thread, if they want everything
+    return comment
+
+
+@transaction.atomic
+def delete_comment(actor, comment: Comment) -> None:
+    record(actor, "news.comment_deleted", comment, before=snapshot(comment))
+    comment.delete()

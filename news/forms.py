@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from lib.concurrency import VersionField
+from lib.forms import KernForm, KernModelForm
+
+from .models import Comment, Post
+
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+class PostForm(KernModelForm):
+    version = VersionField(required=False)
+    publish = forms.BooleanField(
+        label=_("Jetzt veröffentlichen"),
+        required=False,
+        initial=True,
+        help_text=_("Ohne Haken bleibt der Beitrag ein Entwurf, den nur Sie und die Leitung sehen."),
+    )
+    remove_image = forms.BooleanField(label=_("Bild entfernen"), required=False)
+
+    class Meta:
+        model = Post
+        fields = ["title", "body", "image", "image_alt", "is_public"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "image": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        }
+        error_messages = {
+            "title": {
+                "required": _("Bitte geben Sie eine Überschrift an."),
+                "max_length": _("Die Überschrift darf höchstens 200 Zeichen lang sein."),
+            },
+            "body": {
+                "required": _("Bitte schreiben Sie einen Text."),
+                "max_length": _("Der Text darf höchstens 50.000 Zeichen lang sein."),
+            },
+            "image": {"invalid_image": _("Die Datei ist kein Bild. Bitte laden Sie ein JPEG-, PNG-, WebP- oder GIF-Bild hoch.")},
+        }
+
+    def __init__(self, *args, may_set_public: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_set_public:
+            del self.fields["is_public"]
+        if self.instance.pk:
+            if self.instance.is_published:
+                del self.fields["publish"]
+            if not self.instance.image:
+                del self.fields["remove_image"]
+        else:
+            del self.fields["version"]
+            del self.fields["remove_image"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if not image or image == self.instance.image:
+            return image
+        limit = settings.NEWS_IMAGE_MAX_MB
+        if image.size > limit * 1024 * 1024:
+            raise forms.ValidationError(_("Das Bild ist zu groß. Erlaubt sind höchstens %(mb)s MB.") % {"mb": limit})
+        fmt = getattr(getattr(image, "image", None), "format", None)
+        if fmt not in IMAGE_FORMATS:
+            raise forms.ValidationError(_("Bitte laden Sie ein JPEG-, PNG-, WebP- oder GIF-Bild hoch."))
+        return image
+
+
+class CommentForm(KernModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        labels = {"body": _("Ihr Kommentar")}
+        help_texts = {"body": _("Markdown ist möglich. Erwähnen Sie Personen mit @Vorname Nachname.")}
+        error_messages = {
+            "body": {
+                "required": _("Bitte schreiben Sie einen Kommentar."),
+                "max_length": _("Ein Kommentar darf höchstens 5.000 Zeichen lang sein."),
+            }
+        }
+
+
+class ConfirmForm(KernForm):
+    pass

@@ -1,0 +1,67 @@
+"""Who may see and change tasks.
+
+- Tasks belong to a workspace. They are working material, so the public never sees them, even in a
+  public workspace: they are for the workspace's members (any role) and, where the workspace is
+  readable for them, people with a seat in a body (and the platform admins).
+- Whoever is assigned (in person, or through their municipality) sees the task, wherever it is.
+- Managers and editors of the workspace create, edit and delete tasks; assignees change the status.
+
+``get_task_for_user`` answers 404 both for a missing task and one the user may not reach.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from accounts.roles import is_member
+from workspaces.access import can_contribute, can_view, is_platform_admin, role_of, with_viewer_role, workspaces_visible_to
+from workspaces.models import Workspace, WorkspaceMember
+
+from .models import Task
+
+
+def can_view_tasks(user, workspace: Workspace) -> bool:
+    if not user.is_authenticated:
+        return False
+    return role_of(user, workspace) is not None or (can_view(user, workspace) and is_member(user))
+
+
+def can_edit_tasks(user, workspace: Workspace) -> bool:
+    return can_contribute(user, workspace)
+
+
+def is_assignee(user, task: Task) -> bool:
+    return user.is_authenticated and Task.objects.filter(pk=task.pk).assigned_to(user).exists()
+
+
+def can_change_status(user, task: Task) -> bool:
+    if task.workspace.is_archived:
+        return False
+    return can_edit_tasks(user, task.workspace) or is_assignee(user, task)
+
+
+def tasks_visible_to(user):
+    if not user.is_authenticated:
+        return Task.objects.none()
+    if is_platform_admin(user):
+        return Task.objects.all()
+    own = WorkspaceMember.objects.filter(user=user).values("workspace_id")
+    readable = Task.objects.filter(workspace__in=own)
+    if is_member(user):
+        readable = readable | Task.objects.filter(workspace__in=workspaces_visible_to(user))
+    return readable | Task.objects.assigned_to(user)
+
+
+def get_task_for_user(user, pk, *, write: bool = False) -> Task:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    task = Task.objects.select_related("workspace", "created_by__person").filter(pk=pk).first()
+    if task is None or not user.is_authenticated:
+        raise Http404
+    task.workspace = with_viewer_role(Workspace.objects.filter(pk=task.workspace_id), user).get()
+    allowed = can_edit_tasks(user, task.workspace) if write else (can_view_tasks(user, task.workspace) or is_assignee(user, task))
+    if not allowed:
+        raise Http404
+    return task

@@ -1,0 +1,207 @@
+"""Everything that changes tasks: validation, audit log and notifications in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.actions import record, snapshot
+from lib.concurrency import save_versioned
+from notifications.actions import notify
+from notifications.audience import Audience
+
+from .models import Task
+
+EDITABLE = ("title", "description", "status", "due_date")
+
+
+def _audit_data(task: Task) -> dict:
+    data = snapshot(task, exclude=("version", "modified", "created", "reminder_sent_on"))
+    data["assignees"] = sorted(task.assignees.values_list("pk", flat=True))
+    data["assigned_municipalities"] = sorted(task.assigned_municipalities.values_list("pk", flat=True))
+    return data
+
+
+def _describe(task: Task) -> str:
+    due = _("fällig am %(date)s") % {"date": f"{task.due_date:%d.%m.%Y}"} if task.due_date else _("ohne Fälligkeitsdatum")
+    text = f"{task.title} ({due})\n{_('Arbeitsbereich')}: {task.workspace.name}"
+    if task.description:
+        text += "\n\n" + task.description
+    return text
+
+
+def _notify_assigned(actor, task: Task, users, municipalities) -> None:
+    """Assignments always notify (also in a muted workspace)."""
+    with translation.override("de"):
+        subject = _("Neue Aufgabe für Sie: %(title)s") % {"title": task.title}
+        text = (
+            _("%(actor)s hat Ihnen eine Aufgabe zugewiesen:") % {"actor": actor or _("Die Plattform")} + "\n\n" + _describe(task)
+        )
+        common = {
+            "verb": "task.assigned",
+            "target": task,
+            "actor": actor,
+            "workspace": task.workspace,
+            "always": True,
+            "subject": subject,
+            "text": text,
+            "url": task.get_absolute_url(),
+        }
+        if users:
+            notify(recipients=list(users), **common)
+        for municipality in municipalities:
+            city_subject = _("Neue Aufgabe für %(city)s: %(title)s") % {"city": municipality, "title": task.title}
+            notify(
+                recipients=Audience.municipality(municipality, exclude=list(users)),
+                **{**common, "subject": city_subject},
+            )
+
+
+def _clean(task: Task, *, creating: bool) -> None:
+    task.full_clean(exclude=["workspace", "created_by", "source_type"])
+    if creating and task.due_date and task.due_date < timezone.localdate():
+        raise ValidationError(
+            {"due_date": _("Das Fälligkeitsdatum liegt in der Vergangenheit. Bitte wählen Sie heute oder einen späteren Tag.")}
+        )
+
+
+def _completion(task: Task) -> None:
+    if task.status == Task.Status.DONE and task.completed_at is None:
+        task.completed_at = timezone.now()
+    elif task.status != Task.Status.DONE:
+        task.completed_at = None
+
+
+@transaction.atomic
+def create_task(
+    actor,
+    workspace,
+    *,
+    title: str,
+    description: str = "",
+    due_date: dt.date | None = None,
+    status: str = "open",
+    assignees=(),
+    municipalities=(),
+    source=None,
+) -> Task:
+    task = Task(workspace=workspace, title=title, description=description, due_date=due_date, status=status, created_by=actor)
+    if source is not None:
+        task.source_type = ContentType.objects.get_for_model(source)
+        task.source_id = str(source.pk)
+    _completion(task)
+    _clean(task, creating=True)
+    task.save()
+    task.assignees.set(assignees)
+    task.assigned_municipalities.set(municipalities)
+    record(actor, "task.created", task, after=_audit_data(task))
+    _notify_assigned(actor, task, [u for u in assignees if u != actor], list(municipalities))
+    return task
+
+
+@transaction.atomic
+def update_task(actor, task: Task, expected_version: int, *, assignees=None, municipalities=None, **fields) -> Task:
+    before = _audit_data(task)
+    old_status = task.status
+    old_due = task.due_date
+    for name, value in fields.items():
+        if name not in EDITABLE:
+            raise ValueError(name)
+        setattr(task, name, value)
+    _completion(task)
+    _clean(task, creating=False)
+    if task.due_date != old_due:
+        task.reminder_sent_on = None  # a new due date gets its own reminder
+    save_versioned(task, expected_version, fields=[*EDITABLE, "completed_at", "reminder_sent_on"])
+    new_users, new_cities = [], []
+    if assignees is not None:
+        old = set(task.assignees.values_list("pk", flat=True))
+        task.assignees.set(assignees)
+        new_users = [u for u in assignees if u.pk not in old and u != actor]
+    if municipalities is not None:
+        old = set(task.assigned_municipalities.values_list("pk", flat=True))
+        task.assigned_municipalities.set(municipalities)
+        new_cities = [m for m in municipalities if m.pk not in old]
+    record(actor, "task.updated", task, before=before, after=_audit_data(task))
+    _notify_assigned(actor, task, new_users, new_cities)
+    if task.status != old_status:
+        _notify_status(actor, task)
+    return task
+
+
+@transaction.atomic
+def set_status(actor, task: Task, expected_version: int, status: str) -> Task:
+    return update_task(actor, task, expected_version, status=status)
+
+
+def _notify_status(actor, task: Task) -> None:
+    """A status change is a detail: it reaches the people involved, if they want everything."""
+    involved = {*task.assignees.all()}
+    if task.created_by:
+        involved.add(task.created_by)
+    with translation.override("de"):
+        notify(
+            recipients=involved,
+            verb="task.status",
+            target=task,
+            actor=actor,
+            workspace=task.workspace,
+            detail=True,
+            subject=_("Aufgabe „%(title)s“: %(status)s") % {"title": task.title, "status": task.get_status_display()},
+            text=_("%(actor)s hat den Status geändert: %(status)s") % {"actor": actor, "status": task.get_status_display()}
+            + "\n\n"
+            + _describe(task),
+            url=task.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def delete_task(actor, task: Task) -> None:
+    record(actor, "task.deleted", task, before=_audit_data(task))
+    task.delete()
+
+
+def send_due_reminders(today: dt.date) -> int:
+    """Remind the assignees of open tasks due within TASK_REMINDER_DAYS; each task once per due date."""
+    horizon = today + dt.timedelta(days=settings.TASK_REMINDER_DAYS)
+    sent = 0
+    while True:
+        with transaction.atomic():
+            task = (
+                Task.objects.select_for_update(skip_locked=True, of=("self",))
+                .open()
+                .filter(due_date__gte=today, due_date__lte=horizon, reminder_sent_on__isnull=True)
+                .select_related("workspace")
+                .order_by("pk")
+                .first()
+            )
+            if task is None:
+                return sent
+            users = list(task.assignees.all())
+            with translation.override("de"):
+                subject = _("Erinnerung: „%(title)s“ ist am %(date)s fällig") % {
+                    "title": task.title,
+                    "date": f"{task.due_date:%d.%m.%Y}",
+                }
+                text = _("Diese Aufgabe ist bald fällig:") + "\n\n" + _describe(task)
+                common = {
+                    "verb": "task.reminder",
+                    "target": task,
+                    "workspace": task.workspace,
+                    "always": True,
+                    "subject": subject,
+                    "text": text,
+                    "url": task.get_absolute_url(),
+                }
+                if users:
+                    notify(recipients=users, **common)
+                for municipality in task.assigned_municipalities.all():
+                    notify(recipients=Audience.municipality(municipality, exclude=users), **common)
+            Task.objects.filter(pk=task.pk).update(reminder_sent_on=today)
+            sent += 1

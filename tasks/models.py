@@ -1,0 +1,110 @@
+"""Tasks (action items): what is to be done, by whom, by when, and where it came from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib.markdown import render_markdown
+from lib.models import VersionedModel
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    IN_PROGRESS = "in_progress", _("in Arbeit")
+    DONE = "done", _("erledigt")
+    CANCELLED = "cancelled", _("entfallen")
+
+
+OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> TaskQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today=None) -> TaskQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def assigned_to(self, user) -> TaskQuerySet:
+        """Tasks for ``user`` themself or for the whole municipality they work for."""
+        person = getattr(user, "person", None)
+        condition = Q(assignees=user)
+        if person is not None and person.municipality_id and person.is_active:
+            condition |= Q(assigned_municipalities=person.municipality_id)
+        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+
+
+class Task(VersionedModel):
+    Status = TaskStatus
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", verbose_name=_("Arbeitsbereich"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(
+        _("Beschreibung"), blank=True, max_length=20_000, help_text=_("Markdown: **fett**, *kursiv*, Listen mit -, Links.")
+    )
+    status = models.CharField(_("Status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    due_date = models.DateField(_("fällig am"), null=True, blank=True)
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("zuständige Personen"), blank=True, related_name="assigned_tasks"
+    )
+    assigned_municipalities = models.ManyToManyField(
+        "members.Municipality", verbose_name=_("zuständige Städte"), blank=True, related_name="assigned_tasks"
+    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    source_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("angelegt von"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+    reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Aufgabe")
+        verbose_name_plural = _("Aufgaben")
+        ordering = [models.F("due_date").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=TaskStatus.values), name="task_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_at__isnull=False) | (~Q(status="done") & Q(completed_at__isnull=True)),
+                name="task_completed_iff_done",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "status", "due_date"], name="task_workspace_open"),
+            models.Index(fields=["status", "due_date"], name="task_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:detail", args=[self.pk])
+
+    @property
+    def description_html(self) -> str:
+        return render_markdown(self.description, shift_headings=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def source(self):
+        if not self.source_type_id:
+            return None
+        model = self.source_type.model_class()
+        return model._default_manager.filter(pk=self.source_id).first() if model else None

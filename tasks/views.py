@@ -1,0 +1,194 @@
+"""Task pages: a workspace's tasks, "my tasks", the overdue list for the managing office."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import login_required, office_required
+from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from workspaces.access import get_workspace_for_user
+
+from . import actions
+from .access import can_change_status, can_edit_tasks, can_view_tasks, get_task_for_user
+from .forms import StatusForm, TaskForm
+from .models import Task
+
+LIST_RELATED = ("workspace",)
+
+
+def _with_people(qs):
+    return qs.select_related(*LIST_RELATED).prefetch_related("assignees__person", "assigned_municipalities")
+
+
+def _source_from(request, workspace):
+    """``?aus=news:<pk>``: the news post a task comes from, if the user may read it; else nothing."""
+    raw = request.GET.get("aus") or request.POST.get("aus") or ""
+    kind, _sep, pk = raw.partition(":")
+    if kind == "news" and pk.isdigit():
+        from news.access import get_post_for_user
+
+        try:
+            post = get_post_for_user(request.user, pk)
+        except Http404:
+            return None
+        return post if post.workspace_id == workspace.pk else None
+    return None
+
+
+@login_required
+def workspace_tasks(request, slug: str):
+    workspace = get_workspace_for_user(request.user, slug)
+    if not can_view_tasks(request.user, workspace):
+        raise Http404
+    show = request.GET.get("anzeigen", "offen")
+    tasks = _with_people(workspace.tasks.all())
+    if show != "alle":
+        tasks = tasks.open()
+    return render(
+        request,
+        "tasks/workspace_tasks.html",
+        {
+            "workspace": workspace,
+            "tasks": tasks,
+            "show": show,
+            "can_edit": can_edit_tasks(request.user, workspace),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request, slug: str):
+    workspace = get_workspace_for_user(request.user, slug)
+    if not can_edit_tasks(request.user, workspace):
+        raise Http404
+    source = _source_from(request, workspace)
+    initial = {"title": source.title} if source is not None and request.method == "GET" else None
+    form = TaskForm(request.POST or None, workspace=workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = actions.create_task(
+                request.user,
+                workspace,
+                title=data["title"],
+                description=data["description"],
+                due_date=data["due_date"],
+                status=data["status"],
+                assignees=list(data["assignees"]),
+                municipalities=list(data["municipalities"]),
+                source=source,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Die Aufgabe „%(title)s“ wurde angelegt.") % {"title": task.title})
+            return redirect(task)
+    return render(request, "tasks/form.html", {"form": form, "workspace": workspace, "creating": True, "source": source})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def task_detail(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    return render(
+        request,
+        "tasks/detail.html",
+        {
+            "task": task,
+            "workspace": task.workspace,
+            "can_edit": can_edit_tasks(request.user, task.workspace),
+            "status_form": StatusForm(initial={"status": task.status, "version": task.version})
+            if can_change_status(request.user, task)
+            else None,
+            "source": task.source,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    form = TaskForm(request.POST or None, instance=task, workspace=task.workspace, initial={"version": task.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_task(
+                request.user,
+                Task.objects.get(pk=task.pk),
+                data.get("version") or 0,
+                title=data["title"],
+                description=data["description"],
+                due_date=data["due_date"],
+                status=data["status"],
+                assignees=list(data["assignees"]),
+                municipalities=list(data["municipalities"]),
+            )
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Die Änderungen wurden gespeichert."))
+            return redirect(task)
+    return render(request, "tasks/form.html", {"form": form, "workspace": task.workspace, "task": task, "creating": False})
+
+
+@login_required
+@require_POST
+def task_status(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    if not can_change_status(request.user, task):
+        raise Http404
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
+        return redirect(task)
+    try:
+        actions.set_status(request.user, task, form.cleaned_data["version"], form.cleaned_data["status"])
+    except EditConflict:
+        messages.error(request, CONFLICT_MESSAGE)
+    else:
+        messages.success(request, _("Der Status ist jetzt „%(status)s“.") % {"status": task.get_status_display()})
+    return redirect(task)
+
+
+@login_required
+@require_POST
+def task_delete(request, pk: int):
+    task = get_task_for_user(request.user, pk, write=True)
+    workspace = task.workspace
+    actions.delete_task(request.user, task)
+    messages.success(request, _("Die Aufgabe „%(title)s“ wurde gelöscht.") % {"title": task.title})
+    return redirect("tasks:workspace", slug=workspace.slug)
+
+
+@login_required
+def my_tasks(request):
+    show = request.GET.get("anzeigen", "offen")
+    tasks = _with_people(Task.objects.assigned_to(request.user))
+    if show != "alle":
+        tasks = tasks.open()
+    return render(request, "tasks/my_tasks.html", {"tasks": tasks, "show": show, "today": timezone.localdate()})
+
+
+@office_required
+def overdue_tasks(request):
+    tasks = _with_people(Task.objects.overdue()).filter(~Q(workspace__is_archived=True)).order_by("due_date", "pk")
+    return render(request, "tasks/overdue.html", {"tasks": tasks, "today": timezone.localdate()})
