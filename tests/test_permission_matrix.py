@@ -143,15 +143,27 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "monitoring/ergebnisse/<slug:round_slug>/": ("/monitoring/ergebnisse/{round}/", PUBLIC),
     "monitoring/ergebnisse/<slug:round_slug>/daten.<str:fmt>": ("/monitoring/ergebnisse/{round}/daten.csv", PUBLIC),
     "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/": ("/monitoring/ergebnisse/{round}/essen/", PUBLIC),
-    "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": ("/monitoring/ergebnisse/{round}/essen/daten.json", PUBLIC),
+    "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": (
+        "/monitoring/ergebnisse/{round}/essen/daten.json",
+        PUBLIC,
+    ),
     "monitoring/offene-daten/katalog.jsonld": ("/monitoring/offene-daten/katalog.jsonld", PUBLIC),
-    "monitoring/runden/<slug:round_slug>/vergleich/": ("/monitoring/runden/{round}/vergleich/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/vergleich/": (
+        "/monitoring/runden/{round}/vergleich/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "monitoring/runden/<slug:round_slug>/vergleich/daten.<str:fmt>": (
         "/monitoring/runden/{round}/vergleich/daten.xlsx",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
-    "monitoring/runden/<slug:round_slug>/bericht.pdf": ("/monitoring/runden/{round}/bericht.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
-    "monitoring/runden/<slug:round_slug>/<slug:city_slug>/": ("/monitoring/runden/{round}/essen/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/bericht.pdf": (
+        "/monitoring/runden/{round}/bericht.pdf",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "monitoring/runden/<slug:round_slug>/<slug:city_slug>/": (
+        "/monitoring/runden/{round}/essen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "monitoring/runden/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": (
         "/monitoring/runden/{round}/essen/daten.csv",
         _row(LOGIN, 404, 404, 200, 200, 200),
@@ -159,15 +171,24 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "monitoring/verwaltung/": ("/monitoring/verwaltung/", OFFICE_ONLY),
     "monitoring/verwaltung/runden/neu/": ("/monitoring/verwaltung/runden/neu/", OFFICE_ONLY),
     "monitoring/verwaltung/runden/<slug:round_slug>/": ("/monitoring/verwaltung/runden/{round}/", OFFICE_ONLY),
-    "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": ("/monitoring/verwaltung/runden/{round}/auswerten/", POST_ONLY_OFFICE),
-    "monitoring/verwaltung/runden/<slug:round_slug>/wellen/neu/": ("/monitoring/verwaltung/runden/{round}/wellen/neu/", OFFICE_ONLY),
+    "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": (
+        "/monitoring/verwaltung/runden/{round}/auswerten/",
+        POST_ONLY_OFFICE,
+    ),
+    "monitoring/verwaltung/runden/<slug:round_slug>/wellen/neu/": (
+        "/monitoring/verwaltung/runden/{round}/wellen/neu/",
+        OFFICE_ONLY,
+    ),
     "monitoring/verwaltung/wellen/<int:pk>/bearbeiten/": ("/monitoring/verwaltung/wellen/{wave}/bearbeiten/", OFFICE_ONLY),
     "monitoring/verwaltung/wellen/<int:pk>/status/": ("/monitoring/verwaltung/wellen/{wave}/status/", POST_ONLY_OFFICE),
     "monitoring/verwaltung/wellen/<int:pk>/codes/": ("/monitoring/verwaltung/wellen/{wave}/codes/", OFFICE_ONLY),
     "monitoring/verwaltung/bevoelkerung/": ("/monitoring/verwaltung/bevoelkerung/", OFFICE_ONLY),
     "monitoring/verwaltung/beschaeftigte/": ("/monitoring/verwaltung/beschaeftigte/", OFFICE_ONLY),  # and a city's HR staff
     "monitoring/verwaltung/zugriffe/": ("/monitoring/verwaltung/zugriffe/", OFFICE_ONLY),
-    "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": ("/monitoring/verwaltung/zugriffe/{access}/entfernen/", POST_ONLY_OFFICE),
+    "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": (
+        "/monitoring/verwaltung/zugriffe/{access}/entfernen/",
+        POST_ONLY_OFFICE,
+    ),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
