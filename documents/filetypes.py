@@ -123,13 +123,13 @@ def _text_kind(head: bytes, name: str) -> str | None:
         text = sample[: exc.start].decode("utf-8")
     if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
         return None
-    start = text.lstrip()[:512].lower()
+    start = text.lstrip()[:4096].lower()
+    if start.startswith("<") and "<svg" in start:
+        return "svg"
     if start.startswith(("<!doctype html", "<html", "<head", "<body", "<script", "<iframe")) or "<script" in text.lower():
         return "html"
-    if "<svg" in start:
-        return "svg"
-    if start.startswith("<?xml") or start.startswith("<"):
-        return "svg" if "<svg" in text[:4096].lower() else "xml"
+    if start.startswith("<"):
+        return "xml"
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension in KINDS["markdown"].extensions:
         return "markdown"
