@@ -196,13 +196,17 @@ class SqliteBackend:
         where = where.replace("= ANY(%s)", "IN (SELECT value FROM json_each(%s))")
         params = [self._param(p) for p in params]
         sql = f"""
-            SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id,
-                   -bm25(search_fts, 4.0, 1.0)
-                     * (1 + 1 / (1 + MAX(julianday('now') - julianday(e.date), 0) / {RECENCY_DAYS})) AS score,
+            WITH hits AS MATERIALIZED (
+                SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id,
+                       -bm25(search_fts, 4.0, 1.0) AS relevance
+                FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid
+                WHERE search_fts MATCH %s AND {where}
+            )
+            SELECT id, kind, object_id, title, url, date, workspace_id,
+                   relevance * (1 + 1 / (1 + MAX(julianday('now') - julianday(date), 0) / {RECENCY_DAYS})) AS score,
                    count(*) OVER () AS total
-            FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid
-            WHERE search_fts MATCH %s AND {where}
-            ORDER BY score DESC, e.date DESC, e.id
+            FROM hits
+            ORDER BY score DESC, date DESC, id
             LIMIT %s OFFSET %s
         """  # noqa: S608 - fixed fragments only
         with connection.cursor() as cursor:

@@ -37,10 +37,16 @@ def build(make_workspace, personas, lead) -> dict:
     WorkspaceMember.objects.create(workspace=workspaces["private"], user=personas["member"], role=WorkspaceMember.Role.EDITOR)
     docs: dict[str, Document] = {}
     for key in ("private", "platform", "public"):
-        docs[key] = actions.upload(lead, workspaces[key], text_file(f"{key}.txt", f"Notiz {WORDS[key]} im Bereich {key}."))
-    docs["published"] = actions.upload(lead, workspaces["private"], text_file("bericht.txt", f"Der {WORDS['published']} 2025."))
+        docs[key] = actions.upload(
+            lead, workspaces[key], text_file(f"{key}.txt", f"Notiz {WORDS[key]} im Bereich {key}."), title=f"Dok-{key}"
+        )
+    docs["published"] = actions.upload(
+        lead, workspaces["private"], text_file("bericht.txt", f"Der {WORDS['published']} 2025."), title="Dok-published"
+    )
     actions.set_public(lead, docs["published"], True)
-    docs["trashed"] = actions.upload(lead, workspaces["private"], text_file("alt.txt", f"Eine {WORDS['trashed']}."))
+    docs["trashed"] = actions.upload(
+        lead, workspaces["private"], text_file("alt.txt", f"Eine {WORDS['trashed']}."), title="Dok-trashed"
+    )
     actions.trash(lead, docs["trashed"])
     return {"workspaces": workspaces, "docs": docs}
 
