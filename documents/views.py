@@ -80,10 +80,9 @@ def workspace_documents(request, slug: str):
 
 
 @csrf_exempt  # the CSRF check reads the body; the size check must come first (csrf_protect below)
+@login_required
 @require_POST
 def upload(request, slug: str):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     workspace = get_workspace_for_user(request.user, slug)
     if not can_contribute(request.user, workspace):
         raise Http404
@@ -228,10 +227,9 @@ def document_detail(request, pk: int):
 
 
 @csrf_exempt  # size check before the body is read; csrf_protect below
+@login_required
 @require_POST
 def new_version(request, pk: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     document = get_document_for_user(request.user, pk, level=WRITE)
     if document.is_trashed:
         raise Http404

@@ -189,6 +189,39 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/monitoring/verwaltung/zugriffe/{access}/entfernen/",
         POST_ONLY_OFFICE,
     ),
+    # Documents ("regiegruppe" body workspace: platform-visible; the office manages it; {document} lies in it)
+    "arbeitsbereiche/<slug:slug>/dokumente/": ("/arbeitsbereiche/regiegruppe/dokumente/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/dokumente/hochladen/": (
+        "/arbeitsbereiche/regiegruppe/dokumente/hochladen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": (
+        "/arbeitsbereiche/regiegruppe/dokumente/ordner/neu/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    # The trash: contributors only (member: editor via the Regiegruppe seat; office: manager; admin: no role)
+    "arbeitsbereiche/<slug:slug>/dokumente/papierkorb/": (
+        "/arbeitsbereiche/regiegruppe/dokumente/papierkorb/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
+    "dokumente/<int:pk>/": ("/dokumente/{document}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "dokumente/<int:pk>/herunterladen/": ("/dokumente/{document}/herunterladen/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "dokumente/<int:pk>/neue-fassung/": ("/dokumente/{document}/neue-fassung/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/fassungen/<int:number>/herunterladen/": (
+        "/dokumente/{document}/fassungen/1/herunterladen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "dokumente/<int:pk>/fassungen/<int:number>/wiederherstellen/": (
+        "/dokumente/{document}/fassungen/1/wiederherstellen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "dokumente/<int:pk>/veroeffentlichen/": ("/dokumente/{document}/veroeffentlichen/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/papierkorb/": ("/dokumente/{document}/papierkorb/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/wiederherstellen/": ("/dokumente/{document}/wiederherstellen/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/loeschen/": ("/dokumente/{document}/loeschen/", POST_ONLY_SIGNED_IN),
+    "veroeffentlichungen/": ("/veroeffentlichungen/", PUBLIC),
+    # Search: everybody; anonymous visitors find public content only
+    "suche/": ("/suche/?q=Protokoll", PUBLIC),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
@@ -228,7 +261,15 @@ def ids(personas):
     from workspaces.actions import ensure_body_workspaces
 
     ensure_body_workspaces()
-    return {"member_person": person.pk, "membership": membership.pk, "invitation": invitation.pk, **monitoring_ids(personas)}
+    from documents.demo import matrix_document
+
+    return {
+        "member_person": person.pk,
+        "membership": membership.pk,
+        "invitation": invitation.pk,
+        "document": matrix_document(personas["office"]).pk,
+        **monitoring_ids(personas),
+    }
 
 
 @pytest.mark.django_db

@@ -31,6 +31,8 @@ PUBLIC_PAGES = [
     "/monitoring/",
     "/umfrage/",
     "/umfrage/danke/",
+    "/veroeffentlichungen/",
+    "/suche/?q=Protokoll",
 ]
 MEMBER_PAGES = [
     "/mein-bereich/",
@@ -44,6 +46,9 @@ MEMBER_PAGES = [
     "/konto/sessions/",
     "/arbeitsbereiche/",
     "/arbeitsbereiche/regiegruppe/",
+    "/arbeitsbereiche/regiegruppe/dokumente/",
+    "/arbeitsbereiche/regiegruppe/dokumente/papierkorb/",
+    "/suche/?q=Regiegruppe",
 ]
 OFFICE_PAGES = [
     "/verwaltung/",
