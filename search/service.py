@@ -12,12 +12,12 @@ from accounts.roles import is_member, is_office
 from workspaces.access import workspaces_visible_to
 
 from . import text as textlib
-from .backends import Filters, Hit, Scope, backend
+from .backends import CANDIDATES, Filters, Hit, Scope, backend
 from .models import Audience
 from .registry import provider_for
 
 PAGE_SIZE = 20
-MAX_PAGE = 50
+MAX_PAGE = 20  # CANDIDATES / PAGE_SIZE
 
 
 def scope_for(user) -> Scope:
@@ -44,6 +44,11 @@ class Results:
     @property
     def pages(self) -> int:
         return min(MAX_PAGE, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
+
+    @property
+    def capped(self) -> bool:
+        """More hits than are ranked: the newest CANDIDATES are shown, by relevance."""
+        return self.total >= CANDIDATES
 
     @property
     def has_next(self) -> bool:
