@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "news",
     "calendar_events",
     "polls",
+    "documents",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +266,24 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = ENV != "production"
+# Uploaded documents go through Django's storage API: a local folder (MEDIA_ROOT) or an S3-compatible bucket.
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", required=True),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", required=True),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", required=True),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif FILE_STORAGE != "local":
+    raise ImproperlyConfigured("FILE_STORAGE must be local or s3.")
 
 # --- E-mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Interkommunal <noreply@interkommunal.example>")
@@ -314,6 +334,11 @@ NOTIFICATIONS_DAILY_JOBS = {"task-reminders": "tasks.reminders.send_reminders"}
 TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 2)
 # Largest image of a news post, in megabytes.
 NEWS_IMAGE_MAX_MB = env_int("NEWS_IMAGE_MAX_MB", 5)
+# --- Documents ----------------------------------------------------------------------------
+# Largest upload (all files of one upload together), in megabytes.
+DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 100)
+if DOCUMENTS_MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("DOCUMENTS_MAX_UPLOAD_MB must be at least 1.")
 
 # --- Monitoring (staff survey) ------------------------------------------------------------
 # Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.

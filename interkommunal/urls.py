@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("news.urls")),
     path("", include("calendar_events.urls")),
     path("", include("polls.urls")),
+    path("", include("documents.urls")),
+    path("", include("search.urls")),
     path("", include("website.urls")),
 ]
 

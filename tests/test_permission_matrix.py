@@ -87,7 +87,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "benachrichtigungen/<int:pk>/": ("/benachrichtigungen/999999/", _row(LOGIN, 404, 404, 404, 404, 404)),
     "benachrichtigungen/gelesen/": ("/benachrichtigungen/gelesen/", POST_ONLY_SIGNED_IN),
     "benachrichtigungen/einstellungen/": ("/benachrichtigungen/einstellungen/", SIGNED_IN),
-    "benachrichtigungen/abbestellen/<str:token>/": ("/benachrichtigungen/abbestellen/falsch/", _row(404, 404, 404, 404, 404, 404)),
+    "benachrichtigungen/abbestellen/<str:token>/": (
+        "/benachrichtigungen/abbestellen/falsch/",
+        _row(404, 404, 404, 404, 404, 404),
+    ),
     # News: public page; members' news; a post in the Regiegruppe (member = author and editor, office = manager)
     "aktuelles/": ("/aktuelles/", PUBLIC),
     "neuigkeiten/": ("/neuigkeiten/", SIGNED_IN),
@@ -98,8 +101,14 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "neuigkeiten/<int:pk>/bild/": ("/neuigkeiten/{post}/bild/", _row(404, 404, 404, 200, 200, 200)),
     "neuigkeiten/<int:pk>/kommentieren/": ("/neuigkeiten/{post}/kommentieren/", POST_ONLY_SIGNED_IN),
     "neuigkeiten/kommentare/<int:pk>/loeschen/": ("/neuigkeiten/kommentare/{comment}/loeschen/", POST_ONLY_SIGNED_IN),
-    "arbeitsbereiche/<slug:slug>/neuigkeiten/": ("/arbeitsbereiche/regiegruppe/neuigkeiten/", _row(LOGIN, 404, 404, 200, 200, 200)),
-    "arbeitsbereiche/<slug:slug>/neuigkeiten/neu/": ("/arbeitsbereiche/regiegruppe/neuigkeiten/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "arbeitsbereiche/<slug:slug>/neuigkeiten/": (
+        "/arbeitsbereiche/regiegruppe/neuigkeiten/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "arbeitsbereiche/<slug:slug>/neuigkeiten/neu/": (
+        "/arbeitsbereiche/regiegruppe/neuigkeiten/neu/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
     # Tasks: never public; "my tasks" for everybody signed in; the overdue list for the managing office
     "aufgaben/": ("/aufgaben/", SIGNED_IN),
     "aufgaben/ueberfaellig/": ("/aufgaben/ueberfaellig/", OFFICE_ONLY),
@@ -108,7 +117,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "aufgaben/<int:pk>/status/": ("/aufgaben/{task}/status/", POST_ONLY_SIGNED_IN),
     "aufgaben/<int:pk>/loeschen/": ("/aufgaben/{task}/loeschen/", POST_ONLY_SIGNED_IN),
     "arbeitsbereiche/<slug:slug>/aufgaben/": ("/arbeitsbereiche/regiegruppe/aufgaben/", _row(LOGIN, 404, 404, 200, 200, 200)),
-    "arbeitsbereiche/<slug:slug>/aufgaben/neu/": ("/arbeitsbereiche/regiegruppe/aufgaben/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "arbeitsbereiche/<slug:slug>/aufgaben/neu/": (
+        "/arbeitsbereiche/regiegruppe/aufgaben/neu/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
     # Accounts (ours)
     "konto/sicherheit/": ("/konto/sicherheit/", SIGNED_IN),
     "konto/sicherheit/ueberall-abmelden/": ("/konto/sicherheit/ueberall-abmelden/", POST_ONLY_SIGNED_IN),
@@ -172,15 +184,27 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "monitoring/ergebnisse/<slug:round_slug>/": ("/monitoring/ergebnisse/{round}/", PUBLIC),
     "monitoring/ergebnisse/<slug:round_slug>/daten.<str:fmt>": ("/monitoring/ergebnisse/{round}/daten.csv", PUBLIC),
     "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/": ("/monitoring/ergebnisse/{round}/essen/", PUBLIC),
-    "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": ("/monitoring/ergebnisse/{round}/essen/daten.json", PUBLIC),
+    "monitoring/ergebnisse/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": (
+        "/monitoring/ergebnisse/{round}/essen/daten.json",
+        PUBLIC,
+    ),
     "monitoring/offene-daten/katalog.jsonld": ("/monitoring/offene-daten/katalog.jsonld", PUBLIC),
-    "monitoring/runden/<slug:round_slug>/vergleich/": ("/monitoring/runden/{round}/vergleich/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/vergleich/": (
+        "/monitoring/runden/{round}/vergleich/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "monitoring/runden/<slug:round_slug>/vergleich/daten.<str:fmt>": (
         "/monitoring/runden/{round}/vergleich/daten.xlsx",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
-    "monitoring/runden/<slug:round_slug>/bericht.pdf": ("/monitoring/runden/{round}/bericht.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
-    "monitoring/runden/<slug:round_slug>/<slug:city_slug>/": ("/monitoring/runden/{round}/essen/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "monitoring/runden/<slug:round_slug>/bericht.pdf": (
+        "/monitoring/runden/{round}/bericht.pdf",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "monitoring/runden/<slug:round_slug>/<slug:city_slug>/": (
+        "/monitoring/runden/{round}/essen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "monitoring/runden/<slug:round_slug>/<slug:city_slug>/daten.<str:fmt>": (
         "/monitoring/runden/{round}/essen/daten.csv",
         _row(LOGIN, 404, 404, 200, 200, 200),
@@ -188,18 +212,30 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "monitoring/verwaltung/": ("/monitoring/verwaltung/", OFFICE_ONLY),
     "monitoring/verwaltung/runden/neu/": ("/monitoring/verwaltung/runden/neu/", OFFICE_ONLY),
     "monitoring/verwaltung/runden/<slug:round_slug>/": ("/monitoring/verwaltung/runden/{round}/", OFFICE_ONLY),
-    "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": ("/monitoring/verwaltung/runden/{round}/auswerten/", POST_ONLY_OFFICE),
-    "monitoring/verwaltung/runden/<slug:round_slug>/wellen/neu/": ("/monitoring/verwaltung/runden/{round}/wellen/neu/", OFFICE_ONLY),
+    "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": (
+        "/monitoring/verwaltung/runden/{round}/auswerten/",
+        POST_ONLY_OFFICE,
+    ),
+    "monitoring/verwaltung/runden/<slug:round_slug>/wellen/neu/": (
+        "/monitoring/verwaltung/runden/{round}/wellen/neu/",
+        OFFICE_ONLY,
+    ),
     "monitoring/verwaltung/wellen/<int:pk>/bearbeiten/": ("/monitoring/verwaltung/wellen/{wave}/bearbeiten/", OFFICE_ONLY),
     "monitoring/verwaltung/wellen/<int:pk>/status/": ("/monitoring/verwaltung/wellen/{wave}/status/", POST_ONLY_OFFICE),
     "monitoring/verwaltung/wellen/<int:pk>/codes/": ("/monitoring/verwaltung/wellen/{wave}/codes/", OFFICE_ONLY),
     "monitoring/verwaltung/bevoelkerung/": ("/monitoring/verwaltung/bevoelkerung/", OFFICE_ONLY),
     "monitoring/verwaltung/beschaeftigte/": ("/monitoring/verwaltung/beschaeftigte/", OFFICE_ONLY),  # and a city's HR staff
     "monitoring/verwaltung/zugriffe/": ("/monitoring/verwaltung/zugriffe/", OFFICE_ONLY),
-    "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": ("/monitoring/verwaltung/zugriffe/{access}/entfernen/", POST_ONLY_OFFICE),
+    "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": (
+        "/monitoring/verwaltung/zugriffe/{access}/entfernen/",
+        POST_ONLY_OFFICE,
+    ),
     # Calendar: events of the Regiegruppe's workspace (member edits, office manages, admins only read)
     "arbeitsbereiche/<slug:slug>/termine/": ("/arbeitsbereiche/regiegruppe/termine/", _row(LOGIN, 404, 404, 200, 200, 200)),
-    "arbeitsbereiche/<slug:slug>/termine/neu/": ("/arbeitsbereiche/regiegruppe/termine/neu/", _row(LOGIN, 404, 404, 200, 200, 404)),
+    "arbeitsbereiche/<slug:slug>/termine/neu/": (
+        "/arbeitsbereiche/regiegruppe/termine/neu/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
     "termine/<int:pk>/": ("/termine/{event}/", _row(LOGIN, 404, 404, 200, 200, 200)),
     "termine/<int:pk>/termin.ics": ("/termine/{event}/termin.ics", _row(LOGIN, 404, 404, 200, 200, 200)),
     "termine/<int:pk>/bearbeiten/": ("/termine/{event}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
@@ -222,6 +258,39 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "terminabstimmungen/<int:pk>/bestaetigen/": ("/terminabstimmungen/{poll}/bestaetigen/", POST_ONLY_SIGNED_IN),
     "terminabstimmungen/<int:pk>/loeschen/": ("/terminabstimmungen/{poll}/loeschen/", _row(LOGIN, 404, 404, 404, 200, 200)),
     "terminabstimmung/<str:token>/": ("/terminabstimmung/kein-link/", _row(404, 404, 404, 404, 404, 404)),
+    # Documents ("regiegruppe" body workspace: platform-visible; the office manages it; {document} lies in it)
+    "arbeitsbereiche/<slug:slug>/dokumente/": ("/arbeitsbereiche/regiegruppe/dokumente/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "arbeitsbereiche/<slug:slug>/dokumente/hochladen/": (
+        "/arbeitsbereiche/regiegruppe/dokumente/hochladen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": (
+        "/arbeitsbereiche/regiegruppe/dokumente/ordner/neu/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    # The trash: contributors only (member: editor via the Regiegruppe seat; office: manager; admin: no role)
+    "arbeitsbereiche/<slug:slug>/dokumente/papierkorb/": (
+        "/arbeitsbereiche/regiegruppe/dokumente/papierkorb/",
+        _row(LOGIN, 404, 404, 200, 200, 404),
+    ),
+    "dokumente/<int:pk>/": ("/dokumente/{document}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "dokumente/<int:pk>/herunterladen/": ("/dokumente/{document}/herunterladen/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "dokumente/<int:pk>/neue-fassung/": ("/dokumente/{document}/neue-fassung/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/fassungen/<int:number>/herunterladen/": (
+        "/dokumente/{document}/fassungen/1/herunterladen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "dokumente/<int:pk>/fassungen/<int:number>/wiederherstellen/": (
+        "/dokumente/{document}/fassungen/1/wiederherstellen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "dokumente/<int:pk>/veroeffentlichen/": ("/dokumente/{document}/veroeffentlichen/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/papierkorb/": ("/dokumente/{document}/papierkorb/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/wiederherstellen/": ("/dokumente/{document}/wiederherstellen/", POST_ONLY_SIGNED_IN),
+    "dokumente/<int:pk>/loeschen/": ("/dokumente/{document}/loeschen/", POST_ONLY_SIGNED_IN),
+    "veroeffentlichungen/": ("/veroeffentlichungen/", PUBLIC),
+    # Search: everybody; anonymous visitors find public content only
+    "suche/": ("/suche/?q=Protokoll", PUBLIC),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
@@ -261,10 +330,13 @@ def ids(personas):
     from workspaces.actions import ensure_body_workspaces
 
     ensure_body_workspaces()
+    from documents.demo import matrix_document
+
     return {
         "member_person": person.pk,
         "membership": membership.pk,
         "invitation": invitation.pk,
+        "document": matrix_document(personas["office"]).pk,
         **monitoring_ids(personas),
         **calendar_ids(personas),
         **news_ids(personas),

@@ -35,6 +35,8 @@ PUBLIC_PAGES = [
     "/aktuelles/",
     "/neuigkeiten/{post}/",
     "/benachrichtigungen/abbestellen/{unsubscribe}/",
+    "/veroeffentlichungen/",
+    "/suche/?q=Protokoll",
 ]
 MEMBER_PAGES = [
     "/mein-bereich/",
@@ -65,6 +67,9 @@ MEMBER_PAGES = [
     "/arbeitsbereiche/regiegruppe/termine/neu/",
     "/arbeitsbereiche/regiegruppe/terminabstimmungen/",
     "/arbeitsbereiche/regiegruppe/terminabstimmungen/neu/",
+    "/arbeitsbereiche/regiegruppe/dokumente/",
+    "/arbeitsbereiche/regiegruppe/dokumente/papierkorb/",
+    "/suche/?q=Regiegruppe",
 ]
 OFFICE_PAGES = [
     "/verwaltung/",

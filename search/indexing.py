@@ -1,0 +1,66 @@
+"""Keeping the index in step: ``schedule`` after a change (runs in the worker), ``index_now`` in the worker."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .backends import BODY_INDEX_CHARS, backend, clean_for_index
+from .models import SearchEntry
+from .registry import provider_for, providers
+
+
+def schedule(kind: str, object_id: int) -> None:
+    """Re-index one object after the current transaction commits (never inside the request)."""
+    from .tasks import index_object
+
+    transaction.on_commit(lambda: index_object.enqueue(kind, object_id))
+
+
+def _fields(entry) -> dict:
+    return {
+        "workspace_id": entry.workspace_id,
+        "municipality_id": entry.municipality_id,
+        "audience": entry.audience,
+        "date": entry.date,
+        "title": clean_for_index(entry.title)[:300],
+        "body": clean_for_index(entry.body)[:BODY_INDEX_CHARS],
+        "url": entry.url[:300],
+    }
+
+
+@transaction.atomic
+def index_now(kind: str, object_id: int) -> SearchEntry | None:
+    """Write the entry of one object, or remove it when the object is gone or not searchable."""
+    provider = provider_for(kind)
+    if provider is None:
+        return None
+    obj = provider.queryset().filter(pk=object_id).first()
+    data = provider.build(obj) if obj is not None else None
+    if data is None:
+        remove(kind, [object_id])
+        return None
+    row, _created = SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=_fields(data))
+    backend().write(row)
+    return row
+
+
+def remove(kind: str, object_ids: list[int]) -> None:
+    ids = list(SearchEntry.objects.filter(kind=kind, object_id__in=object_ids).values_list("pk", flat=True))
+    backend().delete(ids)
+    SearchEntry.objects.filter(pk__in=ids).delete()
+
+
+def rebuild(kinds: list[str] | None = None, batch: int = 500) -> int:
+    """Index every object of the given kinds again (demo, benchmark, after changing a provider)."""
+    count = 0
+    for provider in providers():
+        if kinds and provider.kind not in kinds:
+            continue
+        existing = set(SearchEntry.objects.filter(kind=provider.kind).values_list("object_id", flat=True))
+        seen = set()
+        for obj in provider.queryset().iterator(chunk_size=batch):
+            seen.add(obj.pk)
+            if index_now(provider.kind, obj.pk) is not None:
+                count += 1
+        remove(provider.kind, list(existing - seen))
+    return count

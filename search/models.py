@@ -1,0 +1,60 @@
+"""One row per searchable thing, with the fields that decide in SQL who may find it.
+
+The text columns hold what may be shown to everybody who may open the object. The full-text
+index lives beside them and depends on the database (see search/backends.py): a stored,
+weighted ``tsvector`` column with a GIN index on PostgreSQL, an FTS5 table of stemmed text on SQLite.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Audience(models.TextChoices):
+    """Who may open an entry, besides the members of its workspace (if it has one)."""
+
+    PUBLIC = "public", _("alle")
+    MEMBERS = "members", _("Mitglieder der Gremien")
+    OFFICE = "office", _("Geschäftsführung")
+    WORKSPACE = "workspace", _("wer den Arbeitsbereich sehen darf")
+
+
+class SearchEntry(models.Model):
+    Audience = Audience
+
+    kind = models.CharField(_("Art"), max_length=20)
+    object_id = models.BigIntegerField(_("Objekt-ID"))
+    workspace = models.ForeignKey(
+        "workspaces.Workspace",
+        verbose_name=_("Arbeitsbereich"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "members.Municipality", verbose_name=_("Kommune"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    audience = models.CharField(_("sichtbar für"), max_length=10, choices=Audience.choices)
+    date = models.DateTimeField(_("Datum"))
+    title = models.CharField(_("Titel"), max_length=300)
+    body = models.TextField(_("Text"), blank=True)
+    url = models.CharField(_("Adresse"), max_length=300)
+    indexed_at = models.DateTimeField(_("indexiert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Sucheintrag")
+        verbose_name_plural = _("Sucheinträge")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_per_object"),
+            models.CheckConstraint(condition=Q(audience__in=Audience.values), name="search_entry_audience_valid"),
+            models.CheckConstraint(
+                condition=~Q(audience="workspace") | Q(workspace__isnull=False), name="workspace_audience_has_workspace"
+            ),
+        ]
+        indexes = [models.Index(fields=["-date"], name="search_entry_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"

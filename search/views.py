@@ -1,0 +1,43 @@
+"""The search page: for everybody; without an account it finds public content only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from workspaces.access import workspaces_visible_to
+
+from .backends import Filters
+from .forms import SearchForm
+from .service import scope_for, search
+
+
+def _int(value, default: int = 1) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+@require_GET
+def search_page(request):
+    scope = scope_for(request.user)
+    workspaces = list(workspaces_visible_to(request.user).order_by("name").only("pk", "slug", "name"))
+    form = SearchForm(request.GET or None, workspaces=workspaces)
+    results = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        filters = Filters(
+            kinds=[data["typ"]] if data["typ"] else None,
+            workspace_id=form.workspace_ids.get(data["arbeitsbereich"]),
+            municipality_id=data["stadt"].pk if data["stadt"] else None,
+            date_from=SearchForm.day_start(data["von"]) if data["von"] else None,
+            date_to=SearchForm.day_start(data["bis"] + dt.timedelta(days=1)) if data["bis"] else None,
+        )
+        results = search(request.user, data["q"], filters=filters, page=_int(request.GET.get("seite")), scope=scope)
+    query_string = request.GET.copy()
+    query_string.pop("seite", None)
+    template = "search/_results.html" if request.htmx else "search/search.html"
+    return render(request, template, {"form": form, "results": results, "query_string": query_string.urlencode()})
