@@ -18,7 +18,8 @@ LABELS = {
 
 
 def _row(qs, kind, at, title, post_id):
-    return qs.annotate(
+    # No ORDER BY inside the parts of a UNION: SQLite refuses it (the models' default ordering would add one).
+    return qs.order_by().annotate(
         a_at=F(at),
         a_kind=Value(kind, output_field=CharField()),
         a_title=F(title),
