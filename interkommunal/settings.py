@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "website",
     "ops",
     "monitoring",
+    "meetings",
+    "oparl",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +293,19 @@ WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 90)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 ACCESSIBILITY_FEEDBACK_DAYS = env_int("ACCESSIBILITY_FEEDBACK_DAYS", 42)
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 25)
+
+# --- Meetings of the bodies and OParl ---------------------------------------------------------
+# Days between the invitation and the meeting; fewer gives the office a warning.
+MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 14)
+# Days the attendees have to object to circulated minutes.
+MEETING_OBJECTION_DAYS = env_int("MEETING_OBJECTION_DAYS", 14)
+# How circulated minutes are approved: "next_meeting" (at the approval item) or "window" (after the objection days).
+MEETING_MINUTES_APPROVAL = env_str("MEETING_MINUTES_APPROVAL", "next_meeting")
+if MEETING_MINUTES_APPROVAL not in {"next_meeting", "window"}:
+    raise ImproperlyConfigured("MEETING_MINUTES_APPROVAL must be next_meeting or window.")
+# Canonical base of every OParl id (never taken from the request's Host header).
+OPARL_BASE_URL = env_str("OPARL_BASE_URL", SITE_URL).rstrip("/")
+OPARL_PAGE_SIZE = env_int("OPARL_PAGE_SIZE", 100)
 
 # --- Monitoring (staff survey) ------------------------------------------------------------
 # Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.
