@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("workspaces.urls")),
     path("", include("monitoring.urls")),
+    path("", include("meetings.urls")),
+    path("", include("oparl.urls")),
     path("", include("website.urls")),
 ]
 

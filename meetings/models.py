@@ -592,3 +592,6 @@ class DigestSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_digest_per_meeting_and_person")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.person_id}"

@@ -39,7 +39,7 @@ GROUP_HEADINGS = {
     WorkspaceMember.Role.GUEST: _lazy("Externe Gäste"),
 }
 # The workspace page is a column of panels; later features (activity, dates, tasks, documents) add theirs here.
-PANELS = ["workspaces/panels/about.html", "workspaces/panels/members.html"]
+PANELS = ["workspaces/panels/about.html", "workspaces/panels/members.html", "meetings/panel.html"]
 
 
 def _show_errors(request, exc: ValidationError) -> None:
