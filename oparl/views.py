@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -470,7 +470,10 @@ def _file_response(request, pk, *, attachment: bool):
         if MeetingFile.objects.filter(pk=_int(pk), deleted_at__isnull=False).exists():
             return _error(410, "Die Datei wurde gelöscht.")
         raise Http404
-    response = FileResponse(obj.content.open("rb"), as_attachment=attachment, filename=obj.file_name, content_type=obj.mime_type)
+    response = FileResponse(obj.content.open("rb"), content_type=obj.mime_type)
+    ascii_name = obj.file_name.encode("ascii", "ignore").decode().replace('"', "") or f"datei-{obj.pk}"
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f"{disposition}; filename=\"{ascii_name}\"; filename*=utf-8''{quote(obj.file_name)}"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
