@@ -46,7 +46,9 @@ def with_agenda(meeting, office_user):
 
 
 @time_machine.travel(dt.datetime(2030, 1, 10, 9, tzinfo=dt.UTC), tick=False)
-def test_invitation_goes_out_with_pdf_and_request_then_update_then_cancel(meeting, office_user, smtp, django_capture_on_commit_callbacks):
+def test_invitation_goes_out_with_pdf_and_request_then_update_then_cancel(
+    meeting, office_user, smtp, django_capture_on_commit_callbacks
+):
     with_agenda(meeting, office_user)
     people = actions.recipients(meeting)
     assert people
@@ -107,14 +109,18 @@ def test_replies_give_the_representation_overview(meeting, office_user, member_p
     assert Reply.objects.filter(meeting=meeting).count() == 1
 
 
-def test_minutes_lifecycle_and_open_actions_on_the_next_agenda(meeting, office_user, member_person, regiegruppe, settings, django_capture_on_commit_callbacks):
+def test_minutes_lifecycle_and_open_actions_on_the_next_agenda(
+    meeting, office_user, member_person, regiegruppe, settings, django_capture_on_commit_callbacks
+):
     item = with_agenda(meeting, office_user)
     minutes = actions.minutes_for(meeting)
     actions.record_attendance(office_user, minutes, [member_person])
     assert list(minutes.cities.all()) == [Municipality.objects.get(slug="bochum")]
     actions.save_item_minutes(office_user, item, summary="Diskutiert.", result="einstimmig")
     actions.add_decision(office_user, item, "Wir starten eine gemeinsame Kampagne.")
-    action = actions.add_action(office_user, item, "Entwurf der Kampagne vorlegen", municipality=Municipality.objects.get(slug="bochum"))
+    action = actions.add_action(
+        office_user, item, "Entwurf der Kampagne vorlegen", municipality=Municipality.objects.get(slug="bochum")
+    )
     with django_capture_on_commit_callbacks(execute=True):
         actions.circulate_minutes(office_user, minutes)
     assert len(mail.outbox) == 1 and "Protokollentwurf" in mail.outbox[0].subject
@@ -123,7 +129,9 @@ def test_minutes_lifecycle_and_open_actions_on_the_next_agenda(meeting, office_u
         actions.approve_minutes(office_user, minutes)
     objection.resolved = True
     objection.save()
-    following, _ = actions.create_meeting(office_user, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled")
+    following, _ = actions.create_meeting(
+        office_user, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled"
+    )
     actions.apply_template(office_user, following)
     rows = actions.numbered_agenda(following, following.agenda_items.filter(status="accepted").order_by("position"))
     open_row = next(r for r in rows if r.item.kind == AgendaItem.Kind.OPEN_ACTIONS)
@@ -157,7 +165,9 @@ def test_window_mode_approves_after_the_objection_days(meeting, office_user, set
 def test_digest_is_sent_once_per_person_with_deadline_documents_and_actions(meeting, office_user, member_person):
     item = with_agenda(meeting, office_user)
     MeetingFile.objects.create(agenda_item=item, name="Papier", file_name="papier.pdf", content="x.pdf")
-    earlier, _ = actions.create_meeting(office_user, meeting.body, start=at(2029, 11, 1), end=at(2029, 11, 1, 13), status="scheduled")
+    earlier, _ = actions.create_meeting(
+        office_user, meeting.body, start=at(2029, 11, 1), end=at(2029, 11, 1, 13), status="scheduled"
+    )
     old_item = with_agenda(earlier, office_user)
     actions.add_action(office_user, old_item, "Bericht schreiben", municipality=member_person.municipality)
     actions.add_action(office_user, old_item, "Zahlen liefern", assignee=member_person)

@@ -41,7 +41,17 @@ def test_filters_are_kept_in_links_raw_and_encoded(live):
     root, scene = live
     body = f"{root}/body/{scene['held'].body.cooperation_id}"
     for query in ("?created_since=2000-01-01T00%3A00%3A00%2B01%3A00", "?created_since=2000-01-01T00:00:00+01:00"):
-        for name in ("meetings", "agenda-items", "papers", "persons", "files", "consultations", "memberships", "locations", "organizations"):
+        for name in (
+            "meetings",
+            "agenda-items",
+            "papers",
+            "persons",
+            "files",
+            "consultations",
+            "memberships",
+            "locations",
+            "organizations",
+        ):
             crawl = Crawl(http_get, root)
             crawl.read_list(f"{body}/{name}{query}")
     future = requests.get(f"{body}/meetings", params={"created_since": "2100-01-01T00:00:00+01:00"}, timeout=30).json()
