@@ -8,7 +8,7 @@ never leave the server.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from meetings.models import AgendaItem, Consultation, Location, Meeting, MeetingFile, MeetingStatus, Minutes, Paper
@@ -59,8 +59,9 @@ MEMBERSHIP_STUB = ~MEMBERSHIP_VISIBLE
 
 def _flagged(qs: QuerySet, visible: Q, stub: Q, *, with_stubs: bool) -> QuerySet:
     """Rows to serve, each annotated with ``oparl_visible`` (False → deleted stub)."""
-    qs = qs.filter(visible | stub) if with_stubs else qs.filter(visible)
-    return qs.annotate(oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()))
+    if not with_stubs:
+        return qs.filter(visible).annotate(oparl_visible=Value(True, output_field=BooleanField()))
+    return qs.filter(visible | stub).annotate(oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()))
 
 
 def meetings(*, with_stubs: bool) -> QuerySet[Meeting]:
@@ -96,8 +97,9 @@ def people(*, with_stubs: bool) -> QuerySet[Person]:
     )
     qs = Person.objects.annotate(seated=Exists(Membership.objects.filter(person=OuterRef("pk"))))
     condition = PERSON_VISIBLE | (~PERSON_VISIBLE & Q(seated=True)) if with_stubs else PERSON_VISIBLE
+    flag = ExpressionWrapper(PERSON_VISIBLE, output_field=BooleanField()) if with_stubs else Value(True, output_field=BooleanField())
     return qs.filter(condition).annotate(
-        oparl_visible=ExpressionWrapper(PERSON_VISIBLE, output_field=BooleanField()),
+        oparl_visible=flag,
         oparl_modified=Greatest("modified", Coalesce(last_seat, "modified")),
     )
 

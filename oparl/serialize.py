@@ -207,6 +207,12 @@ def file(f: MeetingFile, *, embedded: bool) -> dict:
     return clean(data)
 
 
+def _rel(obj, attr: str, name: str) -> list:
+    """A prefetched list (``to_attr``) when the view made one, else the related manager."""
+    value = getattr(obj, attr, None)
+    return value if value is not None else list(getattr(obj, name).all())
+
+
 def _public_files(files, role: str | None = None) -> list:
     return [f for f in files if f.deleted_at is None and f.public and (role is None or f.role == role)]
 
@@ -225,15 +231,15 @@ def agenda_item(
         "public": True,
         "web": web(f"/sitzungen/{item.meeting_id}/"),
     }
-    consultations = [c for c in item.consultations.all() if c.deleted_at is None]
+    consultations = [c for c in _rel(item, "oparl_consultations", "consultations") if c.deleted_at is None]
     if consultations:
         data["consultation"] = url(f"consultation/{consultations[0].pk}")
     if minutes_published:
         data["result"] = item.result
-        decisions = list(item.decisions.all())
+        decisions = _rel(item, "oparl_decisions", "decisions")
         data["resolutionText"] = "\n\n".join(d.text for d in decisions)
     if not omit_internal:
-        data["auxiliaryFile"] = [file(f, embedded=True) for f in _public_files(item.files.all())]
+        data["auxiliaryFile"] = [file(f, embedded=True) for f in _public_files(_rel(item, "oparl_files", "files"))]
     if not embedded:
         data["meeting"] = url(f"meeting/{item.meeting_id}")
     return clean(data, keep=("order",))
@@ -276,7 +282,7 @@ def meeting(m: Meeting, *, embedded: bool = False, omit_internal: bool = False) 
     }
     if m.location_id:
         data["location"] = location(m.location, embedded=True)
-    meeting_files = list(m.files.all())
+    meeting_files = _rel(m, "oparl_files", "files")
     invitation = _public_files(meeting_files, MeetingFile.Role.INVITATION)
     if invitation:
         data["invitation"] = file(invitation[0], embedded=True)
@@ -285,7 +291,7 @@ def meeting(m: Meeting, *, embedded: bool = False, omit_internal: bool = False) 
         data["resultsProtocol"] = file(protocol[0], embedded=True)
     if not omit_internal:
         data["auxiliaryFile"] = [file(f, embedded=True) for f in _public_files(meeting_files, MeetingFile.Role.AUXILIARY)]
-        items = list(m.agenda_items.all())
+        items = _rel(m, "oparl_items", "agenda_items")
         numbers = numbering(items)
         public_items = [i for i in sorted(items, key=lambda i: (i.position, i.pk)) if i.pk in numbers and i.public]
         data["agendaItem"] = [
@@ -331,7 +337,7 @@ def paper(pa: Paper, cooperation_id: int, *, omit_internal: bool = False) -> dic
     p = f"paper/{pa.pk}"
     if not getattr(pa, "oparl_visible", True):
         return stub("Paper", p, pa)
-    files = _public_files(pa.files.all())
+    files = _public_files(_rel(pa, "oparl_files", "files"))
     main = [f for f in files if f.role == MeetingFile.Role.MAIN]
     data = {
         **_common("Paper", p, pa),
@@ -343,7 +349,7 @@ def paper(pa: Paper, cooperation_id: int, *, omit_internal: bool = False) -> dic
         "underDirectionOf": [url(org_key(body_id=pa.lead_body_id))] if pa.lead_body_id else [],
         "consultation": [
             consultation(c, embedded=True, item_visible=consultation_links_visible(c))
-            for c in pa.consultations.all()
+            for c in _rel(pa, "oparl_consultations", "consultations")
             if c.deleted_at is None
         ],
         "web": web(f"/sitzungen/vorlagen/{pa.pk}/"),
@@ -394,5 +400,5 @@ def person(pe: Person, cooperation_id: int, *, omit_internal: bool = False) -> d
         "web": web(f"/verzeichnis/personen/{pe.pk}/"),
     }
     if not omit_internal:
-        data["membership"] = [membership(ms, embedded=True) for ms in pe.memberships.all()]
+        data["membership"] = [membership(ms, embedded=True) for ms in _rel(pe, "oparl_memberships", "memberships")]
     return clean(data)
