@@ -196,7 +196,9 @@ def _write(output: Path, figures: dict, meta: dict) -> None:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="meetings (each with an agenda item) and papers (default 100,000)")
+    parser.add_argument(
+        "--rows", type=int, default=100_000, help="meetings (each with an agenda item) and papers (default 100,000)"
+    )
     parser.add_argument("--repeat", type=int, default=40, help="requests per page and position (default 40)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -235,7 +237,9 @@ def main() -> int:
         deep_queries = {name: _queries(f"{base}/{name}?after={_deep_cursor(name)}") for name in LISTS}
         results = {}
         for name in LISTS:
-            (first_wall, deep_wall), (first, deep) = _timings([f"{base}/{name}", f"{base}/{name}?after={_deep_cursor(name)}"], args.repeat)
+            (first_wall, deep_wall), (first, deep) = _timings(
+                [f"{base}/{name}", f"{base}/{name}?after={_deep_cursor(name)}"], args.repeat
+            )
             results[name] = {
                 "first_p95_ms": round(_p95(first), 1),
                 "deep_p95_ms": round(_p95(deep), 1),

@@ -97,7 +97,9 @@ def people(*, with_stubs: bool) -> QuerySet[Person]:
     )
     qs = Person.objects.annotate(seated=Exists(Membership.objects.filter(person=OuterRef("pk"))))
     condition = PERSON_VISIBLE | (~PERSON_VISIBLE & Q(seated=True)) if with_stubs else PERSON_VISIBLE
-    flag = ExpressionWrapper(PERSON_VISIBLE, output_field=BooleanField()) if with_stubs else Value(True, output_field=BooleanField())
+    flag = (
+        ExpressionWrapper(PERSON_VISIBLE, output_field=BooleanField()) if with_stubs else Value(True, output_field=BooleanField())
+    )
     return qs.filter(condition).annotate(
         oparl_visible=flag,
         oparl_modified=Greatest("modified", Coalesce(last_seat, "modified")),

@@ -119,7 +119,11 @@ def test_meeting_cycle(page, browser_context, login_as, personas, smtp):
 
     # The next meeting: standing items; the open action appears; the minutes are approved there and published.
     following, _ = actions.create_meeting(
-        office, meeting.body, start=meeting.start + dt.timedelta(days=120), end=meeting.end + dt.timedelta(days=120), status="scheduled"
+        office,
+        meeting.body,
+        start=meeting.start + dt.timedelta(days=120),
+        end=meeting.end + dt.timedelta(days=120),
+        status="scheduled",
     )
     page.goto(f"/sitzungen/{following.pk}/tagesordnung/")
     page.get_by_role("button", name="Ständige Punkte ergänzen").click()

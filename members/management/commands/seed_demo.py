@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from meetings.demo import load_demo_meetings
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
 from monitoring.demo import load_demo_monitoring
 from workspaces.demo import load_demo_workspaces
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         rows = load_demo_accounts()
         load_demo_workspaces()
         load_demo_monitoring()
+        load_demo_meetings()
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )
