@@ -261,6 +261,8 @@ def main() -> int:
             "oparl_p95_ms": max(max(r["first_p95_ms"], r["deep_p95_ms"]) for r in results.values()),
             "oparl_deep_page_ratio": max(r["ratio"] for r in results.values()),
             "oparl_queries_per_page": max(large_queries.values()),
+            "oparl_deep_page_median_ratio": max(round(r["deep_median_ms"] / r["first_median_ms"], 2) for r in results.values()),
+            "oparl_median_ms": max(max(r["first_median_ms"], r["deep_median_ms"]) for r in results.values()),
             "oparl_wall_p95_ms": max(max(r["wall_first_p95_ms"], r["wall_deep_p95_ms"]) for r in results.values()),
         }
         meta = {
