@@ -75,8 +75,13 @@ def web(path: str) -> str:
 
 
 # --- Paths ---------------------------------------------------------------------------------------
-def org_key(body_id: int | None = None, committee_id: int | None = None) -> str:
-    return f"organization/g{body_id}" if body_id else f"organization/x{committee_id}"
+def org_key(body_id: int | None = None, committee_id: int | None = None, city_id: int | None = None) -> str:
+    """Our bodies (g), external committees (x) and member cities (c) share the Organization list."""
+    if body_id:
+        return f"organization/g{body_id}"
+    if city_id:
+        return f"organization/c{city_id}"
+    return f"organization/x{committee_id}"
 
 
 # --- Objects -------------------------------------------------------------------------------------
@@ -158,6 +163,26 @@ def organization_of_committee(c, cooperation_id: int) -> dict:
             "meeting": url(f"{p}/meetings"),
             "consultation": url(f"{p}/consultations"),
             "externalBody": c.external_body_url,
+        }
+    )
+
+
+def organization_of_city(city, cooperation_id: int) -> dict:
+    p = org_key(city_id=city.pk)
+    return clean(
+        {
+            **_common("Organization", p, city),
+            "body": url(f"body/{cooperation_id}"),
+            "name": city.name,
+            "shortName": city.short_name,
+            "organizationType": "Institution",
+            "classification": "Mitgliedskommune",
+            "startDate": date(city.join_date),
+            "endDate": date(city.left_on) if city.left_on else None,
+            "website": city.website,
+            "meeting": url(f"{p}/meetings"),
+            "consultation": url(f"{p}/consultations"),
+            "web": web(f"/mitgliedsstaedte/{city.slug}/"),
         }
     )
 
@@ -372,6 +397,7 @@ def membership(ms: Membership, *, embedded: bool) -> dict:
         "votingRight": ms.role in VOTING_ROLES,
         "startDate": date(ms.start_date),
         "endDate": date(ms.end_date) if ms.end_date else None,
+        "onBehalfOf": url(org_key(city_id=ms.municipality_id)) if ms.municipality_id else None,
     }
     if not embedded:
         data["person"] = url(f"person/{ms.person_id}")

@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermane
 from django.views.decorators.http import require_safe
 
 from meetings.models import AgendaItem, Consultation, ExternalCommittee, MeetingFile
-from members.models import Body, Cooperation, Membership
+from members.models import Body, Cooperation, Membership, Municipality
 
 from . import publish
 from . import serialize as s
@@ -283,20 +283,23 @@ def body_detail(request, pk):
     return _json(s.body(_cooperation(_int(pk)), omit_internal=_omit(request)))
 
 
-def _org_segments(body_filter: dict | None = None):
-    return [("g", publish.bodies()), ("x", ExternalCommittee.objects.select_related("municipality"))]
+def _org_segments():
+    return [("g", publish.bodies()), ("c", Municipality.objects.all()), ("x", ExternalCommittee.objects.select_related("municipality"))]
+
+
+def _render_organization(obj, cooperation_id: int) -> dict:
+    if isinstance(obj, Body):
+        return s.organization_of_body(obj, cooperation_id)
+    if isinstance(obj, Municipality):
+        return s.organization_of_city(obj, cooperation_id)
+    return s.organization_of_committee(obj, cooperation_id)
 
 
 @endpoint
 def organization_list(request, pk):
     cooperation = _cooperation(_int(pk))
 
-    def render(obj):
-        if isinstance(obj, Body):
-            return s.organization_of_body(obj, cooperation.pk)
-        return s.organization_of_committee(obj, cooperation.pk)
-
-    return keyset_page(request, f"body/{cooperation.pk}/organizations", _org_segments(), render)
+    return keyset_page(request, f"body/{cooperation.pk}/organizations", _org_segments(), lambda o: _render_organization(o, cooperation.pk))
 
 
 def _organization(key: str):
@@ -307,6 +310,8 @@ def _organization(key: str):
         obj = Body.objects.filter(pk=int(digits)).first()
     elif prefix == "x":
         obj = ExternalCommittee.objects.select_related("municipality").filter(pk=int(digits)).first()
+    elif prefix == "c":
+        obj = Municipality.objects.filter(pk=int(digits)).first()
     else:
         obj = None
     if obj is None:
@@ -318,9 +323,7 @@ def _organization(key: str):
 def organization_detail(request, key):
     obj = _organization(key)
     cooperation = Cooperation.objects.order_by("pk").first()
-    if isinstance(obj, Body):
-        return _json(s.organization_of_body(obj, cooperation.pk))
-    return _json(s.organization_of_committee(obj, cooperation.pk))
+    return _json(_render_organization(obj, cooperation.pk))
 
 
 @endpoint
@@ -336,7 +339,12 @@ def organization_meetings(request, key):
 def organization_consultations(request, key):
     obj = _organization(key)
     qs = publish.consultations(with_stubs=_with_stubs(request)).select_related("meeting", "agenda_item")
-    qs = qs.filter(body=obj) if isinstance(obj, Body) else qs.filter(committee=obj)
+    if isinstance(obj, Body):
+        qs = qs.filter(body=obj)
+    elif isinstance(obj, ExternalCommittee):
+        qs = qs.filter(committee=obj)
+    else:
+        qs = qs.none()
     return keyset_page(
         request,
         f"organization/{key}/consultations",
