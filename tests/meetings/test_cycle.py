@@ -13,7 +13,7 @@ from members.models import Municipality
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
 
 
 def test_end_before_start_is_refused(regiegruppe, office_user):

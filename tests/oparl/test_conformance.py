@@ -14,7 +14,7 @@ from meetings.models import Meeting
 
 from .check import SCHEMA_DIR, Crawl, check
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
 BASE = "http://testserver"
 ROOT = BASE + "/oparl/v1.1"
 
