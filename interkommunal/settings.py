@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "polls",
     "documents",
     "search",
+    "meetings",
+    "oparl",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +341,18 @@ NEWS_IMAGE_MAX_MB = env_int("NEWS_IMAGE_MAX_MB", 5)
 DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 100)
 if DOCUMENTS_MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured("DOCUMENTS_MAX_UPLOAD_MB must be at least 1.")
+# --- Meetings of the bodies and OParl ---------------------------------------------------------
+# Days between the invitation and the meeting; fewer gives the office a warning.
+MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 14)
+# Days the attendees have to object to circulated minutes.
+MEETING_OBJECTION_DAYS = env_int("MEETING_OBJECTION_DAYS", 14)
+# How circulated minutes are approved: "next_meeting" (at the approval item) or "window" (after the objection days).
+MEETING_MINUTES_APPROVAL = env_str("MEETING_MINUTES_APPROVAL", "next_meeting")
+if MEETING_MINUTES_APPROVAL not in {"next_meeting", "window"}:
+    raise ImproperlyConfigured("MEETING_MINUTES_APPROVAL must be next_meeting or window.")
+# Canonical base of every OParl id (never taken from the request's Host header).
+OPARL_BASE_URL = env_str("OPARL_BASE_URL", SITE_URL).rstrip("/")
+OPARL_PAGE_SIZE = env_int("OPARL_PAGE_SIZE", 100)
 
 # --- Monitoring (staff survey) ------------------------------------------------------------
 # Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("polls.urls")),
     path("", include("documents.urls")),
     path("", include("search.urls")),
+    path("", include("meetings.urls")),
+    path("", include("oparl.urls")),
     path("", include("website.urls")),
 ]
 

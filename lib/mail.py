@@ -15,8 +15,13 @@ def send_templated_mail(
     *,
     language: str = "de",
     reply_to: list[str] | None = None,
+    attachments: list | None = None,
 ) -> None:
-    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and send one message."""
+    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and send one message.
+
+    ``attachments``: ``(filename, content, mimetype)`` tuples or ready MIME parts (e.g. an iCalendar
+    part that carries its ``method`` parameter).
+    """
     with translation.override(language):
         ctx = {"site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"mail/{template}.subject.txt", ctx).split())
@@ -30,4 +35,9 @@ def send_templated_mail(
         reply_to=reply_to,
     )
     message.attach_alternative(html, "text/html")
+    for attachment in attachments or []:
+        if isinstance(attachment, tuple):
+            message.attach(*attachment)
+        else:
+            message.attach(attachment)
     message.send()

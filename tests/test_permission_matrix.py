@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Invitation
 from members.models import Membership, Person
 from tests.calendar_events.matrix import calendar_ids
+from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
 
@@ -291,6 +292,62 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "veroeffentlichungen/": ("/veroeffentlichungen/", PUBLIC),
     # Search: everybody; anonymous visitors find public content only
     "suche/": ("/suche/?q=Protokoll", PUBLIC),
+    # Meetings: public meetings, agenda items and documents for everybody; internals for the body's members
+    "sitzungen/": ("/sitzungen/", PUBLIC),
+    "sitzungen/beschluesse/": ("/sitzungen/beschluesse/", PUBLIC),
+    "sitzungen/gremium/<slug:slug>/": ("/sitzungen/gremium/regiegruppe/", PUBLIC),
+    "sitzungen/gremium/<slug:slug>/neu/": ("/sitzungen/gremium/regiegruppe/neu/", OFFICE_ONLY),
+    "sitzungen/gremium/<slug:slug>/vorschlagen/": (
+        "/sitzungen/gremium/regiegruppe/vorschlagen/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "sitzungen/<int:pk>/": ("/sitzungen/{meeting}/", PUBLIC),
+    "sitzungen/<int:pk>/bearbeiten/": ("/sitzungen/{meeting}/bearbeiten/", OFFICE_ONLY),
+    "sitzungen/<int:pk>/ort/": ("/sitzungen/{meeting}/ort/", POST_ONLY_OFFICE),
+    "sitzungen/<int:pk>/gastgeber-absage/": ("/sitzungen/{meeting}/gastgeber-absage/", POST_ONLY_OFFICE),
+    "sitzungen/<int:pk>/tagesordnung/": ("/sitzungen/{meeting}/tagesordnung/", OFFICE_ONLY),  # and the body's speaker
+    "sitzungen/<int:pk>/einladung/": ("/sitzungen/{meeting}/einladung/", OFFICE_ONLY),
+    "sitzungen/<int:pk>/einladung.pdf": ("/sitzungen/{meeting}/einladung.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "sitzungen/<int:pk>/kalender.ics": ("/sitzungen/{meeting}/kalender.ics", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "sitzungen/<int:pk>/absagen/": ("/sitzungen/{meeting}/absagen/", POST_ONLY_OFFICE),
+    "sitzungen/<int:pk>/rueckmeldung/": ("/sitzungen/{meeting}/rueckmeldung/", POST_ONLY_SIGNED_IN),
+    "sitzungen/<int:pk>/protokoll/": ("/sitzungen/{meeting}/protokoll/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "sitzungen/<int:pk>/protokoll.pdf": (
+        "/sitzungen/{meeting}/protokoll.pdf",
+        MEMBERS_SEE,
+    ),  # draft minutes; public once published
+    "sitzungen/aufgaben/<int:pk>/erledigt/": ("/sitzungen/aufgaben/{action}/erledigt/", POST_ONLY_SIGNED_IN),
+    "sitzungen/dokumente/<int:pk>/": ("/sitzungen/dokumente/{document}/", PUBLIC),
+    "sitzungen/vorlagen/<int:pk>/": ("/sitzungen/vorlagen/{paper}/", PUBLIC),
+    # OParl 1.1: public, stateless, the same for everybody
+    "oparl/v1.1/system": ("/oparl/v1.1/system", PUBLIC),
+    "oparl/v1.1/bodies": ("/oparl/v1.1/bodies", PUBLIC),
+    "oparl/v1.1/body/<str:pk>": ("/oparl/v1.1/body/{cooperation}", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/organizations": ("/oparl/v1.1/body/{cooperation}/organizations", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/persons": ("/oparl/v1.1/body/{cooperation}/persons", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/meetings": ("/oparl/v1.1/body/{cooperation}/meetings", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/papers": ("/oparl/v1.1/body/{cooperation}/papers", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/agenda-items": ("/oparl/v1.1/body/{cooperation}/agenda-items", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/consultations": ("/oparl/v1.1/body/{cooperation}/consultations", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/files": ("/oparl/v1.1/body/{cooperation}/files", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/locations": ("/oparl/v1.1/body/{cooperation}/locations", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/legislative-terms": ("/oparl/v1.1/body/{cooperation}/legislative-terms", PUBLIC),
+    "oparl/v1.1/body/<str:pk>/memberships": ("/oparl/v1.1/body/{cooperation}/memberships", PUBLIC),
+    "oparl/v1.1/organization/<str:key>": ("/oparl/v1.1/organization/{org}", PUBLIC),
+    "oparl/v1.1/organization/<str:key>/meetings": ("/oparl/v1.1/organization/{org}/meetings", PUBLIC),
+    "oparl/v1.1/organization/<str:key>/consultations": ("/oparl/v1.1/organization/{org}/consultations", PUBLIC),
+    "oparl/v1.1/person/<str:pk>": ("/oparl/v1.1/person/{public_person}", PUBLIC),
+    "oparl/v1.1/membership/<str:pk>": ("/oparl/v1.1/membership/{public_membership}", PUBLIC),
+    "oparl/v1.1/meeting/<str:pk>": ("/oparl/v1.1/meeting/{meeting}", PUBLIC),
+    "oparl/v1.1/agenda-item/<str:pk>": ("/oparl/v1.1/agenda-item/{agenda_item}", PUBLIC),
+    "oparl/v1.1/paper/<str:pk>": ("/oparl/v1.1/paper/{paper}", PUBLIC),
+    "oparl/v1.1/consultation/<str:pk>": ("/oparl/v1.1/consultation/{consultation}", PUBLIC),
+    "oparl/v1.1/file/<str:pk>": ("/oparl/v1.1/file/{document}", PUBLIC),
+    "oparl/v1.1/file/<str:pk>/access": ("/oparl/v1.1/file/{document}/access", PUBLIC),
+    "oparl/v1.1/file/<str:pk>/download": ("/oparl/v1.1/file/{document}/download", PUBLIC),
+    "oparl/v1.1/location/<str:pk>": ("/oparl/v1.1/location/{location}", PUBLIC),
+    "oparl/v1.1/legislative-term/<str:pk>": ("/oparl/v1.1/legislative-term/1", _row(404, 404, 404, 404, 404, 404)),
+    "^oparl/v1\\.1/(?P<rest>.+)/$": ("/oparl/v1.1/system/", _row(301, 301, 301, 301, 301, 301)),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }
@@ -340,6 +397,7 @@ def ids(personas):
         **monitoring_ids(personas),
         **calendar_ids(personas),
         **news_ids(personas),
+        **meeting_ids(personas),
     }
 
 

@@ -44,6 +44,7 @@ PANELS = [
     "news/panel_activity.html",
     "calendar_events/panel_upcoming.html",
     "tasks/panel_open.html",
+    "meetings/panel.html",
     "documents/panel.html",
     "workspaces/panels/members.html",
 ]

@@ -19,12 +19,16 @@ LABELS = {
 
 def _row(qs, kind, at, title, post_id):
     # No ORDER BY inside the parts of a UNION: SQLite refuses it (the models' default ordering would add one).
-    return qs.order_by().annotate(
-        a_at=F(at),
-        a_kind=Value(kind, output_field=CharField()),
-        a_title=F(title),
-        a_post=F(post_id) if post_id else Value(0, output_field=IntegerField()),
-    ).values_list("a_at", "a_kind", "a_title", "pk", "a_post")
+    return (
+        qs.order_by()
+        .annotate(
+            a_at=F(at),
+            a_kind=Value(kind, output_field=CharField()),
+            a_title=F(title),
+            a_post=F(post_id) if post_id else Value(0, output_field=IntegerField()),
+        )
+        .values_list("a_at", "a_kind", "a_title", "pk", "a_post")
+    )
 
 
 @register.simple_tag(takes_context=True)

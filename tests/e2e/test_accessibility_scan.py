@@ -142,3 +142,33 @@ def test_error_summary_and_invalid_fields_are_accessible(page, personas):
     page.goto("/barrierefreiheit/")
     page.get_by_role("button", name="Rückmeldung senden").click()
     assert_accessible(page, context="feedback form with errors")
+
+
+MEETING_PUBLIC_PAGES = [
+    "/sitzungen/",
+    "/sitzungen/beschluesse/",
+    "/sitzungen/gremium/regiegruppe/",
+    "/sitzungen/{meeting}/",
+    "/sitzungen/vorlagen/{paper}/",
+]
+MEETING_MEMBER_PAGES = ["/sitzungen/gremium/regiegruppe/vorschlagen/", "/sitzungen/{meeting}/", "/sitzungen/{meeting}/protokoll/"]
+MEETING_OFFICE_PAGES = [
+    "/sitzungen/gremium/regiegruppe/",
+    "/sitzungen/gremium/regiegruppe/neu/",
+    "/sitzungen/{meeting}/",
+    "/sitzungen/{meeting}/bearbeiten/",
+    "/sitzungen/{meeting}/tagesordnung/",
+    "/sitzungen/{meeting}/einladung/",
+    "/sitzungen/{meeting}/protokoll/",
+]
+
+
+def test_meeting_pages(page, login_as, personas):
+    from tests.meetings.matrix import meeting_ids
+
+    ids = meeting_ids(personas)
+    _scan(page, [u.format(**ids) for u in MEETING_PUBLIC_PAGES], "anonymous")
+    login_as(personas["member"])
+    _scan(page, [u.format(**ids) for u in MEETING_MEMBER_PAGES], "member")
+    login_as(personas["office"])
+    _scan(page, [u.format(**ids) for u in MEETING_OFFICE_PAGES], "office")

@@ -1,0 +1,674 @@
+"""Everything that changes meetings goes through here: views, commands, the demo and tests alike.
+
+Integration points for other apps:
+
+* ``create_meeting_from_slot(body, start, end, *, by=None, title="")`` — a confirmed date-poll slot
+  creates the meeting as a draft (the polls app calls this when a poll is confirmed).
+* ``ActionItem`` — created by ``add_action`` and closed by ``complete_action``; the tasks app links its
+  task here at merge, so only these two functions need to learn about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import record, snapshot
+from lib.concurrency import EditConflict, save_versioned
+from members.models import Body, Membership, Municipality, Person
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    HostDecline,
+    InvitationDispatch,
+    Location,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Minutes,
+    MinutesRevision,
+    Objection,
+    Reply,
+    agenda_timings,
+)
+
+Status = AgendaItem.Status
+Kind = AgendaItem.Kind
+STANDING_FIRST = [Kind.WELCOME, Kind.MINUTES, Kind.OPEN_ACTIONS]
+STANDING_LAST = [Kind.AOB]
+RECIPIENT_ROLES = [
+    Membership.Role.SPEAKER,
+    Membership.Role.DEPUTY_SPEAKER,
+    Membership.Role.MEMBER,
+    Membership.Role.DEPUTY_MEMBER,
+    Membership.Role.MANAGING_OFFICE,
+]
+
+
+# --- Series and host rotation ------------------------------------------------------------------
+def series_for(body: Body) -> MeetingSeries:
+    series, _created = MeetingSeries.objects.get_or_create(
+        body=body,
+        defaults={"meetings_per_year": body.meetings_per_year_max or 3, "rotating_host": body.rotating_host},
+    )
+    return series
+
+
+def host_rotation(body: Body, *, on: dt.date | None = None) -> list[tuple[Municipality, dt.datetime | None]]:
+    """Current member cities, the one that hosted least recently first (never hosted: first of all, e.g. Hagen).
+
+    Ties go by name so the proposal is predictable. Held or planned meetings count; cancelled ones do not.
+    """
+    on = on or timezone.localdate()
+    cities = list(Municipality.objects.active(on))
+    last = dict(
+        Meeting.objects.alive()
+        .filter(body=body, host_municipality__isnull=False)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("host_municipality_id")
+        .annotate(last=Max("start"))
+        .values_list("host_municipality_id", "last")
+    )
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    cities.sort(key=lambda c: (last.get(c.pk) or never, c.short_name))
+    return [(c, last.get(c.pk)) for c in cities]
+
+
+def propose_host(body: Body, meeting: Meeting | None = None) -> Municipality | None:
+    """The fair next host: who hosted least recently and has not declined this meeting.
+
+    A decline holds for one meeting only, so the city is asked again next time.
+    """
+    declined = set(meeting.host_declines.values_list("municipality_id", flat=True)) if meeting and meeting.pk else set()
+    for city, _last in host_rotation(body):
+        if city.pk not in declined:
+            return city
+    return None
+
+
+@transaction.atomic
+def decline_host(user, meeting: Meeting, municipality: Municipality, note: str = "") -> Municipality | None:
+    """Record that a city declines this turn and propose (and set) the next one."""
+    HostDecline.objects.get_or_create(meeting=meeting, municipality=municipality, defaults={"note": note})
+    record(user, "meetings.host_declined", meeting, after={"municipality": municipality.short_name})
+    if meeting.host_municipality_id == municipality.pk:
+        nxt = propose_host(meeting.body, meeting)
+        Meeting.objects.filter(pk=meeting.pk).update(host_municipality=nxt, version=F("version") + 1, modified=timezone.now())
+        meeting.refresh_from_db()
+    return meeting.host_municipality
+
+
+@transaction.atomic
+def set_host(user, meeting: Meeting, municipality: Municipality | None, location: Location | None = None) -> None:
+    """The managing office's override of the rotation."""
+    before = snapshot(meeting)
+    meeting.host_municipality = municipality
+    if location is not None:
+        meeting.location = location
+    save_versioned(meeting, meeting.version, ["host_municipality_id", "location_id"])
+    record(user, "meetings.host_set", meeting, before=before, after=snapshot(meeting))
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+def _validate_times(start: dt.datetime, end: dt.datetime) -> None:
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationError(_("Beginn und Ende brauchen eine Zeitzone."))
+    if end <= start:
+        raise ValidationError({"end": _("Das Ende muss nach dem Beginn liegen.")})
+
+
+def meeting_warnings(meeting: Meeting) -> list[str]:
+    warnings = []
+    clash = meeting.overlapping().first()
+    if clash:
+        warnings.append(_("Zur selben Zeit ist bereits eine Sitzung dieses Gremiums geplant: %(m)s.") % {"m": clash})
+    return warnings
+
+
+@transaction.atomic
+def create_meeting(
+    user,
+    body: Body,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    title: str = "",
+    host: Municipality | None = None,
+    location: Location | None = None,
+    status: str = MeetingStatus.DRAFT,
+    agenda_deadline: dt.date | None = None,
+) -> tuple[Meeting, list[str]]:
+    """Create a meeting; the host is proposed from the rotation unless given. Returns warnings (clashes)."""
+    _validate_times(start, end)
+    series = series_for(body)
+    meeting = Meeting(
+        body=body,
+        title=title or _("%(body)s-Sitzung") % {"body": body.short_name or body.name},
+        start=start,
+        end=end,
+        status=status,
+        location=location,
+        agenda_deadline=agenda_deadline
+        or (timezone.localtime(start).date() - dt.timedelta(days=settings.MEETING_NOTICE_DAYS + 7)),
+    )
+    if host is None and series.rotating_host:
+        host = propose_host(body)
+    meeting.host_municipality = host
+    meeting.full_clean(exclude=["location", "host_municipality"])
+    meeting.save()
+    record(user, "meetings.meeting_created", meeting, after=snapshot(meeting))
+    return meeting, meeting_warnings(meeting)
+
+
+def create_meeting_from_slot(body: Body, start: dt.datetime, end: dt.datetime, *, by=None, title: str = "") -> Meeting:
+    """Integration point for date polls: the confirmed slot becomes a draft meeting of ``body``.
+
+    The poll (other app) calls this once on confirmation; rotation proposes the host; the managing office
+    completes the details. Clash warnings are in ``meeting_warnings(meeting)``.
+    """
+    meeting, _warnings = create_meeting(by, body, start=start, end=end, title=title, status=MeetingStatus.DRAFT)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(user, meeting: Meeting, expected_version: int, **fields) -> list[str]:
+    before = snapshot(meeting)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    _validate_times(meeting.start, meeting.end)
+    save_versioned(meeting, expected_version)
+    record(user, "meetings.meeting_changed", meeting, before=before, after=snapshot(meeting))
+    return meeting_warnings(meeting)
+
+
+@transaction.atomic
+def schedule_meeting(user, meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.DRAFT:
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=MeetingStatus.SCHEDULED, modified=timezone.now(), version=F("version") + 1
+        )
+        meeting.refresh_from_db()
+        record(user, "meetings.meeting_scheduled", meeting)
+
+
+# --- Agenda ------------------------------------------------------------------------------------
+@transaction.atomic
+def propose_item(
+    user,
+    body: Body,
+    *,
+    title: str,
+    description: str = "",
+    presenter: Person | None = None,
+    municipality: Municipality | None = None,
+    duration_minutes: int = 15,
+    public: bool = True,
+    meeting: Meeting | None = None,
+) -> AgendaItem:
+    """A member's proposal goes into the body's backlog (or straight to a meeting's proposals)."""
+    item = AgendaItem(
+        body=body,
+        meeting=meeting,
+        title=title,
+        description=description,
+        presenter=presenter,
+        municipality=municipality,
+        duration_minutes=duration_minutes,
+        public=public,
+        proposed_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    item.full_clean(exclude=["proposed_by", "presenter", "municipality", "meeting"])
+    item.clean()
+    item.save()
+    record(user, "meetings.item_proposed", item, after=snapshot(item))
+    return item
+
+
+def _next_position(meeting: Meeting) -> int:
+    top = meeting.agenda_items.alive().filter(status=Status.ACCEPTED).aggregate(m=Max("position"))["m"]
+    return (top or 0) + 10
+
+
+def _bump_agenda(meeting: Meeting, expected: int | None) -> None:
+    """Take the agenda lock: the order changed since the editor loaded it → EditConflict."""
+    qs = Meeting.objects.filter(pk=meeting.pk)
+    if expected is not None:
+        qs = qs.filter(agenda_version=expected)
+    if qs.update(agenda_version=F("agenda_version") + 1, modified=timezone.now()) != 1:
+        raise EditConflict
+    meeting.agenda_version = Meeting.objects.values_list("agenda_version", flat=True).get(pk=meeting.pk)
+
+
+@transaction.atomic
+def decide_item(
+    user, item: AgendaItem, decision: str, *, meeting: Meeting | None = None, expected_agenda_version: int | None = None
+) -> None:
+    """accept (onto ``meeting``), defer (to the next meeting's backlog) or reject a proposal."""
+    before = snapshot(item)
+    if decision == "accept":
+        target = meeting or item.meeting
+        if target is None:
+            raise ValidationError(_("Bitte wählen Sie die Sitzung, auf deren Tagesordnung der Punkt kommt."))
+        if target.body_id != item.body_id:
+            raise ValidationError(_("Ein Tagesordnungspunkt gehört zur Sitzung seines Gremiums."))
+        _bump_agenda(target, expected_agenda_version)
+        item.meeting = target
+        item.status = Status.ACCEPTED
+        item.position = _next_position(target)
+    elif decision == "defer":
+        old = item.meeting
+        if old is not None:
+            _bump_agenda(old, expected_agenda_version)
+        item.meeting = None
+        item.status = Status.DEFERRED
+    elif decision == "reject":
+        if item.meeting_id and item.status == Status.ACCEPTED:
+            _bump_agenda(item.meeting, expected_agenda_version)
+        item.status = Status.REJECTED
+    else:
+        raise ValidationError(_("Unbekannte Entscheidung."))
+    item.save()
+    record(user, f"meetings.item_{decision}", item, before=before, after=snapshot(item))
+
+
+def backlog(body: Body):
+    """Proposals waiting for a meeting: new and deferred ones."""
+    return (
+        AgendaItem.objects.alive()
+        .filter(body=body, status__in=[Status.PROPOSED, Status.DEFERRED])
+        .filter(Q(meeting__isnull=True) | ~Q(status=Status.ACCEPTED))
+        .select_related("presenter", "municipality")
+        .order_by("created", "pk")
+    )
+
+
+@transaction.atomic
+def reorder_agenda(user, meeting: Meeting, ordered_ids: list[int], expected_agenda_version: int) -> None:
+    """Put the accepted items in the given order. A stale ``expected_agenda_version`` raises EditConflict."""
+    items = {i.pk: i for i in meeting.agenda_items.alive().filter(status=Status.ACCEPTED)}
+    if sorted(ordered_ids) != sorted(items):
+        raise ValidationError(_("Die Tagesordnung hat sich geändert; bitte laden Sie die Seite neu."))
+    _bump_agenda(meeting, expected_agenda_version)
+    for index, pk in enumerate(ordered_ids):
+        AgendaItem.objects.filter(pk=pk).update(position=(index + 1) * 10, modified=timezone.now())
+    record(user, "meetings.agenda_reordered", meeting, after={"order": ordered_ids})
+
+
+def move_item(user, item: AgendaItem, direction: str, expected_agenda_version: int) -> None:
+    """One step up or down (the buttons without JavaScript)."""
+    meeting = item.meeting
+    order = list(
+        meeting.agenda_items.alive().filter(status=Status.ACCEPTED).order_by("position", "pk").values_list("pk", flat=True)
+    )
+    index = order.index(item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+    reorder_agenda(user, meeting, order, expected_agenda_version)
+
+
+STANDING_TITLES = {
+    Kind.WELCOME: "Begrüßung und Vorstellung des Integrationskonzepts der Gastgeberstadt",
+    Kind.MINUTES: "Genehmigung des Protokolls der letzten Sitzung",
+    Kind.OPEN_ACTIONS: "Offene Aufgaben",
+    Kind.AOB: "Verschiedenes",
+}
+
+
+@transaction.atomic
+def apply_template(user, meeting: Meeting) -> int:
+    """Add the standing items that are missing: welcome and host concept, minutes, open actions first; AOB last."""
+    present = set(meeting.agenda_items.alive().exclude(kind=Kind.REGULAR).values_list("kind", flat=True))
+    _bump_agenda(meeting, None)
+    added = 0
+    regular = list(meeting.agenda_items.alive().filter(status=Status.ACCEPTED).order_by("position", "pk"))
+    first = [k for k in STANDING_FIRST if k not in present]
+    for offset, kind in enumerate(first):
+        AgendaItem.objects.create(
+            body=meeting.body,
+            meeting=meeting,
+            kind=kind,
+            status=Status.ACCEPTED,
+            title=STANDING_TITLES[kind],
+            position=offset + 1,
+            duration_minutes=30 if kind == Kind.WELCOME else 10,
+            municipality=meeting.host_municipality if kind == Kind.WELCOME else None,
+        )
+        added += 1
+    for index, item in enumerate(regular):
+        if item.kind == Kind.REGULAR:
+            AgendaItem.objects.filter(pk=item.pk).update(position=100 + index * 10)
+    if Kind.AOB not in present:
+        AgendaItem.objects.create(
+            body=meeting.body,
+            meeting=meeting,
+            kind=Kind.AOB,
+            status=Status.ACCEPTED,
+            title=STANDING_TITLES[Kind.AOB],
+            position=100_000,
+            duration_minutes=10,
+        )
+        added += 1
+    record(user, "meetings.agenda_template", meeting, after={"added": added})
+    return added
+
+
+@dataclass
+class AgendaRow:
+    number: str
+    item: AgendaItem
+    start: dt.datetime
+    end: dt.datetime
+    open_actions: list[ActionItem] = field(default_factory=list)
+
+
+def open_actions(body: Body, *, before: dt.datetime | None = None):
+    qs = ActionItem.objects.filter(body=body, status=ActionItem.Status.OPEN).select_related(
+        "assignee", "municipality", "agenda_item__meeting"
+    )
+    if before is not None:
+        qs = qs.filter(agenda_item__meeting__start__lt=before)
+    return qs.order_by("due_date", "pk")
+
+
+def numbered_agenda(meeting: Meeting, items) -> list[AgendaRow]:
+    """TOP 1, 2, … with start and end times; the open-actions item lists every open action of the body."""
+    items = list(items)
+    rows = []
+    actions = None
+    for index, (item, start, end) in enumerate(agenda_timings(items, meeting.start), start=1):
+        row = AgendaRow(str(index), item, start, end)
+        if item.kind == Kind.OPEN_ACTIONS:
+            if actions is None:
+                actions = list(open_actions(meeting.body, before=meeting.start))
+            row.open_actions = actions
+        rows.append(row)
+    return rows
+
+
+# --- Invitations and replies -------------------------------------------------------------------
+def recipients(meeting: Meeting) -> list[Person]:
+    """Members and deputies of the body (and its managing office seats) with an e-mail address."""
+    people = (
+        Person.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.current(timezone.localtime(meeting.start).date()).filter(
+                body=meeting.body, role__in=RECIPIENT_ROLES
+            ),
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("family_name", "given_name", "pk")
+    )
+    return list(people)
+
+
+def notice_too_short(meeting: Meeting, at: dt.datetime | None = None) -> bool:
+    at = at or timezone.now()
+    return (timezone.localtime(meeting.start).date() - timezone.localtime(at).date()).days < settings.MEETING_NOTICE_DAYS
+
+
+@transaction.atomic
+def send_invitation(user, meeting: Meeting) -> tuple[InvitationDispatch, list[str]]:
+    """Send (or re-send as an update) the invitation. The same UID, a higher SEQUENCE for every re-send.
+
+    Mail goes out through the worker after the commit. Returns the dispatch and warnings (short notice).
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.HELD} or meeting.deleted_at:
+        raise ValidationError(_("Zu einer abgesagten oder bereits durchgeführten Sitzung wird nicht eingeladen."))
+    if not meeting.agenda_items.alive().filter(status=Status.ACCEPTED).exists():
+        raise ValidationError(_("Die Tagesordnung ist noch leer."))
+    warnings = []
+    short = notice_too_short(meeting)
+    if short:
+        warnings.append(_("Die Ladungsfrist von %(days)s Tagen ist nicht eingehalten.") % {"days": settings.MEETING_NOTICE_DAYS})
+    sequence = meeting.ical_sequence + 1 if meeting.invitation_sent_at else 0
+    people = recipients(meeting)
+    dispatch = InvitationDispatch.objects.create(
+        meeting=meeting, method="REQUEST", sequence=sequence, recipients=len(people), sent_by=user, short_notice=short
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        ical_sequence=sequence,
+        invitation_sent_at=timezone.now(),
+        status=MeetingStatus.INVITED,
+        modified=timezone.now(),
+        version=F("version") + 1,
+    )
+    record(user, "meetings.invitation_sent", meeting, after={"sequence": sequence, "recipients": len(people)})
+    from .tasks import send_dispatch
+
+    transaction.on_commit(lambda: send_dispatch.enqueue(dispatch.pk))
+    return dispatch, warnings
+
+
+@transaction.atomic
+def cancel_meeting(user, meeting: Meeting) -> InvitationDispatch | None:
+    """Cancel; if invitations went out, everybody gets an iCalendar CANCEL with the next SEQUENCE."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    sequence = meeting.ical_sequence + 1 if meeting.invitation_sent_at else meeting.ical_sequence
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=MeetingStatus.CANCELLED, ical_sequence=sequence, modified=timezone.now(), version=F("version") + 1
+    )
+    record(user, "meetings.meeting_cancelled", meeting)
+    if not meeting.invitation_sent_at:
+        return None
+    dispatch = InvitationDispatch.objects.create(
+        meeting=meeting, method="CANCEL", sequence=sequence, recipients=len(recipients(meeting)), sent_by=user
+    )
+    from .tasks import send_dispatch
+
+    transaction.on_commit(lambda: send_dispatch.enqueue(dispatch.pk))
+    return dispatch
+
+
+@transaction.atomic
+def reply(person: Person, meeting: Meeting, answer: str, comment: str = "") -> Reply:
+    if answer not in Reply.Answer.values:
+        raise ValidationError(_("Bitte wählen Sie eine Antwort."))
+    seat = Membership.objects.current().filter(person=person, body=meeting.body).first()
+    city = (seat.municipality if seat else None) or person.municipality
+    obj, _created = Reply.objects.update_or_create(
+        meeting=meeting, person=person, defaults={"answer": answer, "comment": comment, "municipality": city}
+    )
+    return obj
+
+
+def representation(meeting: Meeting) -> list[dict]:
+    """Per member city: who answered what, and whether the city will be represented."""
+    replies = list(meeting.replies.select_related("person", "municipality"))
+    rows = []
+    for city in Municipality.objects.active(timezone.localtime(meeting.start).date()):
+        mine = [r for r in replies if r.municipality_id == city.pk]
+        represented = any(r.answer in {Reply.Answer.ATTENDING, Reply.Answer.DEPUTY} for r in mine)
+        rows.append({"city": city, "replies": mine, "represented": represented, "answered": bool(mine)})
+    return rows
+
+
+# --- Minutes -----------------------------------------------------------------------------------
+def minutes_for(meeting: Meeting) -> Minutes:
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    return minutes
+
+
+def _editable(minutes: Minutes) -> None:
+    if minutes.is_locked:
+        raise ValidationError(_("Das Protokoll ist genehmigt und gesperrt. Änderungen nur noch als Berichtigung."))
+
+
+@transaction.atomic
+def record_attendance(user, minutes: Minutes, people: list[Person], cities: list[Municipality] | None = None) -> None:
+    _editable(minutes)
+    minutes.attendees.set(people)
+    if cities is None:
+        cities = list({p.municipality for p in people if p.municipality_id})
+    minutes.cities.set(cities)
+    Minutes.objects.filter(pk=minutes.pk).update(modified=timezone.now())
+    record(user, "meetings.attendance", minutes, after={"people": [p.pk for p in people]})
+
+
+@transaction.atomic
+def save_item_minutes(user, item: AgendaItem, *, summary: str, result: str = "") -> None:
+    _editable(minutes_for(item.meeting))
+    item.summary = summary
+    item.result = result
+    item.save()
+
+
+@transaction.atomic
+def add_decision(user, item: AgendaItem, text: str, kind: str = Decision.Kind.DECISION) -> Decision:
+    _editable(minutes_for(item.meeting))
+    if not text.strip():
+        raise ValidationError({"text": _("Bitte geben Sie den Wortlaut ein.")})
+    decision = Decision.objects.create(agenda_item=item, text=text.strip(), kind=kind)
+    record(user, "meetings.decision_added", decision, after=snapshot(decision))
+    return decision
+
+
+@transaction.atomic
+def add_action(
+    user,
+    item: AgendaItem,
+    description: str,
+    *,
+    assignee: Person | None = None,
+    municipality: Municipality | None = None,
+    due_date: dt.date | None = None,
+) -> ActionItem:
+    """Integration point (tasks): the one place an action item is created."""
+    _editable(minutes_for(item.meeting))
+    action = ActionItem(
+        agenda_item=item,
+        body=item.body,
+        description=description.strip(),
+        assignee=assignee,
+        municipality=municipality,
+        due_date=due_date,
+    )
+    action.full_clean(exclude=["agenda_item", "body", "assignee", "municipality"])
+    action.clean()
+    action.save()
+    record(user, "meetings.action_added", action, after=snapshot(action))
+    return action
+
+
+@transaction.atomic
+def complete_action(user, action: ActionItem) -> None:
+    """Integration point (tasks): the one place an action item is closed."""
+    ActionItem.objects.filter(pk=action.pk).update(status=ActionItem.Status.DONE, done_at=timezone.now(), modified=timezone.now())
+    action.refresh_from_db()
+    record(user, "meetings.action_done", action)
+
+
+@transaction.atomic
+def circulate_minutes(user, minutes: Minutes) -> None:
+    """Send the draft to the attendees; objections are possible until the deadline."""
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(_("Nur ein Entwurf kann in Umlauf gegeben werden."))
+    now = timezone.now()
+    deadline = timezone.localtime(now).date() + dt.timedelta(days=settings.MEETING_OBJECTION_DAYS)
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=Minutes.Status.CIRCULATED, circulated_at=now, objection_deadline=deadline, modified=now, version=F("version") + 1
+    )
+    minutes.refresh_from_db()
+    record(user, "meetings.minutes_circulated", minutes)
+    from .tasks import send_minutes_circulation
+
+    transaction.on_commit(lambda: send_minutes_circulation.enqueue(minutes.pk))
+
+
+@transaction.atomic
+def object_to_minutes(person: Person, minutes: Minutes, text: str) -> Objection:
+    if minutes.status != Minutes.Status.CIRCULATED:
+        raise ValidationError(_("Einwände sind nur möglich, solange das Protokoll in Abstimmung ist."))
+    if minutes.objection_deadline and timezone.localdate() > minutes.objection_deadline:
+        raise ValidationError(_("Die Frist für Einwände ist abgelaufen."))
+    if not text.strip():
+        raise ValidationError({"text": _("Bitte beschreiben Sie Ihren Einwand.")})
+    return Objection.objects.create(minutes=minutes, person=person, text=text.strip())
+
+
+@transaction.atomic
+def approve_minutes(user, minutes: Minutes, *, at_meeting: Meeting | None = None) -> None:
+    """Approve circulated minutes (at ``at_meeting``'s approval item, or after the window)."""
+    if minutes.status != Minutes.Status.CIRCULATED:
+        raise ValidationError(_("Nur ein umlaufendes Protokoll kann genehmigt werden."))
+    if minutes.objections.filter(resolved=False).exists():
+        raise ValidationError(_("Es gibt noch offene Einwände."))
+    if at_meeting is not None and (at_meeting.body_id != minutes.meeting.body_id or at_meeting.start <= minutes.meeting.start):
+        raise ValidationError(_("Das Protokoll wird in einer späteren Sitzung desselben Gremiums genehmigt."))
+    now = timezone.now()
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=Minutes.Status.APPROVED, approved_at=now, approved_in=at_meeting, modified=now, version=F("version") + 1
+    )
+    minutes.refresh_from_db()
+    record(user, "meetings.minutes_approved", minutes)
+
+
+def approve_due_minutes(now: dt.datetime | None = None) -> int:
+    """In "window" mode: approve circulated minutes whose objection window passed without open objections."""
+    if settings.MEETING_MINUTES_APPROVAL != "window":
+        return 0
+    today = timezone.localtime(now or timezone.now()).date()
+    count = 0
+    for minutes in Minutes.objects.filter(status=Minutes.Status.CIRCULATED, objection_deadline__lt=today):
+        if not minutes.objections.filter(resolved=False).exists():
+            approve_minutes(None, minutes)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def publish_minutes(user, minutes: Minutes) -> None:
+    """Publish approved minutes: the public sees them (public items only) and the PDF is stored as the results file."""
+    if minutes.status != Minutes.Status.APPROVED:
+        raise ValidationError(_("Nur ein genehmigtes Protokoll kann veröffentlicht werden."))
+    now = timezone.now()
+    Minutes.objects.filter(pk=minutes.pk).update(
+        status=Minutes.Status.PUBLISHED, published_at=now, modified=now, version=F("version") + 1
+    )
+    Meeting.objects.filter(pk=minutes.meeting_id).update(status=MeetingStatus.HELD, modified=now)
+    minutes.refresh_from_db()
+    record(user, "meetings.minutes_published", minutes)
+    from .documents import store_minutes_pdf
+
+    transaction.on_commit(lambda: store_minutes_pdf(minutes.pk))
+
+
+@transaction.atomic
+def correct_minutes(user, minutes: Minutes, *, reason: str, change: str) -> MinutesRevision:
+    """Approved minutes stay as they were; a correction is a new, visible revision."""
+    if not minutes.is_locked:
+        raise ValidationError(_("Ein Entwurf wird direkt bearbeitet, nicht berichtigt."))
+    if not reason.strip() or not change.strip():
+        raise ValidationError(_("Bitte nennen Sie Grund und Inhalt der Berichtigung."))
+    number = minutes.revision + 1
+    revision = MinutesRevision.objects.create(
+        minutes=minutes, number=number, reason=reason.strip(), change=change.strip(), author=user
+    )
+    Minutes.objects.filter(pk=minutes.pk).update(revision=number, modified=timezone.now())
+    _touch_meeting(minutes.meeting_id)
+    minutes.refresh_from_db()
+    record(user, "meetings.minutes_corrected", minutes, after={"revision": number})
+    return revision
+
+
+def _touch_meeting(pk: int) -> None:
+    Meeting.objects.filter(pk=pk).update(modified=timezone.now())
+
+
+@transaction.atomic
+def soft_delete(user, obj) -> None:
+    """OParl forbids hard deletes: mark, bump ``modified`` (and the parent's through save())."""
+    obj.deleted_at = timezone.now()
+    obj.save()
+    record(user, "meetings.deleted", obj)

@@ -1,0 +1,188 @@
+"""Demo of the meeting cycle: host rotation history over the ten cities, a past meeting with approved and
+published minutes, an upcoming one with agenda and invitations sent, open actions, and Hagen's accession
+paper with its consultation sequence. Invented people only (those of members.demo). Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Body, Membership, Municipality
+
+from . import actions
+from .models import Consultation, ExternalCommittee, Location, Meeting, Paper, Reply
+
+BERLIN = ZoneInfo("Europe/Berlin")
+ROTATION = ["essen", "bochum", "dortmund", "duisburg", "gelsenkirchen", "oberhausen", "muelheim-an-der-ruhr", "bottrop", "herne"]
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN)
+
+
+def _venue(city: Municipality) -> Location:
+    venue, _ = Location.objects.get_or_create(
+        municipality=city,
+        name=f"Rathaus {city.short_name}",
+        defaults={
+            "locality": city.short_name,
+            "room": "Sitzungsraum",
+            "accessibility": "Stufenloser Zugang über den Haupteingang, Aufzug, barrierefreies WC.",
+            "travel_notes": "Vom Hauptbahnhof mit Bus oder Straßenbahn; Parkplätze für Menschen mit Behinderung am Eingang.",
+        },
+    )
+    return venue
+
+
+def load_demo_meetings() -> None:
+    if Meeting.objects.exists() or not Body.objects.filter(slug="regiegruppe").exists():
+        return
+    cities = {c.slug: c for c in Municipality.objects.all()}
+    today = timezone.localdate()
+    for slug, per_year, hour in (("regiegruppe", 2, 10), ("projektteam", 3, 13)):
+        body = Body.objects.get(slug=slug)
+        actions.series_for(body)
+        _history(body, cities, today, per_year, hour)
+        past = _past_meeting(body, cities, today, hour)
+        _upcoming_meeting(body, past, today, hour)
+    _paper(cities)
+
+
+@transaction.atomic
+def _history(body: Body, cities: dict, today: dt.date, per_year: int, hour: int) -> None:
+    """Held meetings since 2021, one city after another; Hagen joined late and has not hosted yet."""
+    step = 365 // per_year
+    day = today - dt.timedelta(days=step * (len(ROTATION) + 1))
+    for slug in ROTATION:
+        city = cities[slug]
+        meeting, _ = actions.create_meeting(
+            None,
+            body,
+            start=_at(day, hour),
+            end=_at(day, hour + 3),
+            host=city,
+            location=_venue(city),
+            status="held",
+            title=f"{body.short_name or body.name}-Treffen in {city.short_name}",
+        )
+        day += dt.timedelta(days=step)
+
+
+def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meeting:
+    """The latest held meeting, with minutes through to publication; its actions stay open."""
+    day = today - dt.timedelta(days=45)
+    host = actions.propose_host(body)
+    meeting, _ = actions.create_meeting(
+        None,
+        body,
+        start=_at(day, hour),
+        end=_at(day, hour + 3),
+        host=host,
+        location=_venue(host),
+        status="scheduled",
+        title=f"{body.short_name or body.name}-Treffen in {host.short_name}",
+    )
+    actions.apply_template(None, meeting)
+    topic = actions.propose_item(
+        None,
+        body,
+        title="Gewinnung junger Talente mit Zuwanderungsgeschichte",
+        description="Erfahrungen der Städte mit Ausbildungsmessen und Praktika.",
+        municipality=cities["dortmund"],
+        duration_minutes=40,
+    )
+    internal = actions.propose_item(
+        None, body, title="Personalsituation in der Geschäftsführung", public=False, duration_minutes=20
+    )
+    for item in (topic, internal):
+        actions.decide_item(None, item, "accept", meeting=meeting)
+    minutes = actions.minutes_for(meeting)
+    present = [
+        m.person
+        for m in Membership.objects.current().filter(body=body, role__in=["speaker", "member"]).select_related("person")[:8]
+    ]
+    actions.record_attendance(None, minutes, present)
+    actions.save_item_minutes(
+        None,
+        topic,
+        summary="Die Städte berichten über ihre Ausbildungsmessen; Dortmund stellt das Patenprogramm vor.",
+        result="einvernehmlich",
+    )
+    actions.add_decision(
+        None,
+        topic,
+        "Die Städte erarbeiten bis zum nächsten Treffen gemeinsame Kriterien für Praktika in den Verwaltungen.",
+        kind="agreement",
+    )
+    due = today + dt.timedelta(days=30)
+    actions.add_action(
+        None, topic, "Entwurf der gemeinsamen Praktikumskriterien vorlegen", municipality=cities["dortmund"], due_date=due
+    )
+    actions.add_action(
+        None, topic, "Zahlen der Ausbildungsmessen 2025 zusammenstellen", municipality=cities["essen"], due_date=due
+    )
+    actions.save_item_minutes(None, internal, summary="Die Vertretung der Geschäftsführung ist bis Jahresende geregelt.")
+    Meeting.objects.filter(pk=meeting.pk).update(status="held")
+    actions.circulate_minutes(None, minutes)
+    actions.approve_minutes(None, minutes)
+    actions.publish_minutes(None, minutes)
+    return meeting
+
+
+def _upcoming_meeting(body: Body, past: Meeting, today: dt.date, hour: int) -> None:
+    day = today + dt.timedelta(days=30)
+    host = actions.propose_host(body)
+    meeting, _ = actions.create_meeting(
+        None,
+        body,
+        start=_at(day, hour),
+        end=_at(day, hour + 3),
+        host=host,
+        location=_venue(host),
+        status="scheduled",
+        title=f"{body.short_name or body.name}-Treffen in {host.short_name}",
+    )
+    actions.apply_template(None, meeting)
+    forum = actions.propose_item(
+        None, body, title="Vorbereitung des Interkommunalen Forums", duration_minutes=45, municipality=host
+    )
+    actions.decide_item(None, forum, "accept", meeting=meeting)
+    actions.propose_item(
+        None,
+        body,
+        title="Erfahrungsaustausch Willkommenskultur",
+        description="Vorschlag für eine der nächsten Sitzungen.",
+        duration_minutes=30,
+    )
+    actions.send_invitation(None, meeting)
+    for seat in Membership.objects.current().filter(body=body, role__in=["speaker", "member"]).select_related("person")[:4]:
+        actions.reply(seat.person, meeting, Reply.Answer.ATTENDING)
+
+
+@transaction.atomic
+def _paper(cities: dict) -> None:
+    hagen = cities["hagen"]
+    rg = Body.objects.get(slug="regiegruppe")
+    paper = Paper.objects.create(
+        reference="0569/2023",
+        name="Beitritt der Stadt Hagen zur Städtekooperation Integration.Interkommunal",
+        paper_type="Beschlussvorlage",
+        date=dt.date(2023, 8, 15),
+        municipality=hagen,
+        lead_body=rg,
+        description="Die Stadt Hagen tritt der Kooperation bei; der Eigenanteil beträgt 2.000 EUR jährlich (2024 und 2025).",
+    )
+    steps = [
+        ("Integrationsrat", "Beirat", "Vorberatung", dt.date(2023, 8, 29), False),
+        ("Ausschuss für Soziales, Integration und Demographie", "Ausschuss", "Vorberatung", dt.date(2023, 9, 19), False),
+        ("Rat der Stadt Hagen", "Parlament", "Entscheidung", dt.date(2023, 9, 21), True),
+    ]
+    for order, (name, classification, role, day, authoritative) in enumerate(steps):
+        committee = ExternalCommittee.objects.create(municipality=hagen, name=name, classification=classification)
+        Consultation.objects.create(
+            paper=paper, order=order, committee=committee, role=role, date=day, authoritative=authoritative
+        )
+    Consultation.objects.create(paper=paper, order=len(steps), body=rg, role="Kenntnisnahme", date=dt.date(2023, 11, 27))

@@ -1,0 +1,597 @@
+"""The bodies' meeting cycle: series, host rotation, meetings, agenda, minutes, decisions, actions, papers.
+
+Rows that OParl publishes are never deleted: ``deleted_at`` marks a soft delete, and every change to an
+embedded object (agenda item, consultation, file) touches its parent's ``modified`` so that clients that
+only re-read the main lists notice it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lib.models import TimestampedModel, VersionedModel
+
+
+def _touch(model: type[models.Model], pk: int | None) -> None:
+    """Move the parent's ``modified`` forward: a change to an embedded object changes the parent (OParl 2.8)."""
+    if pk is not None:
+        model._default_manager.filter(pk=pk).update(modified=timezone.now())
+
+
+class SoftDeleteQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class MeetingSeries(TimestampedModel):
+    """The meeting cycle of one body: its target cadence and whether the host rotates."""
+
+    body = models.OneToOneField(
+        "members.Body", verbose_name=_("Gremium"), on_delete=models.PROTECT, related_name="meeting_series"
+    )
+    meetings_per_year = models.PositiveSmallIntegerField(_("angestrebte Sitzungen pro Jahr"), default=3)
+    default_duration_minutes = models.PositiveSmallIntegerField(_("übliche Dauer (Minuten)"), default=180)
+    rotating_host = models.BooleanField(_("wechselnde Gastgeberstadt"), default=True)
+
+    class Meta:
+        verbose_name = _("Sitzungsreihe")
+        verbose_name_plural = _("Sitzungsreihen")
+
+    def __str__(self) -> str:
+        return str(self.body)
+
+    def clean(self) -> None:
+        if not 1 <= self.meetings_per_year <= 24:
+            raise ValidationError({"meetings_per_year": _("Bitte geben Sie zwischen 1 und 24 Sitzungen pro Jahr an.")})
+
+
+class Location(TimestampedModel):
+    """Where a meeting takes place (OParl: Location), with what guests need to get there."""
+
+    municipality = models.ForeignKey(
+        "members.Municipality", verbose_name=_("Stadt"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("Ort"), max_length=200, help_text=_("z. B. Rathaus Herne"))
+    street_address = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    locality = models.CharField(_("Ort (Stadt)"), max_length=100, blank=True)
+    room = models.CharField(_("Raum"), max_length=100, blank=True)
+    accessibility = models.TextField(
+        _("Barrierefreiheit"), blank=True, help_text=_("z. B. stufenloser Zugang, Aufzug, Induktionsschleife")
+    )
+    travel_notes = models.TextField(_("Anreise"), blank=True, help_text=_("ÖPNV, Parken, Eingang"))
+    latitude = models.DecimalField(_("Breitengrad"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("Längengrad"), max_digits=8, decimal_places=5, null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Sitzungsort")
+        verbose_name_plural = _("Sitzungsorte")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.name, self.room) if p)
+
+    def clean(self) -> None:
+        if self.postal_code and not (self.postal_code.isdigit() and len(self.postal_code) == 5):
+            raise ValidationError({"postal_code": _("Eine Postleitzahl besteht aus fünf Ziffern.")})
+
+    @property
+    def address(self) -> str:
+        town = " ".join(p for p in (self.postal_code, self.locality) if p)
+        return ", ".join(p for p in (self.street_address, town) if p)
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    SCHEDULED = "scheduled", _("terminiert")
+    INVITED = "invited", _("eingeladen")
+    HELD = "held", _("durchgeführt")
+    CANCELLED = "cancelled", _("abgesagt")
+
+
+class Meeting(VersionedModel):
+    """One meeting of a body. ``agenda_version`` guards the order of its agenda against lost updates."""
+
+    Status = MeetingStatus
+
+    body = models.ForeignKey("members.Body", verbose_name=_("Gremium"), on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(_("Titel"), max_length=200)
+    start = models.DateTimeField(_("Beginn"))
+    end = models.DateTimeField(_("Ende"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    host_municipality = models.ForeignKey(
+        "members.Municipality",
+        verbose_name=_("Gastgeberstadt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+    )
+    location = models.ForeignKey(
+        Location, verbose_name=_("Sitzungsort"), on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    )
+    agenda_deadline = models.DateField(_("Frist für Tagesordnungsvorschläge"), null=True, blank=True)
+    agenda_version = models.PositiveIntegerField(default=1, editable=False)
+    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    invitation_sent_at = models.DateTimeField(_("Einladung versandt"), null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Sitzung")
+        verbose_name_plural = _("Sitzungen")
+        ordering = ["-start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start")]
+        indexes = [models.Index(fields=["body", "start"], name="meeting_body_start_idx")]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.start)
+        return f"{self.title} ({local:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("Das Ende muss nach dem Beginn liegen.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def is_public_in_oparl(self) -> bool:
+        return self.deleted_at is None and self.status != MeetingStatus.DRAFT
+
+    def overlapping(self) -> models.QuerySet[Meeting]:
+        """Other meetings of the same body at the same time (a warning, not an error: two rooms are possible)."""
+        return (
+            Meeting.objects.alive()
+            .filter(body_id=self.body_id, start__lt=self.end, end__gt=self.start)
+            .exclude(pk=self.pk)
+            .exclude(status=MeetingStatus.CANCELLED)
+        )
+
+
+class HostDecline(TimestampedModel):
+    """A city declined its turn to host ``meeting``; it is proposed again for the next one."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="host_declines")
+    municipality = models.ForeignKey("members.Municipality", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("Bemerkung"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("abgelehnte Gastgeberrolle")
+        verbose_name_plural = _("abgelehnte Gastgeberrollen")
+        constraints = [models.UniqueConstraint(fields=["meeting", "municipality"], name="one_decline_per_city_and_meeting")]
+
+
+class AgendaItem(TimestampedModel):
+    """A proposed or scheduled agenda item (TOP). Proposals without a meeting sit in the body's backlog."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("vorgeschlagen")
+        ACCEPTED = "accepted", _("angenommen")
+        DEFERRED = "deferred", _("vertagt")
+        REJECTED = "rejected", _("abgelehnt")
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Beratungspunkt")
+        WELCOME = "welcome", _("Begrüßung und Integrationskonzept der Gastgeberstadt")
+        MINUTES = "minutes", _("Genehmigung des Protokolls der letzten Sitzung")
+        OPEN_ACTIONS = "open_actions", _("Offene Aufgaben")
+        AOB = "aob", _("Verschiedenes")
+
+    body = models.ForeignKey("members.Body", verbose_name=_("Gremium"), on_delete=models.PROTECT, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("Sitzung"), on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    kind = models.CharField(_("Art"), max_length=15, choices=Kind.choices, default=Kind.REGULAR)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True, max_length=10_000)
+    presenter = models.ForeignKey(
+        "members.Person", verbose_name=_("Vortragende Person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "members.Municipality", verbose_name=_("Stadt"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("Dauer (Minuten)"), default=15)
+    public = models.BooleanField(_("öffentlich"), default=True)
+    was_public = models.BooleanField(default=False, editable=False)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    summary = models.TextField(_("Zusammenfassung (Protokoll)"), blank=True, max_length=20_000)
+    result = models.CharField(_("Ergebnis"), max_length=200, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Tagesordnungspunkt")
+        verbose_name_plural = _("Tagesordnungspunkte")
+        ordering = ["meeting", "position", "pk"]
+        indexes = [models.Index(fields=["meeting", "position"], name="agendaitem_meeting_pos_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=480), name="agendaitem_duration_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.meeting_id and self.meeting.body_id != self.body_id:
+            raise ValidationError(_("Ein Tagesordnungspunkt gehört zur Sitzung seines Gremiums."))
+        if not 1 <= (self.duration_minutes or 0) <= 480:
+            raise ValidationError({"duration_minutes": _("Bitte geben Sie eine Dauer zwischen 1 und 480 Minuten an.")})
+
+    def save(self, *args, **kwargs):
+        if self.public:
+            self.was_public = True
+        super().save(*args, **kwargs)
+        _touch(Meeting, self.meeting_id)
+
+
+class MeetingFile(TimestampedModel):
+    """A document of a meeting, an agenda item or a paper (OParl: File). Generated PDFs are stored too."""
+
+    class Role(models.TextChoices):
+        INVITATION = "invitation", _("Einladung")
+        MINUTES = "minutes", _("Protokoll")
+        AUXILIARY = "auxiliary", _("Anlage")
+        MAIN = "main", _("Hauptdokument")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    paper = models.ForeignKey("Paper", on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    role = models.CharField(_("Art"), max_length=12, choices=Role.choices, default=Role.AUXILIARY)
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    file_name = models.CharField(_("Dateiname"), max_length=200)
+    mime_type = models.CharField(max_length=100, default="application/pdf")
+    content = models.FileField(upload_to="meetings/%Y/%m/", max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    sha512 = models.CharField(max_length=128, blank=True)
+    public = models.BooleanField(_("öffentlich"), default=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Dokument")
+        verbose_name_plural = _("Dokumente")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False, agenda_item__isnull=True, paper__isnull=True)
+                | Q(meeting__isnull=True, agenda_item__isnull=False, paper__isnull=True)
+                | Q(meeting__isnull=True, agenda_item__isnull=True, paper__isnull=False),
+                name="meetingfile_has_one_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_content(self, data: bytes) -> None:
+        """Keep size and checksum in step with the bytes."""
+        self.size = len(data)
+        self.sha512 = hashlib.sha512(data).hexdigest()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _touch(Meeting, self.meeting_id)
+        _touch(AgendaItem, self.agenda_item_id)
+        if self.agenda_item_id:
+            _touch(Meeting, AgendaItem.objects.filter(pk=self.agenda_item_id).values_list("meeting_id", flat=True).first())
+        _touch(Paper, self.paper_id)
+
+
+class Reply(TimestampedModel):
+    """A person's answer to an invitation."""
+
+    class Answer(models.TextChoices):
+        ATTENDING = "attending", _("Ich nehme teil")
+        NOT_ATTENDING = "not_attending", _("Ich nehme nicht teil")
+        DEPUTY = "deputy", _("Meine Vertretung nimmt teil")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="replies")
+    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="meeting_replies")
+    answer = models.CharField(_("Antwort"), max_length=15, choices=Answer.choices)
+    municipality = models.ForeignKey("members.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    comment = models.CharField(_("Bemerkung"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Rückmeldung")
+        verbose_name_plural = _("Rückmeldungen")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_reply_per_person")]
+
+
+class InvitationDispatch(TimestampedModel):
+    """One mailing of an invitation (REQUEST) or a cancellation (CANCEL) with its iCalendar SEQUENCE."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="dispatches")
+    method = models.CharField(max_length=10, default="REQUEST")
+    sequence = models.PositiveIntegerField()
+    recipients = models.PositiveIntegerField(default=0)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    short_notice = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "sequence", "method"], name="one_dispatch_per_sequence")]
+
+
+class Minutes(VersionedModel):
+    """The minutes of a meeting: draft → circulated → approved → published (then locked)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        CIRCULATED = "circulated", _("in Abstimmung")
+        APPROVED = "approved", _("genehmigt")
+        PUBLISHED = "published", _("veröffentlicht")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(_("Allgemeine Anmerkungen"), blank=True, max_length=20_000)
+    attendees = models.ManyToManyField("members.Person", verbose_name=_("Anwesende"), blank=True, related_name="+")
+    cities = models.ManyToManyField("members.Municipality", verbose_name=_("vertretene Städte"), blank=True, related_name="+")
+    circulated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    objection_deadline = models.DateField(_("Einwände bis"), null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_in = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="approved_minutes")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("Protokoll")
+        verbose_name_plural = _("Protokolle")
+
+    def __str__(self) -> str:
+        return _("Protokoll: %(meeting)s") % {"meeting": self.meeting}
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in {self.Status.APPROVED, self.Status.PUBLISHED}
+
+
+class MinutesRevision(TimestampedModel):
+    """A correction to minutes that were already approved: visible, numbered, with its reason."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    reason = models.TextField(_("Grund der Berichtigung"), max_length=2000)
+    change = models.TextField(_("Berichtigung"), max_length=20_000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "number"], name="one_revision_number_per_minutes")]
+
+
+class Objection(TimestampedModel):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="objections")
+    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("Einwand"), max_length=5000)
+    resolved = models.BooleanField(_("erledigt"), default=False)
+
+
+class Decision(TimestampedModel):
+    """A decision or agreement in its exact wording, under an agenda item (the register reads these)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Beschluss")
+        AGREEMENT = "agreement", _("Verabredung")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("gültig")
+        DONE = "done", _("umgesetzt")
+        SUPERSEDED = "superseded", _("aufgehoben")
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.DECISION)
+    text = models.TextField(_("Wortlaut"), max_length=5000)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.VALID)
+
+    class Meta:
+        verbose_name = _("Beschluss")
+        verbose_name_plural = _("Beschlüsse")
+        ordering = ["-agenda_item__meeting__start", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        AgendaItem.objects.filter(pk=self.agenda_item_id).update(modified=timezone.now())
+        _touch(Meeting, AgendaItem.objects.filter(pk=self.agenda_item_id).values_list("meeting_id", flat=True).first())
+
+
+class ActionItem(TimestampedModel):
+    """An action agreed in a meeting, for a person or a city, until it is done.
+
+    Integration point: the tasks app (other branch) links its Task here at merge; everything that
+    creates or completes an action goes through ``meetings.actions.add_action``/``complete_action``.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        DONE = "done", _("erledigt")
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="actions")
+    body = models.ForeignKey("members.Body", on_delete=models.PROTECT, related_name="action_items")
+    description = models.TextField(_("Aufgabe"), max_length=2000)
+    assignee = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("verantwortliche Person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "members.Municipality",
+        verbose_name=_("verantwortliche Stadt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("fällig am"), null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=5, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Aufgabe")
+        verbose_name_plural = _("Aufgaben")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assignee__isnull=False) | Q(municipality__isnull=False), name="actionitem_has_responsible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def clean(self) -> None:
+        if not self.assignee_id and not self.municipality_id:
+            raise ValidationError(_("Bitte nennen Sie eine verantwortliche Person oder Stadt."))
+
+    @property
+    def responsible(self) -> str:
+        return str(self.assignee or self.municipality)
+
+
+class ExternalCommittee(TimestampedModel):
+    """A committee outside the cooperation that consults a paper (e.g. a city's Integrationsrat, its council)."""
+
+    municipality = models.ForeignKey("members.Municipality", verbose_name=_("Stadt"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("Name"), max_length=200)
+    classification = models.CharField(_("Art"), max_length=100, blank=True, help_text=_("z. B. Beirat, Ausschuss, Parlament"))
+    external_body_url = models.URLField(_("OParl-Body der Stadt"), blank=True)
+
+    class Meta:
+        verbose_name = _("externes Gremium")
+        verbose_name_plural = _("externe Gremien")
+        ordering = ["municipality", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+
+class Paper(TimestampedModel):
+    """A paper (Vorlage) submitted to bodies, with its consultation sequence (OParl: Paper)."""
+
+    reference = models.CharField(_("Drucksachennummer"), max_length=50, unique=True, help_text=_("z. B. 0569/2023"))
+    name = models.CharField(_("Titel"), max_length=300)
+    paper_type = models.CharField(_("Art"), max_length=50, default="Beschlussvorlage")
+    date = models.DateField(_("Datum"))
+    municipality = models.ForeignKey(
+        "members.Municipality",
+        verbose_name=_("einreichende Stadt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lead_body = models.ForeignKey(
+        "members.Body",
+        verbose_name=_("federführendes Gremium"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField(_("Inhalt"), blank=True, max_length=20_000)
+    public = models.BooleanField(_("öffentlich"), default=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Vorlage")
+        verbose_name_plural = _("Vorlagen")
+        ordering = ["-date", "reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+
+class Consultation(TimestampedModel):
+    """One step of a paper's consultation sequence, in a body of ours or an external committee."""
+
+    class Role(models.TextChoices):
+        PRELIMINARY = "Vorberatung", _("Vorberatung")
+        DECISION = "Entscheidung", _("Entscheidung")
+        NOTICE = "Kenntnisnahme", _("Kenntnisnahme")
+        HEARING = "Anhörung", _("Anhörung")
+
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="consultations")
+    order = models.PositiveSmallIntegerField(default=0)
+    body = models.ForeignKey("members.Body", on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
+    committee = models.ForeignKey(
+        ExternalCommittee, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.PRELIMINARY)
+    authoritative = models.BooleanField(_("entscheidend"), default=False)
+    date = models.DateField(_("Sitzungsdatum"), null=True, blank=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Beratung")
+        verbose_name_plural = _("Beratungsfolge")
+        ordering = ["paper", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(body__isnull=False, committee__isnull=True) | Q(body__isnull=True, committee__isnull=False),
+                name="consultation_in_one_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper.reference}: {self.body or self.committee}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _touch(Paper, self.paper_id)
+
+
+def agenda_timings(items: list[AgendaItem], start: dt.datetime) -> list[tuple[AgendaItem, dt.datetime, dt.datetime]]:
+    """Start and end of each item, one after another from the meeting's start."""
+    rows = []
+    cursor = start
+    for item in items:
+        end = cursor + dt.timedelta(minutes=item.duration_minutes)
+        rows.append((item, cursor, end))
+        cursor = end
+    return rows
+
+
+class DigestSent(models.Model):
+    """Makes the pre-meeting digest idempotent: one mail per meeting and person."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_digest_per_meeting_and_person")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.person_id}"

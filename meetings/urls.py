@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("sitzungen/", views.meeting_list, name="list"),
+    path("sitzungen/beschluesse/", views.decision_register, name="register"),
+    path("sitzungen/gremium/<slug:slug>/", views.body_meetings, name="body"),
+    path("sitzungen/gremium/<slug:slug>/neu/", views.meeting_create, name="create"),
+    path("sitzungen/gremium/<slug:slug>/vorschlagen/", views.proposal_create, name="propose"),
+    path("sitzungen/<int:pk>/", views.meeting_detail, name="detail"),
+    path("sitzungen/<int:pk>/bearbeiten/", views.meeting_edit, name="edit"),
+    path("sitzungen/<int:pk>/ort/", views.location_create, name="location"),
+    path("sitzungen/<int:pk>/gastgeber-absage/", views.host_decline, name="host_decline"),
+    path("sitzungen/<int:pk>/tagesordnung/", views.agenda_manage, name="agenda"),
+    path("sitzungen/<int:pk>/einladung/", views.invitation_send, name="invite"),
+    path("sitzungen/<int:pk>/einladung.pdf", views.invitation_pdf, name="invitation_pdf"),
+    path("sitzungen/<int:pk>/kalender.ics", views.meeting_ics, name="ics"),
+    path("sitzungen/<int:pk>/absagen/", views.meeting_cancel, name="cancel"),
+    path("sitzungen/<int:pk>/rueckmeldung/", views.meeting_reply, name="reply"),
+    path("sitzungen/<int:pk>/protokoll/", views.minutes_page, name="minutes"),
+    path("sitzungen/<int:pk>/protokoll.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("sitzungen/aufgaben/<int:pk>/erledigt/", views.action_complete, name="action_done"),
+    path("sitzungen/dokumente/<int:pk>/", views.document, name="file"),
+    path("sitzungen/vorlagen/<int:pk>/", views.paper_detail, name="paper"),
+]

@@ -1,0 +1,55 @@
+"""Objects the permission matrix needs for the meetings and OParl URLs (tests/test_permission_matrix.py).
+
+A scheduled Regiegruppe meeting with a public item (with a public document and an action), draft minutes,
+a public paper with a consultation and a venue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+
+from meetings import actions
+from meetings.models import Consultation, Location, MeetingFile, Paper
+from members.models import Body, Membership, Municipality
+
+
+def meeting_ids(personas) -> dict[str, object]:
+    office = personas["office"]
+    body = Body.objects.get(slug="regiegruppe")
+    berlin = ZoneInfo("Europe/Berlin")
+    venue = Location.objects.create(name="Rathaus Herne", locality="Herne", postal_code="44623")
+    meeting, _ = actions.create_meeting(
+        office,
+        body,
+        start=dt.datetime(2030, 3, 12, 10, tzinfo=berlin),
+        end=dt.datetime(2030, 3, 12, 13, tzinfo=berlin),
+        host=Municipality.objects.get(slug="herne"),
+        location=venue,
+        status="scheduled",
+    )
+    item = actions.propose_item(office, body, title="Öffentlicher Punkt")
+    actions.decide_item(office, item, "accept", meeting=meeting)
+    action = actions.add_action(office, item, "Bericht vorlegen", municipality=Municipality.objects.get(slug="bochum"))
+    document = MeetingFile(agenda_item=item, name="Unterlage", file_name="unterlage.pdf")
+    document.set_content(b"%PDF-1.4\n")
+    document.content.save("unterlage.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    document.save()
+    paper = Paper.objects.create(reference="0569/2023", name="Beitritt Hagen", date=dt.date(2023, 8, 15), lead_body=body)
+    consultation = Consultation.objects.create(paper=paper, body=body, role="Kenntnisnahme", meeting=meeting, agenda_item=item)
+    speaker = Membership.objects.get(body=body, role=Membership.Role.SPEAKER)
+    return {
+        "meeting": meeting.pk,
+        "agenda_item": item.pk,
+        "action": action.pk,
+        "document": document.pk,
+        "paper": paper.pk,
+        "consultation": consultation.pk,
+        "location": venue.pk,
+        "cooperation": body.cooperation_id,
+        "org": f"g{body.pk}",
+        "public_person": speaker.person_id,
+        "public_membership": speaker.pk,
+    }

@@ -1,0 +1,100 @@
+"""Who sees what of a meeting: member of the body, member of another body, office, guest, outsider, anonymous."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from meetings import actions
+from members.models import Membership
+from tests.conftest import make_user, seat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene(meeting, office_user, personas):
+    public = actions.propose_item(office_user, meeting.body, title="Öffentliches Thema")
+    secret = actions.propose_item(office_user, meeting.body, title="Vertrauliches Thema", public=False)
+    for item in (public, secret):
+        actions.decide_item(office_user, item, "accept", meeting=meeting)
+    other = make_user("other@test.example")
+    seat(other, "projektteam", Membership.Role.MEMBER, "dortmund", given_name="Olga", family_name="Other")
+    return {"meeting": meeting, "public": public, "secret": secret, "other": other}
+
+
+def client(user):
+    c = Client()
+    if user is not None:
+        c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return c
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_secret"),
+    [("member", True), ("other", False), ("office", True), ("guest", False), ("outsider", False), ("anonymous", False)],
+)
+def test_non_public_items_only_for_the_body_and_the_office(scene, personas, persona, sees_secret):
+    user = scene["other"] if persona == "other" else personas[persona]
+    page = client(user).get(f"/sitzungen/{scene['meeting'].pk}/").content.decode()
+    assert "Öffentliches Thema" in page
+    assert ("Vertrauliches Thema" in page) is sees_secret
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("member", 200), ("other", 404), ("office", 200), ("guest", 404), ("outsider", 404), ("anonymous", 302)],
+)
+def test_proposing_is_for_the_bodys_members(scene, personas, persona, status):
+    user = scene["other"] if persona == "other" else personas[persona]
+    response = client(user).post(
+        "/sitzungen/gremium/regiegruppe/vorschlagen/", {"title": "Neues Thema", "duration_minutes": "20", "public": "on"}
+    )
+    assert response.status_code in ({302} if status == 200 else {status})
+    if status == 200:
+        assert response["Location"].endswith("/sitzungen/gremium/regiegruppe/")
+
+
+def test_the_speaker_orders_the_agenda_and_a_stale_version_is_refused(scene, regiegruppe, speaker):
+    user = make_user("speaker@test.example")
+    speaker.user = user
+    speaker.save()
+    c = client(user)
+    meeting = scene["meeting"]
+    meeting.refresh_from_db()
+    version = meeting.agenda_version
+    assert c.get(f"/sitzungen/{meeting.pk}/tagesordnung/").status_code == 200
+    c.post(f"/sitzungen/{meeting.pk}/tagesordnung/", {"op": "down", "item": scene["public"].pk, "agenda_version": version})
+    response = c.post(
+        f"/sitzungen/{meeting.pk}/tagesordnung/",
+        {"op": "down", "item": scene["public"].pk, "agenda_version": version},
+        follow=True,
+    )
+    assert "inzwischen von jemand anderem geändert" in response.content.decode()
+    order = list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
+    assert order == ["Vertrauliches Thema", "Öffentliches Thema"]
+
+
+def test_a_member_cannot_order_the_agenda(scene, personas):
+    assert client(personas["member"]).get(f"/sitzungen/{scene['meeting'].pk}/tagesordnung/").status_code == 404
+
+
+def test_draft_meetings_are_internal(regiegruppe, personas):
+    draft = actions.create_meeting_from_slot(regiegruppe, *_slot())
+    assert client(None).get(f"/sitzungen/{draft.pk}/").status_code == 302
+    assert client(personas["outsider"]).get(f"/sitzungen/{draft.pk}/").status_code == 404
+    assert client(personas["member"]).get(f"/sitzungen/{draft.pk}/").status_code == 200
+
+
+def _slot():
+    from .conftest import at
+
+    return at(2031, 1, 1), at(2031, 1, 1, 12)
+
+
+def test_bad_meeting_form_input_is_explained_in_german(scene, personas):
+    response = client(personas["office"]).post(
+        "/sitzungen/gremium/regiegruppe/neu/", {"title": "X", "start": "2030-05-01T12:00", "end": "2030-05-01T11:00"}
+    )
+    assert response.status_code == 200
+    assert "Das Ende muss nach dem Beginn liegen." in response.content.decode()
