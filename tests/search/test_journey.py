@@ -29,9 +29,8 @@ def test_member_uploads_a_pdf_and_finds_it_by_an_inflected_word(page, login_as, 
     expect(page.get_by_role("link", name="ausbildungsbericht.pdf")).to_be_visible()
     assert_accessible(page, context="Dokumente mit einer Datei")
 
-    page.get_by_role("link", name="Suche", exact=True).click()
-    page.get_by_label("Suchbegriff").fill("Stadt")  # the PDF says "Städte"
-    page.get_by_role("button", name="Suchen").click()
+    page.get_by_label("Plattform durchsuchen").fill("Stadt")  # the PDF says "Städte"
+    page.get_by_label("Plattform durchsuchen").press("Enter")
     result = page.locator(".search-results li").first
     expect(result).to_contain_text("ausbildungsbericht")
     expect(result.locator("mark").first).to_have_text("Städte")
