@@ -131,8 +131,10 @@ class KernFormMixin:
                     field.widget = widget = fast
             elif isinstance(widget, forms.Textarea):
                 css += " kern-form-input__input kern-textarea"
-            elif isinstance(widget, forms.CheckboxInput):
-                css += " kern-form-check__input"
+            elif isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                css += "" if "kern-form-check__" in css else " kern-form-check__checkbox"
+            elif isinstance(widget, forms.RadioSelect):
+                css += "" if "kern-form-check__" in css else " kern-form-check__radio"
             elif isinstance(widget, (*TEXT_LIKE_WIDGETS, forms.SelectMultiple)):
                 css += " kern-form-input__input"
             widget.attrs["class"] = css.strip()
@@ -154,7 +156,14 @@ class KernFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
-                widget.attrs["class"] = widget.attrs.get("class", "") + " kern-form-input__input--error"
+                css = widget.attrs.get("class", "")
+                for check in ("kern-form-check__radio", "kern-form-check__checkbox"):
+                    if check in css.split():
+                        css += f" {check}--error"
+                        break
+                else:
+                    css += " kern-form-input__input--error"
+                widget.attrs["class"] = css
                 ids = [f"{self._field_id(name)}-error"]
                 if self.fields[name].help_text:
                     ids.insert(0, f"{self._field_id(name)}-hint")
