@@ -31,7 +31,7 @@ from workspaces.models import Workspace
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
 
 
 @pytest.fixture
