@@ -67,7 +67,11 @@ def create_poll(
     if len(set(slots)) != len(slots):
         raise ValidationError(_("Derselbe Termin ist mehrfach vorgeschlagen."))
     if not purposes.allowed(actor, workspace, purpose):
-        raise ValidationError({"purpose": _("Diese Art von Terminabstimmung ist hier nicht möglich.")})
+        raise ValidationError(
+            _(
+                "Eine Terminabstimmung für eine Sitzung starten hier nur die Geschäftsführung und die Sprecherin oder der Sprecher des Gremiums."
+            )
+        )
     poll = Poll(
         workspace=workspace,
         title=title,

@@ -1,7 +1,7 @@
 """Action items keep their done/open state in a task (tasks app); meetings remember the poll's event.
 
 Existing action items get their task in the body's workspace (created if the body had none yet), with
-the state they had; going back copies the tasks' state into the restored columns.
+the state they had; going back copies the tasks' state into the restored columns and removes them.
 """
 
 import django.db.models.deletion
@@ -49,12 +49,18 @@ def actions_to_tasks(apps, schema_editor):
 
 
 def tasks_to_actions(apps, schema_editor):
+    """Copy the tasks' state back and remove those tasks (going forward again recreates them)."""
     ActionItem = apps.get_model("meetings", "ActionItem")
+    Task = apps.get_model("tasks", "Task")
+    task_ids = []
     for action in ActionItem.objects.select_related("task"):
         open_ = action.task is not None and action.task.status in OPEN
         action.status = "open" if open_ else "done"
         action.done_at = None if open_ else (action.task.completed_at if action.task else timezone.now())
         action.save(update_fields=["status", "done_at"])
+        if action.task_id:
+            task_ids.append(action.task_id)
+    Task.objects.filter(pk__in=task_ids).delete()
 
 
 class Migration(migrations.Migration):
