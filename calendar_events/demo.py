@@ -43,6 +43,7 @@ def _events(workspace: Workspace, rows) -> None:
 
 @transaction.atomic
 def load_demo_calendar() -> None:
+    from polls import purposes as polls_purposes
     from polls.actions import add_external, create_poll
     from polls.models import Poll
 
@@ -79,5 +80,6 @@ def load_demo_calendar() -> None:
         location="Rathaus Bottrop",
         deadline=_at(12, 18),
         slots=[(_at(days, 10), _at(days, 13)) for days in (35, 37, 42)],
+        purpose="meeting" if polls_purposes.allowed(organiser, regie, "meeting") else "event",  # confirmed: a draft meeting
     )
     add_external(organiser, poll, name="Dr. Jana Beispiel (Landesinitiative, erfunden)", email="jana.beispiel@partner.example")

@@ -2,8 +2,13 @@
 
 Apps add their dates with :func:`register_source`: a function ``(user, start, end) -> iterable of
 Event-like objects`` (with ``uid``, ``sequence``, ``title``, ``starts_at``, ``ends_at``, ``location``,
-``online_url``, ``description``, ``modified`` and ``get_absolute_url``). Meetings will register theirs;
-this app registers the events of the person's own workspaces.
+``online_url``, ``description``, ``modified`` and ``get_absolute_url``; optionally ``calendar_name``
+instead of a ``workspace``). This app registers the events of the person's own workspaces; the
+meetings app registers the meetings of the person's bodies.
+
+One UID is one date: when two sources return the same UID (a meeting that came out of a date poll
+took over the poll event's UID), the source with the higher ``priority`` wins, so the date is shown
+once, in its most specific form.
 """
 
 from __future__ import annotations
@@ -16,13 +21,19 @@ from workspaces.models import WorkspaceMember
 from .models import Event
 
 Source = Callable[[object, dt.datetime, dt.datetime], Iterable[Event]]
-_SOURCES: list[Source] = []
+_SOURCES: list[tuple[int, Source]] = []
 
 
-def register_source(source: Source) -> Source:
-    if source not in _SOURCES:
-        _SOURCES.append(source)
-    return source
+def register_source(source: Source | None = None, *, priority: int = 0):
+    """Add a source (usable as ``@register_source``); sources with a higher priority win a shared UID."""
+
+    def add(fn: Source) -> Source:
+        if all(existing is not fn for _p, existing in _SOURCES):
+            _SOURCES.append((priority, fn))
+            _SOURCES.sort(key=lambda pair: -pair[0])
+        return fn
+
+    return add(source) if source is not None else add
 
 
 @register_source
@@ -41,7 +52,7 @@ def entries_for(user, start: dt.datetime, end: dt.datetime) -> list:
     if not getattr(user, "is_authenticated", False):
         return []
     seen: dict[str, object] = {}
-    for source in _SOURCES:
+    for _priority, source in _SOURCES:
         for entry in source(user, start, end):
             seen.setdefault(entry.uid, entry)
     return sorted(seen.values(), key=lambda entry: (entry.starts_at, entry.uid))

@@ -350,6 +350,8 @@ MEETING_OBJECTION_DAYS = env_int("MEETING_OBJECTION_DAYS", 14)
 MEETING_MINUTES_APPROVAL = env_str("MEETING_MINUTES_APPROVAL", "next_meeting")
 if MEETING_MINUTES_APPROVAL not in {"next_meeting", "window"}:
     raise ImproperlyConfigured("MEETING_MINUTES_APPROVAL must be next_meeting or window.")
+# The worker's daily scheduler sends the digests before meetings and, in window mode, approves due minutes.
+NOTIFICATIONS_DAILY_JOBS["meeting-digest"] = "meetings.digest.run_daily"
 # Canonical base of every OParl id (never taken from the request's Host header).
 OPARL_BASE_URL = env_str("OPARL_BASE_URL", SITE_URL).rstrip("/")
 OPARL_PAGE_SIZE = env_int("OPARL_PAGE_SIZE", 100)

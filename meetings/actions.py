@@ -1,16 +1,18 @@
 """Everything that changes meetings goes through here: views, commands, the demo and tests alike.
 
-Integration points for other apps:
+Integration points with other apps (see meetings/README.md, "Integration points"):
 
-* ``create_meeting_from_slot(body, start, end, *, by=None, title="")`` — a confirmed date-poll slot
-  creates the meeting as a draft (the polls app calls this when a poll is confirmed).
-* ``ActionItem`` — created by ``add_action`` and closed by ``complete_action``; the tasks app links its
-  task here at merge, so only these two functions need to learn about it.
+* ``create_meeting_from_slot(body, start, end, *, by=None, title="", event=None)`` — a confirmed date
+  poll "für eine Sitzung" creates the meeting as a draft (``meetings.receivers`` calls it); the meeting
+  takes over the calendar event's UID so calendar apps keep one entry.
+* ``ActionItem`` — created by ``add_action`` together with its task in the body's workspace; whether it
+  is done lives only in that task (``complete_action`` sets the task done).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -169,14 +171,47 @@ def create_meeting(
     return meeting, meeting_warnings(meeting)
 
 
-def create_meeting_from_slot(body: Body, start: dt.datetime, end: dt.datetime, *, by=None, title: str = "") -> Meeting:
+def _uid_of(event) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(event.uid.split("@", 1)[0])
+    except (AttributeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def create_meeting_from_slot(
+    body: Body, start: dt.datetime, end: dt.datetime, *, by=None, title: str = "", event=None
+) -> Meeting:
     """Integration point for date polls: the confirmed slot becomes a draft meeting of ``body``.
 
-    The poll (other app) calls this once on confirmation; rotation proposes the host; the managing office
+    Called once on confirmation (``meetings.receivers``); rotation proposes the host; the managing office
     completes the details. Clash warnings are in ``meeting_warnings(meeting)``.
+
+    With ``event`` (the poll's calendar event, already mailed to the participants as .ics) the meeting
+    takes over its UID and SEQUENCE: the invitation then updates that calendar entry instead of adding a
+    second one, and the personal calendar shows the meeting in its place (see meetings/calendar.py).
     """
     meeting, _warnings = create_meeting(by, body, start=start, end=end, title=title, status=MeetingStatus.DRAFT)
+    if event is not None:
+        uid = _uid_of(event)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            event=event, ical_uid=uid or meeting.ical_uid, ical_sequence=event.sequence, modified=timezone.now()
+        )
+        meeting.refresh_from_db()
+        record(by, "meetings.meeting_from_poll", meeting, after={"event": event.pk, "uid": str(meeting.ical_uid)})
     return meeting
+
+
+def _sync_event(meeting: Meeting) -> None:
+    """Keep the poll's calendar event (same UID) at the meeting's time, so the workspace calendar stays true."""
+    from calendar_events.actions import update_event
+    from calendar_events.models import Event
+
+    event = Event.objects.filter(pk=meeting.event_id).select_related("workspace").first()
+    if event is None or event.workspace.is_archived:
+        return
+    if (event.starts_at, event.ends_at) != (meeting.start, meeting.end):
+        update_event(None, event, event.version, starts_at=meeting.start, ends_at=meeting.end)
 
 
 @transaction.atomic
@@ -187,6 +222,8 @@ def update_meeting(user, meeting: Meeting, expected_version: int, **fields) -> l
     _validate_times(meeting.start, meeting.end)
     save_versioned(meeting, expected_version)
     record(user, "meetings.meeting_changed", meeting, before=before, after=snapshot(meeting))
+    if meeting.event_id:
+        _sync_event(meeting)
     return meeting_warnings(meeting)
 
 
@@ -372,9 +409,8 @@ class AgendaRow:
 
 
 def open_actions(body: Body, *, before: dt.datetime | None = None):
-    qs = ActionItem.objects.filter(body=body, status=ActionItem.Status.OPEN).select_related(
-        "assignee", "municipality", "agenda_item__meeting"
-    )
+    """Actions of the body whose task is still open (the task is the one source of truth)."""
+    qs = ActionItem.objects.open().filter(body=body).select_related("assignee", "municipality", "agenda_item__meeting", "task")
     if before is not None:
         qs = qs.filter(agenda_item__meeting__start__lt=before)
     return qs.order_by("due_date", "pk")
@@ -432,7 +468,8 @@ def send_invitation(user, meeting: Meeting) -> tuple[InvitationDispatch, list[st
     short = notice_too_short(meeting)
     if short:
         warnings.append(_("Die Ladungsfrist von %(days)s Tagen ist nicht eingehalten.") % {"days": settings.MEETING_NOTICE_DAYS})
-    sequence = meeting.ical_sequence + 1 if meeting.invitation_sent_at else 0
+    # A meeting from a date poll continues the SEQUENCE of the .ics the poll's participants already have.
+    sequence = meeting.ical_sequence + 1 if meeting.invitation_sent_at or meeting.event_id else 0
     people = recipients(meeting)
     dispatch = InvitationDispatch.objects.create(
         meeting=meeting, method="REQUEST", sequence=sequence, recipients=len(people), sent_by=user, short_notice=short
@@ -460,6 +497,7 @@ def cancel_meeting(user, meeting: Meeting) -> InvitationDispatch | None:
         status=MeetingStatus.CANCELLED, ical_sequence=sequence, modified=timezone.now(), version=F("version") + 1
     )
     record(user, "meetings.meeting_cancelled", meeting)
+    _drop_poll_event(meeting)
     if not meeting.invitation_sent_at:
         return None
     dispatch = InvitationDispatch.objects.create(
@@ -469,6 +507,17 @@ def cancel_meeting(user, meeting: Meeting) -> InvitationDispatch | None:
 
     transaction.on_commit(lambda: send_dispatch.enqueue(dispatch.pk))
     return dispatch
+
+
+def _drop_poll_event(meeting: Meeting) -> None:
+    """A cancelled meeting takes its poll's calendar event with it (the polls app mails its participants
+    an iTIP CANCEL with the same UID, so the entry disappears from their calendars too)."""
+    from calendar_events.actions import delete_event
+    from calendar_events.models import Event
+
+    event = Event.objects.filter(pk=meeting.event_id).select_related("workspace").first() if meeting.event_id else None
+    if event is not None and not event.workspace.is_archived:
+        delete_event(None, event)
 
 
 @transaction.atomic
@@ -544,7 +593,11 @@ def add_action(
     municipality: Municipality | None = None,
     due_date: dt.date | None = None,
 ) -> ActionItem:
-    """Integration point (tasks): the one place an action item is created."""
+    """The one place an action item is created: with its task in the body's workspace.
+
+    The task (tasks app) is assigned to the person's account or to the whole city, carries the due date
+    and links back to the meeting; creating it notifies the assignees ("Neue Aufgabe für Sie").
+    """
     _editable(minutes_for(item.meeting))
     action = ActionItem(
         agenda_item=item,
@@ -554,17 +607,61 @@ def add_action(
         municipality=municipality,
         due_date=due_date,
     )
-    action.full_clean(exclude=["agenda_item", "body", "assignee", "municipality"])
+    action.full_clean(exclude=["agenda_item", "body", "assignee", "municipality", "task"])
     action.clean()
     action.save()
-    record(user, "meetings.action_added", action, after=snapshot(action))
+    action.task = _task_for(user, action)
+    action.save(update_fields=["task", "modified"])
+    record(user, "meetings.action_added", action, after={**snapshot(action), "task": action.task_id})
     return action
+
+
+def _body_workspace(body: Body):
+    from workspaces.actions import ensure_body_workspaces
+    from workspaces.models import Workspace
+
+    workspace = Workspace.objects.filter(body=body).first()
+    if workspace is None:
+        ensure_body_workspaces(Body.objects.filter(pk=body.pk))
+        workspace = Workspace.objects.get(body=body)
+    return workspace
+
+
+def _task_for(user, action: ActionItem):
+    from tasks.actions import create_task
+
+    meeting = action.agenda_item.meeting
+    title = action.description if len(action.description) <= 200 else action.description[:199] + "…"
+    lines = [action.description] if len(action.description) > 200 else []
+    lines.append(
+        _("Aus dem Protokoll der Sitzung „%(meeting)s“, TOP „%(item)s“.") % {"meeting": meeting, "item": action.agenda_item}
+    )
+    account = action.assignee.user if action.assignee and action.assignee.user_id else None
+    if action.assignee and (account is None or not account.is_active):
+        account = None
+        lines.append(_("Verantwortlich: %(person)s") % {"person": action.assignee})
+    return create_task(
+        user if getattr(user, "is_authenticated", False) else None,
+        _body_workspace(action.body),
+        title=title,
+        description="\n\n".join(lines),
+        due_date=action.due_date,
+        assignees=[account] if account else [],
+        municipalities=[action.municipality] if action.municipality else [],
+        source=meeting,
+        allow_past_due=True,
+    )
 
 
 @transaction.atomic
 def complete_action(user, action: ActionItem) -> None:
-    """Integration point (tasks): the one place an action item is closed."""
-    ActionItem.objects.filter(pk=action.pk).update(status=ActionItem.Status.DONE, done_at=timezone.now(), modified=timezone.now())
+    """Mark the action done, which means: its task is done (the task is the one source of truth)."""
+    from tasks.actions import set_status
+    from tasks.models import Task
+
+    task = Task.objects.select_for_update().filter(pk=action.task_id).first() if action.task_id else None
+    if task is not None and task.is_open:
+        set_status(user if getattr(user, "is_authenticated", False) else None, task, task.version, Task.Status.DONE)
     action.refresh_from_db()
     record(user, "meetings.action_done", action)
 

@@ -6,3 +6,8 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Sitzungen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .receivers import connect
+
+        connect()

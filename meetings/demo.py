@@ -186,3 +186,38 @@ def _paper(cities: dict) -> None:
             paper=paper, order=order, committee=committee, role=role, date=day, authoritative=authoritative
         )
     Consultation.objects.create(paper=paper, order=len(steps), body=rg, role="Kenntnisnahme", date=dt.date(2023, 11, 27))
+
+
+INTEGRATION_POLL = "Projektteam: Termin für das Herbsttreffen"
+
+
+@transaction.atomic
+def load_demo_integration() -> None:
+    """A date poll "für eine Sitzung" in the Projektteam's workspace, confirmed: it made a draft meeting.
+
+    (The Regiegruppe's running poll in calendar_events.demo is one "für eine Sitzung" too.) The demo's
+    action items are tasks already: ``actions.add_action`` creates them. Idempotent.
+    """
+    from accounts.models import User
+    from notifications.actions import fan_out_pending
+    from polls.actions import confirm, create_poll
+    from workspaces.models import Workspace
+
+    office = User.objects.filter(email="geschaeftsstelle@interkommunal.example").first()
+    workspace = Workspace.objects.filter(body__slug="projektteam").first()
+    if office is None or workspace is None or Meeting.objects.filter(title=INTEGRATION_POLL).exists():
+        return
+    today = timezone.localdate()
+    days = [today + dt.timedelta(days=n) for n in (60, 62, 67)]
+    poll = create_poll(
+        office,
+        workspace,
+        title=INTEGRATION_POLL,
+        description="Welcher Termin passt für das nächste Treffen des Projektteams?",
+        location="Rathaus Bottrop",
+        deadline=_at(today + dt.timedelta(days=20), 18),
+        slots=[(_at(day, 13), _at(day, 16)) for day in days],
+        purpose="meeting",
+    )
+    confirm(office, poll, poll.slots.order_by("starts_at")[1])
+    fan_out_pending(limit=100)

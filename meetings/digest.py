@@ -47,7 +47,7 @@ def digest_line(meeting: Meeting, person, today: dt.date) -> str:
         .count()
     )
     parts.append(ngettext("%(n)d Unterlage zu lesen", "%(n)d Unterlagen zu lesen", documents) % {"n": documents})
-    actions = ActionItem.objects.filter(body=meeting.body, status=ActionItem.Status.OPEN)
+    actions = ActionItem.objects.open().filter(body=meeting.body)
     if person.municipality_id:
         count = actions.filter(
             Q(municipality_id=person.municipality_id) | Q(assignee__municipality_id=person.municipality_id)
@@ -93,3 +93,12 @@ def send_due_digests(now: dt.datetime | None = None) -> int:
                 continue
             sent += 1
     return sent
+
+
+def run_daily(today: dt.date | None = None) -> dict[str, int]:
+    """The daily job (notifications scheduler, NOTIFICATIONS_DAILY_JOBS, and ``manage.py meeting_digest``):
+    the digests before meetings and, in window mode, the approval of minutes whose window passed.
+    Both parts are idempotent, so running it twice a day sends nothing twice."""
+    from .actions import approve_due_minutes
+
+    return {"digests": send_due_digests(), "approved": approve_due_minutes()}

@@ -128,6 +128,16 @@ class Meeting(VersionedModel):
     ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     invitation_sent_at = models.DateTimeField(_("Einladung versandt"), null=True, blank=True, editable=False)
+    event = models.OneToOneField(
+        "calendar_events.Event",
+        verbose_name=_("Termin aus der Terminabstimmung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="meeting",
+        help_text=_("Der bestätigte Termin einer Terminabstimmung, aus dem die Sitzung entstand (gleiche Kalender-UID)."),
+    )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SoftDeleteQuerySet.as_manager()
@@ -418,11 +428,21 @@ class Decision(TimestampedModel):
         _touch(Meeting, AgendaItem.objects.filter(pk=self.agenda_item_id).values_list("meeting_id", flat=True).first())
 
 
-class ActionItem(TimestampedModel):
-    """An action agreed in a meeting, for a person or a city, until it is done.
+class ActionItemQuerySet(models.QuerySet):
+    def open(self) -> ActionItemQuerySet:
+        """Not done yet: the linked task is open or in progress (the task is the one source of truth)."""
+        from tasks.models import OPEN_STATUSES
 
-    Integration point: the tasks app (other branch) links its Task here at merge; everything that
-    creates or completes an action goes through ``meetings.actions.add_action``/``complete_action``.
+        return self.filter(task__status__in=OPEN_STATUSES)
+
+
+class ActionItem(TimestampedModel):
+    """An action agreed in a meeting, for a person or a city, as the minutes record it.
+
+    Whether it is done lives in one place only: its ``task`` (tasks app) in the body's workspace,
+    created together with the action by ``meetings.actions.add_action``. The task shows up in
+    "Meine Aufgaben"; marking either side done sets the task done, and the agenda's open actions
+    read the task's status. An action whose task was deleted counts as dropped (not open).
     """
 
     class Status(models.TextChoices):
@@ -449,8 +469,17 @@ class ActionItem(TimestampedModel):
         related_name="+",
     )
     due_date = models.DateField(_("fällig am"), null=True, blank=True)
-    status = models.CharField(_("Status"), max_length=5, choices=Status.choices, default=Status.OPEN)
-    done_at = models.DateTimeField(null=True, blank=True, editable=False)
+    task = models.OneToOneField(
+        "tasks.Task",
+        verbose_name=_("Aufgabe im Arbeitsbereich"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="action_item",
+    )
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Aufgabe")
@@ -472,6 +501,23 @@ class ActionItem(TimestampedModel):
     @property
     def responsible(self) -> str:
         return str(self.assignee or self.municipality)
+
+    @property
+    def is_open(self) -> bool:
+        return self.task is not None and self.task.is_open
+
+    @property
+    def status(self) -> str:
+        """Derived from the task: open while the task is open or in progress."""
+        return self.Status.OPEN if self.is_open else self.Status.DONE
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def current_due_date(self) -> dt.date | None:
+        """The task's due date (it may have been moved since the meeting), else the one in the minutes."""
+        return self.task.due_date if self.task is not None else self.due_date
 
 
 class ExternalCommittee(TimestampedModel):

@@ -392,7 +392,7 @@ def _item_forms(request, meeting):
         meeting.agenda_items.alive()
         .filter(status=AgendaItem.Status.ACCEPTED)
         .order_by("position", "pk")
-        .prefetch_related("decisions", "actions__assignee", "actions__municipality")
+        .prefetch_related("decisions", "actions__assignee", "actions__municipality", "actions__task")
     )
     rows = actions.numbered_agenda(meeting, items)
     for row in rows:

@@ -22,7 +22,7 @@ from calendar_events.actions import create_event
 from calendar_events.templatetags.calendar_tags import when
 from workspaces.access import can_contribute
 
-from . import notices
+from . import notices, purposes
 from .access import can_manage_poll
 from .models import Answer, Choice, Participant, Poll, Slot
 from .signals import slot_confirmed
@@ -66,6 +66,12 @@ def create_poll(
         raise ValidationError(_("Bei jedem Vorschlag muss das Ende nach dem Beginn liegen."))
     if len(set(slots)) != len(slots):
         raise ValidationError(_("Derselbe Termin ist mehrfach vorgeschlagen."))
+    if not purposes.allowed(actor, workspace, purpose):
+        raise ValidationError(
+            _(
+                "Eine Terminabstimmung für eine Sitzung starten hier nur die Geschäftsführung und die Sprecherin oder der Sprecher des Gremiums."
+            )
+        )
     poll = Poll(
         workspace=workspace,
         title=title,
@@ -155,7 +161,11 @@ def answer(participant: Participant, choices: dict[int, str], comment: str = "")
 
 @transaction.atomic
 def confirm(actor, poll: Poll, slot: Slot):
-    """Fix the slot: the event appears in the workspace calendar and every participant gets it as .ics."""
+    """Fix the slot: the event appears in the workspace calendar and every participant gets it as .ics.
+
+    Receivers of ``slot_confirmed`` may return what they made of the slot (e.g. a draft meeting); those
+    objects are on the returned event as ``outcomes``, so the caller can point to them.
+    """
     poll = _lock(poll)
     if not can_manage_poll(actor, poll):
         raise ValidationError(_("Nur die Organisation der Abstimmung bestätigt einen Termin."))
@@ -185,8 +195,9 @@ def confirm(actor, poll: Poll, slot: Slot):
         poll,
         after={"slot": slot.pk, "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(), "event": event.pk},
     )
-    slot_confirmed.send(sender=Poll, poll=poll, slot=slot, event=event, actor=actor)
+    responses = slot_confirmed.send(sender=Poll, poll=poll, slot=slot, event=event, actor=actor)
     notices.slot_confirmed(poll, event, actor)
+    event.outcomes = [obj for _receiver, obj in responses if obj is not None]
     return event
 
 

@@ -11,6 +11,7 @@ from calendar_events.templatetags.calendar_tags import when
 from lib.forms import KernForm
 
 from .models import Choice, Poll, Slot
+from .purposes import EVENT, EVENT_LABEL
 
 SLOT_ROWS = 6
 
@@ -30,8 +31,20 @@ class PollForm(KernForm):
     deadline = BerlinDateTimeField(label=_("Antworten bis"), help_text=_("Uhrzeit in deutscher Zeit (Europe/Berlin)."))
     invite_members = forms.BooleanField(label=_("Alle Mitglieder des Arbeitsbereichs einladen"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, purposes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if purposes:
+            self.fields["purpose"] = forms.ChoiceField(
+                label=_("Wofür ist der Termin?"),
+                choices=[(EVENT, EVENT_LABEL), *((p.key, p.label) for p in purposes)],
+                initial=EVENT,
+                widget=forms.RadioSelect(attrs={"class": "kern-form-check__radio"}),
+                error_messages={
+                    "required": _("Bitte wählen Sie, wofür der Termin ist."),
+                    "invalid_choice": _("Bitte wählen Sie, wofür der Termin ist."),
+                },
+            )
+            self.order_fields(["title", "purpose"])
         for i in range(1, SLOT_ROWS + 1):
             hint = _("Uhrzeit in deutscher Zeit (Europe/Berlin).") if i == 1 else ""
             self.fields[f"slot_{i}_start"] = BerlinDateTimeField(

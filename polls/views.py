@@ -13,7 +13,7 @@ from accounts.decorators import login_required
 from calendar_events.views import login_if_anonymous
 from workspaces.access import get_workspace_for_user
 
-from . import actions
+from . import actions, purposes
 from .access import can_answer, can_manage_poll, can_see_polls, can_start_poll, get_participant_by_token, get_poll_for_user
 from .forms import AnswerForm, ConfirmForm, ExternalParticipantForm, PollForm
 from .models import Answer, Choice, Poll
@@ -72,7 +72,7 @@ def poll_create(request, slug: str):
     workspace = _workspace_with_polls(request, slug)
     if not can_start_poll(request.user, workspace):
         raise Http404
-    form = PollForm(request.POST or None)
+    form = PollForm(request.POST or None, purposes=purposes.available(request.user, workspace))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -86,6 +86,7 @@ def poll_create(request, slug: str):
                 deadline=data["deadline"],
                 slots=data["slots"],
                 invite_members=data["invite_members"],
+                purpose=data.get("purpose") or purposes.EVENT,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -128,6 +129,8 @@ def poll_detail(request, pk: int):
         "can_manage": manage,
         "external_form": ExternalParticipantForm() if manage and poll.accepts_answers else None,
         "confirm_form": ConfirmForm(poll=poll) if manage and poll.is_open else None,
+        "purpose": purposes.get(poll.purpose),
+        "outcome": purposes.outcome_of(poll),
     }
     return render(request, "polls/detail.html", context)
 
@@ -175,7 +178,9 @@ def poll_confirm(request, pk: int):
         _errors(request, exc)
         return redirect(poll)
     messages.success(request, _("Der Termin ist bestätigt und steht im Kalender. Alle Teilnehmenden erhalten ihn per E-Mail."))
-    return redirect(event)
+    for outcome in event.outcomes:
+        messages.info(request, purposes.announcement(outcome))
+    return redirect(event.outcomes[0] if event.outcomes else event)
 
 
 @login_required

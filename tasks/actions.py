@@ -63,9 +63,9 @@ def _notify_assigned(actor, task: Task, users, municipalities) -> None:
             )
 
 
-def _clean(task: Task, *, creating: bool) -> None:
+def _clean(task: Task, *, creating: bool, allow_past_due: bool = False) -> None:
     task.full_clean(exclude=["workspace", "created_by", "source_type"])
-    if creating and task.due_date and task.due_date < timezone.localdate():
+    if creating and not allow_past_due and task.due_date and task.due_date < timezone.localdate():
         raise ValidationError(
             {"due_date": _("Das Fälligkeitsdatum liegt in der Vergangenheit. Bitte wählen Sie heute oder einen späteren Tag.")}
         )
@@ -90,13 +90,15 @@ def create_task(
     assignees=(),
     municipalities=(),
     source=None,
+    allow_past_due: bool = False,
 ) -> Task:
+    """Create a task. ``allow_past_due``: the due date was set elsewhere already (minutes written afterwards)."""
     task = Task(workspace=workspace, title=title, description=description, due_date=due_date, status=status, created_by=actor)
     if source is not None:
         task.source_type = ContentType.objects.get_for_model(source)
         task.source_id = str(source.pk)
     _completion(task)
-    _clean(task, creating=True)
+    _clean(task, creating=True, allow_past_due=allow_past_due)
     task.save()
     task.assignees.set(assignees)
     task.assigned_municipalities.set(municipalities)

@@ -93,6 +93,7 @@ OFFICE_PAGES = [
     "/arbeitsbereiche/regiegruppe/mitglieder/",
     "/aufgaben/ueberfaellig/",
     "/neuigkeiten/neu/",
+    "/arbeitsbereiche/regiegruppe/terminabstimmungen/neu/",  # with the choice "Sitzung des Gremiums"
 ]
 ADMIN_PAGES = ["/verwaltung/protokoll/"]
 

@@ -16,7 +16,7 @@ def test_demo_has_a_full_cycle_for_both_bodies_and_is_idempotent(cooperation):
         assert meetings.filter(status="invited").exists()
         hosts = set(meetings.values_list("host_municipality__slug", flat=True))
         assert len(hosts) == 10  # the rotation reached Hagen, the newest member
-    assert ActionItem.objects.filter(status="open").count() >= 4
+    assert ActionItem.objects.open().count() >= 4
     assert Paper.objects.get(reference="0569/2023").consultations.count() == 4
     count = Meeting.objects.count()
     load_demo_meetings()

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from meetings.actions import approve_due_minutes
-from meetings.digest import send_due_digests
+from meetings.digest import run_daily
 
 
 class Command(BaseCommand):
-    help = "Versendet die Vorbereitungs-Übersicht vor Sitzungen (idempotent) und genehmigt fällige Protokolle im Fristmodus."
+    help = (
+        "Versendet die Vorbereitungs-Übersicht vor Sitzungen (idempotent) und genehmigt fällige Protokolle im Fristmodus. "
+        "Der Worker erledigt das täglich von selbst (NOTIFICATIONS_DAILY_JOBS)."
+    )
 
     def handle(self, *args, **options):
-        sent = send_due_digests()
-        approved = approve_due_minutes()
-        self.stdout.write(f"{sent} Übersicht(en) versandt, {approved} Protokoll(e) genehmigt.")
+        result = run_daily()
+        self.stdout.write(f"{result['digests']} Übersicht(en) versandt, {result['approved']} Protokoll(e) genehmigt.")

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from calendar_events.demo import load_demo_calendar
 from documents.demo import load_demo_documents
-from meetings.demo import load_demo_meetings
+from meetings.demo import load_demo_integration, load_demo_meetings
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
 from monitoring.demo import DEMO_CODES, load_demo_monitoring
 from news.demo import load_demo_news
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         load_demo_calendar()
         load_demo_documents()
         load_demo_meetings()
+        load_demo_integration()
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )
