@@ -60,7 +60,8 @@ class CommentProvider(Provider):
         if not post.is_published:
             return None
         with translation.override("de"):
-            title = gettext("Kommentar zu „%(title)s“") % {"title": post.title}
+            # No quotation marks around the title: PostgreSQL's parser in the C locale would glue them to the words.
+            title = gettext("Kommentar zu: %(title)s") % {"title": post.title}
         return Entry(
             title=title,
             body=markdown_to_text(comment.body),
