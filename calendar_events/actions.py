@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
+from search.indexing import schedule
 from workspaces.access import can_contribute
 
 from .models import CalendarFeed, Event
@@ -42,6 +43,7 @@ def create_event(actor, workspace, **fields) -> Event:
     event.full_clean()
     event.save()
     record(actor, "event.created", event, after=snapshot(event))
+    schedule("event", event.pk)
     return event
 
 
@@ -60,6 +62,7 @@ def update_event(actor, event: Event, expected_version: int, **fields) -> Event:
         event.sequence += 1
     save_versioned(event, expected_version)
     record(actor, "event.changed", event, before=before, after=snapshot(event))
+    schedule("event", event.pk)
     return event
 
 
@@ -72,6 +75,7 @@ def delete_event(actor, event: Event) -> dict:
     record(actor, "event.deleted", event, before=before)
     event.sequence += 1  # a CANCEL must carry a SEQUENCE above the last one sent
     event_deleting.send(sender=Event, event=event, actor=actor)
+    schedule("event", event.pk)
     event.delete()
     return before
 

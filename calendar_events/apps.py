@@ -7,3 +7,10 @@ class CalendarEventsConfig(AppConfig):
 
     name = "calendar_events"
     verbose_name = _("Kalender")
+
+    def ready(self) -> None:
+        from search.registry import register
+
+        from .search import EventProvider
+
+        register(EventProvider())

@@ -82,7 +82,7 @@ def load_demo_documents() -> None:
         if forum is not None:
             _add(office, forum, "Programmentwurf Forum 2027", "programm-forum-2027.odt", generate.odf("odt", FORUM))
     _extract_now()
-    rebuild()
+    rebuild(["document"])
 
 
 def matrix_document(user) -> Document:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from html import unescape
 
 import markdown as md
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 _TAGS = {
@@ -62,3 +64,9 @@ def _render(text: str, shift_headings: bool) -> str:
         link_rel="noopener noreferrer",
     )
     return clean
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown text without its markup (for the search index and its snippets)."""
+    html = _render(text or "", False)
+    return " ".join(unescape(strip_tags(html.replace("</", " </"))).split())

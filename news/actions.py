@@ -17,6 +17,7 @@ from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from notifications.actions import notify
 from notifications.audience import Audience
+from search.indexing import schedule, schedule_many
 
 from .access import can_set_public, can_view_post
 from .mentions import mentioned_users
@@ -122,6 +123,7 @@ def create_post(
     _clean(post, actor)
     post.save()
     record(actor, "news.created", post, after=_audit(post))
+    schedule("post", post.pk)
     if publish:
         record(actor, "news.published", post, after=_audit(post))
         _announce(actor, post)
@@ -150,6 +152,9 @@ def update_post(actor, post: Post, expected_version: int, *, publish: bool = Fal
     save_versioned(post, expected_version, fields=[*EDITABLE, "published_at"])
     after = _audit(post)
     record(actor, "news.updated", post, before=before, after=after)
+    schedule("post", post.pk)
+    if post.title != before["title"] or post.is_published != was_published:
+        schedule_many("comment", list(post.comments.values_list("pk", flat=True)))  # their title names the post
     if post.is_public != was_public:
         record(actor, "news.public_changed", post, before={"is_public": was_public}, after={"is_public": post.is_public})
     if post.is_published and not was_published:
@@ -163,6 +168,8 @@ def update_post(actor, post: Post, expected_version: int, *, publish: bool = Fal
 @transaction.atomic
 def delete_post(actor, post: Post) -> None:
     record(actor, "news.deleted", post, before=_audit(post))
+    schedule("post", post.pk)
+    schedule_many("comment", list(post.comments.values_list("pk", flat=True)))
     image = post.image
     post.delete()
     if image:
@@ -174,6 +181,7 @@ def add_comment(actor, post: Post, body: str) -> Comment:
     comment = Comment(post=post, author=actor, body=body)
     comment.full_clean(exclude=["post", "author"])
     comment.save()
+    schedule("comment", comment.pk)
     mentioned = _notify_mentions(actor, post, body, comment=comment)
     with translation.override("de"):
         common = {
@@ -198,4 +206,5 @@ def add_comment(actor, post: Post, body: str) -> Comment:
 @transaction.atomic
 def delete_comment(actor, comment: Comment) -> None:
     record(actor, "news.comment_deleted", comment, before=snapshot(comment))
+    schedule("comment", comment.pk)
     comment.delete()

@@ -31,7 +31,8 @@ class SearchForm(KernForm):
             "Wörter, „Phrase in Anführungszeichen“, Wortanfang mit * (z. B. Ausbild*), -Wort schließt aus."
         )
         self.fields["q"].widget.attrs["aria-describedby"] = f"{self._field_id('q')}-hint"
-        self.fields["typ"].choices = [("", _("alle Arten"))] + [(p.kind, p.label) for p in providers()]
+        kinds = sorted(((p.kind, p.label) for p in providers()), key=lambda choice: str(choice[1]))
+        self.fields["typ"].choices = [("", _("alle Arten")), *kinds]
         self.fields["arbeitsbereich"].choices = [("", _("alle Arbeitsbereiche"))] + [(w.slug, w.name) for w in workspaces]
         self.workspace_ids = {w.slug: w.pk for w in workspaces}
 

@@ -16,6 +16,23 @@ def schedule(kind: str, object_id: int) -> None:
     transaction.on_commit(lambda: index_object.enqueue(kind, object_id))
 
 
+def schedule_many(kind: str, object_ids: list[int]) -> None:
+    """Like ``schedule`` for several objects in one job (e.g. the comments of a deleted post)."""
+    from .tasks import index_objects
+
+    ids = list(object_ids)
+    if ids:
+        transaction.on_commit(lambda: index_objects.enqueue(kind, ids))
+
+
+def schedule_workspace_content(workspace_id: int) -> None:
+    """After a workspace's visibility changed: index again what depends on it (see registry.workspace_lookup)."""
+    from .tasks import index_workspace_content
+
+    if any(p.workspace_lookup for p in providers()):
+        transaction.on_commit(lambda: index_workspace_content.enqueue(workspace_id))
+
+
 def _fields(entry) -> dict:
     return {
         "workspace_id": entry.workspace_id,
@@ -42,6 +59,18 @@ def index_now(kind: str, object_id: int) -> SearchEntry | None:
     row, _created = SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=_fields(data))
     backend().write(row)
     return row
+
+
+def reindex_workspace_content(workspace_id: int) -> int:
+    count = 0
+    for provider in providers():
+        if not provider.workspace_lookup:
+            continue
+        ids = provider.queryset().filter(**{provider.workspace_lookup: workspace_id}).values_list("pk", flat=True)
+        for object_id in ids.iterator():
+            index_now(provider.kind, object_id)
+            count += 1
+    return count
 
 
 def remove(kind: str, object_ids: list[int]) -> None:

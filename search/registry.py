@@ -22,6 +22,12 @@ Who may open an entry is expressed by two fields that the query filters on in SQ
 ``audience`` (public / members / office: by the searcher's platform role) and ``workspace_id``
 (everybody who may see that workspace). An entry is found by a searcher who matches either.
 ``build`` must only put into ``title`` and ``body`` what everybody in that audience may see.
+
+Some content is for a workspace's *insiders* only (its members of any role, plus people with a seat in a
+body who may read the workspace): comments and tasks. In a private or platform workspace that is exactly
+who may see the workspace; in a public one it is not, so such entries are built from the workspace's
+visibility, and the provider names the lookup to the workspace in ``workspace_lookup``: when a workspace's
+visibility changes, its objects are indexed again (``reindex_workspace_content``).
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class Provider:
     kind: str
     label: str
     model: type[models.Model]
+    workspace_lookup: str | None = None  # e.g. "workspace_id": the entry depends on the workspace's visibility
 
     def queryset(self) -> models.QuerySet:
         """Objects with what ``build`` needs (used for one object and for rebuilding)."""
@@ -59,6 +66,21 @@ class Provider:
 
     def connect(self) -> None:
         """Hook up signals when the owning app has no actions that call ``schedule`` (optional)."""
+
+
+def for_insiders(workspace) -> dict:
+    """``audience`` and ``workspace_id`` of an entry for the insiders of ``workspace`` (None: the whole cooperation).
+
+    Insiders are a workspace's members of any role and the people with a seat in a body who may read it.
+    In a private or platform workspace that is who may read the workspace. A public workspace is read by
+    everybody, so its insiders' entries go to the members with a seat in a body: its external members (no
+    seat) cannot find them, and they are not in the workspace filter; nobody finds what they may not open.
+    """
+    from workspaces.models import Workspace
+
+    if workspace is None or workspace.visibility == Workspace.Visibility.PUBLIC:
+        return {"audience": Audience.MEMBERS, "workspace_id": None}
+    return {"audience": Audience.WORKSPACE, "workspace_id": workspace.pk}
 
 
 _providers: dict[str, Provider] = {}

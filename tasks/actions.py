@@ -15,6 +15,7 @@ from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from notifications.actions import notify
 from notifications.audience import Audience
+from search.indexing import schedule
 
 from .models import Task
 
@@ -103,6 +104,7 @@ def create_task(
     task.assignees.set(assignees)
     task.assigned_municipalities.set(municipalities)
     record(actor, "task.created", task, after=_audit_data(task))
+    schedule("task", task.pk)
     _notify_assigned(actor, task, [u for u in assignees if u != actor], list(municipalities))
     return task
 
@@ -131,6 +133,7 @@ def update_task(actor, task: Task, expected_version: int, *, assignees=None, mun
         task.assigned_municipalities.set(municipalities)
         new_cities = [m for m in municipalities if m.pk not in old]
     record(actor, "task.updated", task, before=before, after=_audit_data(task))
+    schedule("task", task.pk)
     _notify_assigned(actor, task, new_users, new_cities)
     if task.status != old_status:
         _notify_status(actor, task)
@@ -166,6 +169,7 @@ def _notify_status(actor, task: Task) -> None:
 @transaction.atomic
 def delete_task(actor, task: Task) -> None:
     record(actor, "task.deleted", task, before=_audit_data(task))
+    schedule("task", task.pk)
     task.delete()
 
 

@@ -6,6 +6,7 @@ from meetings.demo import load_demo_integration, load_demo_meetings
 from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
 from monitoring.demo import DEMO_CODES, load_demo_monitoring
 from news.demo import load_demo_news
+from search.indexing import rebuild
 from tasks.demo import load_demo_tasks
 from workspaces.demo import load_demo_workspaces
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         load_demo_documents()
         load_demo_meetings()
         load_demo_integration()
+        rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )
