@@ -53,7 +53,7 @@ def load_demo_calendar() -> None:
         _events(
             regie,
             [
-                ("Regietreffen", 24, 10, 3, "Rathaus Herne, Friedrich-Ebert-Platz 2, Raum 215", ""),
+                ("Arbeitstreffen Jahresplanung 2027", 24, 10, 3, "Rathaus Herne, Friedrich-Ebert-Platz 2, Raum 215", ""),
                 ("Abstimmung Jahresbericht Landesinitiative", 45, 14, 1, "", "https://konferenz.interkommunal.example/regie"),
             ],
         )
