@@ -131,3 +131,24 @@ def login_as(browser_context, live_server):
         browser_context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return login
+
+
+# --- A skipped browser test fails the run: the journeys prove the product, so they must have run ---
+_skipped_browser_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "e2e" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_browser_tests:
+        terminalreporter.write_line("Übersprungene Browser-Tests (gelten als Fehler):", red=True)
+        for nodeid in _skipped_browser_tests:
+            terminalreporter.write_line(f"  {nodeid}", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_browser_tests and exitstatus == 0:
+        session.exitstatus = 1
