@@ -317,7 +317,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         MEMBERS_SEE,
     ),  # draft minutes; public once published
     "sitzungen/aufgaben/<int:pk>/erledigt/": ("/sitzungen/aufgaben/{action}/erledigt/", POST_ONLY_SIGNED_IN),
-    "sitzungen/dokumente/<int:pk>/": ("/sitzungen/dokumente/{document}/", PUBLIC),
+    "sitzungen/dokumente/<int:pk>/": ("/sitzungen/dokumente/{meeting_file}/", PUBLIC),
     "sitzungen/vorlagen/<int:pk>/": ("/sitzungen/vorlagen/{paper}/", PUBLIC),
     # OParl 1.1: public, stateless, the same for everybody
     "oparl/v1.1/system": ("/oparl/v1.1/system", PUBLIC),
@@ -342,9 +342,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "oparl/v1.1/agenda-item/<str:pk>": ("/oparl/v1.1/agenda-item/{agenda_item}", PUBLIC),
     "oparl/v1.1/paper/<str:pk>": ("/oparl/v1.1/paper/{paper}", PUBLIC),
     "oparl/v1.1/consultation/<str:pk>": ("/oparl/v1.1/consultation/{consultation}", PUBLIC),
-    "oparl/v1.1/file/<str:pk>": ("/oparl/v1.1/file/{document}", PUBLIC),
-    "oparl/v1.1/file/<str:pk>/access": ("/oparl/v1.1/file/{document}/access", PUBLIC),
-    "oparl/v1.1/file/<str:pk>/download": ("/oparl/v1.1/file/{document}/download", PUBLIC),
+    "oparl/v1.1/file/<str:pk>": ("/oparl/v1.1/file/{meeting_file}", PUBLIC),
+    "oparl/v1.1/file/<str:pk>/access": ("/oparl/v1.1/file/{meeting_file}/access", PUBLIC),
+    "oparl/v1.1/file/<str:pk>/download": ("/oparl/v1.1/file/{meeting_file}/download", PUBLIC),
     "oparl/v1.1/location/<str:pk>": ("/oparl/v1.1/location/{location}", PUBLIC),
     "oparl/v1.1/legislative-term/<str:pk>": ("/oparl/v1.1/legislative-term/1", _row(404, 404, 404, 404, 404, 404)),
     "^oparl/v1\\.1/(?P<rest>.+)/$": ("/oparl/v1.1/system/", _row(301, 301, 301, 301, 301, 301)),

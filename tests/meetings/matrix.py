@@ -44,7 +44,7 @@ def meeting_ids(personas) -> dict[str, object]:
         "meeting": meeting.pk,
         "agenda_item": item.pk,
         "action": action.pk,
-        "document": document.pk,
+        "meeting_file": document.pk,
         "paper": paper.pk,
         "consultation": consultation.pk,
         "location": venue.pk,
