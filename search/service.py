@@ -12,7 +12,7 @@ from accounts.roles import is_member, is_office
 from workspaces.access import workspaces_visible_to
 
 from . import text as textlib
-from .backends import CANDIDATES, Filters, Hit, Scope, backend
+from .backends import Filters, Hit, Scope, backend
 from .models import Audience
 from .registry import provider_for
 
@@ -20,7 +20,18 @@ PAGE_SIZE = 20
 MAX_PAGE = 20  # CANDIDATES / PAGE_SIZE
 
 
-def scope_for(user) -> Scope:
+_SCOPE_ATTR = "_interkommunal_search_scope"
+
+
+def scope_for(user, workspace_ids: list[int] | None = None) -> Scope:
+    """What ``user`` may find; kept on the user object for the rest of the request (like the roles).
+
+    ``workspace_ids``: the workspaces visible to ``user`` when the caller has loaded them anyway
+    (the search page lists them in its filter), which saves the query.
+    """
+    cached = getattr(user, _SCOPE_ATTR, None) if user is not None else None
+    if cached is not None:
+        return cached
     audiences = [Audience.PUBLIC.value]
     if user is not None and user.is_authenticated:
         if is_member(user):
@@ -30,8 +41,12 @@ def scope_for(user) -> Scope:
     anonymous = user is None or not user.is_authenticated
     from django.contrib.auth.models import AnonymousUser
 
-    ids = list(workspaces_visible_to(AnonymousUser() if anonymous else user).values_list("pk", flat=True))
-    return Scope(audiences=audiences, workspace_ids=ids)
+    if workspace_ids is None:
+        workspace_ids = list(workspaces_visible_to(AnonymousUser() if anonymous else user).values_list("pk", flat=True))
+    scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids))
+    if user is not None:
+        setattr(user, _SCOPE_ATTR, scope)
+    return scope
 
 
 @dataclass
@@ -40,6 +55,9 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     page: int = 1
+    more: bool = False  # more matches than ranked: the newest CANDIDATES are shown
+    window_full: bool = False  # a phrase was looked for in the newest PHRASE_WINDOW entries with all its words
+    window: int = 0
 
     @property
     def pages(self) -> int:
@@ -48,7 +66,7 @@ class Results:
     @property
     def capped(self) -> bool:
         """More hits than are ranked: the newest CANDIDATES are shown, by relevance."""
-        return self.total >= CANDIDATES
+        return self.more
 
     @property
     def has_next(self) -> bool:
@@ -64,7 +82,9 @@ def search(user, q: str, *, filters: Filters | None = None, page: int = 1, scope
     filters = filters or Filters()
     if filters.workspace_id and filters.workspace_id not in scope.workspace_ids:
         return results
-    results.hits, results.total = backend().search(parsed, scope, filters, PAGE_SIZE, (results.page - 1) * PAGE_SIZE)
+    found = backend().search(parsed, scope, filters, PAGE_SIZE, (results.page - 1) * PAGE_SIZE)
+    results.hits, results.total, results.more = found.hits, found.total, found.more
+    results.window_full, results.window = found.window_full, found.window
     for hit in results.hits:
         provider = provider_for(hit.kind)
         hit.kind_label = provider.label if provider else hit.kind
