@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
@@ -295,29 +296,56 @@ def _add_snippets(hits: list[Hit], bodies: list[str], query: textlib.ParsedQuery
 
 _SPLIT = re.compile(r"(\w+)", re.UNICODE)
 SNIPPET_REACH = 800  # characters around the first match that the snippet window is cut from
+_UNFOLD = {"a": "[aä]", "o": "[oö]", "u": "[uü]"}
 
 
-def _matching_words(value: str, exact: set[str], prefixes: tuple[str, ...]) -> set[str]:
-    """The distinct words of ``value`` whose stem matches; each distinct word is stemmed once."""
-    found = set()
-    for word in set(textlib.words(value)):
-        s = textlib.stem(word)
-        if s in exact or (prefixes and s.startswith(prefixes)):
-            found.add(word)
-    return found
+def _stem_pattern(stem: str) -> str:
+    """A pattern for the start of every word with this stem: stems are prefixes of the lower-case word
+    with umlauts and ß folded (Städte → stadt, Straße → strass), so the fold is undone character-wise."""
+    out, i = [], 0
+    while i < len(stem):
+        if stem.startswith("ss", i):
+            out.append("(?:ss|ß)")
+            i += 2
+        else:
+            out.append(_UNFOLD.get(stem[i], re.escape(stem[i])))
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _word_starts(stems: tuple[str, ...]) -> re.Pattern:
+    """Matched against the lower-case text; the caller checks that a hit starts a word."""
+    alternatives = "|".join(_stem_pattern(s) for s in sorted(stems, key=len, reverse=True) if s)
+    return re.compile(rf"(?:{alternatives})\w*")
 
 
 def _mark(value: str, exact: set[str], prefixes: tuple[str, ...], *, whole: bool = False, window: int = 30) -> str:
-    """Mark matching words; for bodies, cut a window of words around the first match."""
-    found = _matching_words(value, exact, prefixes)
-    if not found:
-        return value if whole else value[:240]
+    """Mark matching words; for bodies, cut a window of words around the first match.
+
+    Bodies can be long: instead of stemming every word, a regular expression finds the words that
+    can have a matching stem, and only those are stemmed until the first real match.
+    """
+
+    def matches(word: str) -> bool:
+        s = textlib.stem(word)
+        return s in exact or bool(prefixes and s.startswith(prefixes))
+
     if whole:
         parts = _SPLIT.split(value)
-        return "".join(START + p + STOP if i % 2 and p in found else p for i, p in enumerate(parts))
-    # Only the region around the first match is split into words: bodies can be long.
-    first_at = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(found, key=len, reverse=True))) + r")(?!\w)", value)
-    position = first_at.start() if first_at else 0
+        return "".join(START + p + STOP if i % 2 and matches(p) else p for i, p in enumerate(parts))
+    position = None
+    lowered = value.lower()
+    if (exact or prefixes) and len(lowered) == len(value):  # lower() keeps positions for nearly every text
+        for found in _word_starts(tuple(sorted(exact)) + prefixes).finditer(lowered):
+            at = found.start()
+            if (at == 0 or not lowered[at - 1].isalnum() and lowered[at - 1] != "_") and matches(found.group(0)):
+                position = at
+                break
+    elif exact or prefixes:
+        position = next((m.start() for m in _SPLIT.finditer(value) if matches(m.group(0))), None)
+    if position is None:
+        return value[:240]
     cut_start = max(0, position - SNIPPET_REACH)
     if cut_start:  # start at a word boundary
         boundary = re.compile(r"\W").search(value, cut_start, position)
@@ -326,15 +354,15 @@ def _mark(value: str, exact: set[str], prefixes: tuple[str, ...], *, whole: bool
     parts = _SPLIT.split(value[cut_start:cut_end])
     if cut_end < len(value) and len(parts) > 1 and parts[-1] == "":  # the last word may be cut: drop it
         parts = parts[:-2]
-    first = None
-    for i in range(1, len(parts), 2):
-        if parts[i] in found:
-            parts[i] = START + parts[i] + STOP
-            if first is None:
-                first = i
-    first = first or 1
+    first, offset = 1, cut_start + len(parts[0])
+    while offset < position and first + 2 < len(parts):
+        offset += len(parts[first]) + len(parts[first + 1])
+        first += 2
     start = max(0, first - window)
     end = min(len(parts), first + 2 * window)
+    for i in range(start | 1, end, 2):
+        if matches(parts[i]):
+            parts[i] = START + parts[i] + STOP
     text = "".join(parts[start:end]).strip()
     return ("… " if start or cut_start else "") + text + (" …" if end < len(parts) or cut_end < len(value) else "")
 

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from search import backends
+from search import text as textlib
 from search.models import Audience, SearchEntry
 from search.service import scope_for, search
 
@@ -121,3 +122,34 @@ def test_snippet_window_around_the_first_match_in_a_long_text():
     assert "<mark>Nadelöhrbericht</mark> steht hier." in hit.snippet_html
     assert hit.snippet_html.startswith("… ") and hit.snippet_html.endswith(" …")
     assert len(hit.snippet_html) < 1200
+
+
+def _reference_mark(value: str, exact: set[str], prefixes: tuple[str, ...], window: int = 30) -> str:
+    """The plain way: stem every word of the text (what the fast path must give exactly)."""
+    parts = backends._SPLIT.split(value)
+    first = None
+    for i in range(1, len(parts), 2):
+        s = textlib.stem(parts[i])
+        if s in exact or (prefixes and s.startswith(prefixes)):
+            parts[i] = backends.START + parts[i] + backends.STOP
+            first = i if first is None else first
+    if first is None:
+        return value[:240]
+    start, end = max(0, first - window), min(len(parts), first + 2 * window)
+    return ("… " if start else "") + "".join(parts[start:end]).strip() + (" …" if end < len(parts) else "")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Stadt", "Städten", "Straße", "strassenfest", "Maßnahmen", "Außenstelle", "Grüße", "Über*", "Öffentlich*", "Amt"],
+)
+def test_fast_snippets_equal_stemming_every_word(query):
+    text = (
+        "Die Städte und die STADT planen Straßenfeste; ein Strassenfest folgt. Maßnahme, MASSNAHMEN und "
+        "Massnahmen der Außenstellen. Grüße, Gruss und GRÜSSE. Übersicht über Überweisungen, öffentliche "
+        "Öffentlichkeit; Ämter, Amtes und Amt. Ein_Unterstrich und Hauptstadt sind keine Treffer für Stadt. "
+    )
+    long_text = ("Füllwort " * 400) + text + ("Schluss " * 400)
+    exact, prefixes = textlib.highlight_terms(textlib.parse(query))
+    for value in (text, long_text, text * 30):
+        assert backends._mark(value, exact, prefixes) == _reference_mark(value, exact, prefixes), query
