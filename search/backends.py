@@ -36,10 +36,15 @@ PHRASE_WINDOW = 1000  # newest entries with all words of a phrase in which the p
 
 @dataclass
 class Scope:
-    """What a searcher may open: entries of these audiences and of these workspaces."""
+    """What a searcher may open: entries of these audiences and of these workspaces.
+
+    The workspaces are either known ids or, to save a round trip, the SQL of the query that selects
+    them (``workspaces.access.workspaces_visible_to``), run inside the search as a hashed subquery.
+    """
 
     audiences: list[str]
-    workspace_ids: list[int]
+    workspace_ids: list[int] | None = None
+    workspaces_sql: tuple[str, tuple] | None = None
 
 
 @dataclass
@@ -92,8 +97,13 @@ def clean_for_index(value: str) -> str:
 
 
 def _filter_sql(scope: Scope, filters: Filters, params: list) -> str:
-    clauses = ["(e.audience = ANY(%s) OR e.workspace_id = ANY(%s))"]
-    params += [scope.audiences, scope.workspace_ids or [0]]
+    if scope.workspace_ids is not None:
+        clauses = ["(e.audience = ANY(%s) OR e.workspace_id = ANY(%s))"]
+        params += [scope.audiences, scope.workspace_ids or [0]]
+    else:
+        subquery, subparams = scope.workspaces_sql
+        clauses = [f"(e.audience = ANY(%s) OR e.workspace_id IN ({subquery}))"]
+        params += [scope.audiences, *subparams]
     if filters.kinds:
         clauses.append("e.kind = ANY(%s)")
         params.append(filters.kinds)

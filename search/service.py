@@ -41,12 +41,23 @@ def scope_for(user, workspace_ids: list[int] | None = None) -> Scope:
     anonymous = user is None or not user.is_authenticated
     from django.contrib.auth.models import AnonymousUser
 
-    if workspace_ids is None:
-        workspace_ids = list(workspaces_visible_to(AnonymousUser() if anonymous else user).values_list("pk", flat=True))
-    scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids))
+    if workspace_ids is None:  # no extra round trip: the search runs this query as its subquery
+        visible = workspaces_visible_to(AnonymousUser() if anonymous else user).order_by().values("pk")
+        scope = Scope(audiences=audiences, workspaces_sql=visible.query.sql_with_params())
+    else:
+        scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids))
     if user is not None:
         setattr(user, _SCOPE_ATTR, scope)
     return scope
+
+
+def _may_see_workspace(user, scope: Scope, workspace_id: int) -> bool:
+    if scope.workspace_ids is not None:
+        return workspace_id in scope.workspace_ids
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = user is None or not user.is_authenticated
+    return workspaces_visible_to(AnonymousUser() if anonymous else user).filter(pk=workspace_id).exists()
 
 
 @dataclass
@@ -80,7 +91,7 @@ def search(user, q: str, *, filters: Filters | None = None, page: int = 1, scope
         return results
     scope = scope or scope_for(user)
     filters = filters or Filters()
-    if filters.workspace_id and filters.workspace_id not in scope.workspace_ids:
+    if filters.workspace_id and not _may_see_workspace(user, scope, filters.workspace_id):
         return results
     found = backend().search(parsed, scope, filters, PAGE_SIZE, (results.page - 1) * PAGE_SIZE)
     results.hits, results.total, results.more = found.hits, found.total, found.more
