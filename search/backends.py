@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
@@ -30,14 +31,20 @@ BODY_INDEX_CHARS = 200_000  # tsvector has a 1 MB limit; three pages are ~10,000
 START, STOP = "\ue000", "\ue001"  # private-use characters as highlight markers, never in indexed text
 RECENCY_DAYS = 180.0
 CANDIDATES = 400  # most hits that are ranked; the page shows "more than" beyond (see service.MAX_PAGE)
+PHRASE_WINDOW = 1000  # newest entries with all words of a phrase in which the phrase itself is looked for
 
 
 @dataclass
 class Scope:
-    """What a searcher may open: entries of these audiences and of these workspaces."""
+    """What a searcher may open: entries of these audiences and of these workspaces.
+
+    The workspaces are either known ids or, to save a round trip, the SQL of the query that selects
+    them (``workspaces.access.workspaces_visible_to``), run inside the search as a hashed subquery.
+    """
 
     audiences: list[str]
-    workspace_ids: list[int]
+    workspace_ids: list[int] | None = None
+    workspaces_sql: tuple[str, tuple] | None = None
 
 
 @dataclass
@@ -63,6 +70,23 @@ class Hit:
     snippet_html: SafeString = mark_safe("")
 
 
+@dataclass
+class Page:
+    """One page of hits. ``total`` counts the ranked matches (at most CANDIDATES); ``more`` says that
+    there are more matches than were ranked; ``window_full`` that a phrase was only looked for in the
+    newest PHRASE_WINDOW entries containing all its words, so older entries with the phrase may exist."""
+
+    hits: list[Hit]
+    total: int = 0
+    window_full: bool = False
+    window: int = 0
+
+    def __post_init__(self):
+        self.window = self.window or PHRASE_WINDOW
+        self.more = self.total > CANDIDATES
+        self.total = min(self.total, CANDIDATES)
+
+
 def marked_html(value: str) -> SafeString:
     """Escape everything, then turn the highlight markers into <mark>."""
     return mark_safe(escape(value).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 - escaped first
@@ -73,8 +97,13 @@ def clean_for_index(value: str) -> str:
 
 
 def _filter_sql(scope: Scope, filters: Filters, params: list) -> str:
-    clauses = ["(e.audience = ANY(%s) OR e.workspace_id = ANY(%s))"]
-    params += [scope.audiences, scope.workspace_ids or [0]]
+    if scope.workspace_ids is not None:
+        clauses = ["(e.audience = ANY(%s) OR e.workspace_id = ANY(%s))"]
+        params += [scope.audiences, scope.workspace_ids or [0]]
+    else:
+        subquery, subparams = scope.workspaces_sql
+        clauses = [f"(e.audience = ANY(%s) OR e.workspace_id IN ({subquery}))"]
+        params += [scope.audiences, *subparams]
     if filters.kinds:
         clauses.append("e.kind = ANY(%s)")
         params.append(filters.kinds)
@@ -100,15 +129,24 @@ class PostgresBackend:
     def delete(self, entry_ids: list[int]) -> None:
         pass
 
-    def _tsquery(self, query: textlib.ParsedQuery) -> tuple[str, list]:
-        """One tsquery from the parsed terms; every user word is a bound parameter."""
+    @staticmethod
+    def _tsquery(query: textlib.ParsedQuery, *, words_only: bool = False) -> tuple[str, list]:
+        """One tsquery from the parsed terms; every user word is a bound parameter.
+
+        ``words_only`` turns each phrase into its words (all must occur, anywhere) and leaves out
+        excluded phrases: a query that every entry matching the full query also matches, and that the
+        GIN index answers without reading positions.
+        """
         web, prefixes = [], []
         for term in query.terms:
             sign = "-" if term.negated else ""
             if term.prefix:
                 prefixes.append(("!" if term.negated else "") + f"{term.words[0]}:*")
             elif len(term.words) > 1:
-                web.append(f'{sign}"{" ".join(term.words)}"')
+                if not words_only:
+                    web.append(f'{sign}"{" ".join(term.words)}"')
+                elif not term.negated:
+                    web.extend(term.words)
             else:
                 web.append(sign + term.words[0])
         parts, params = [], []
@@ -120,39 +158,66 @@ class PostgresBackend:
             params.append(prefix)
         return " && ".join(parts), params
 
-    def search(
-        self, query: textlib.ParsedQuery, scope: Scope, filters: Filters, limit: int, offset: int
-    ) -> tuple[list[Hit], int]:
+    def search(self, query: textlib.ParsedQuery, scope: Scope, filters: Filters, limit: int, offset: int) -> Page:
         tsquery, qparams = self._tsquery(query)
-        params: list = [*qparams]
-        where = _filter_sql(scope, filters, params)
+        filter_params: list = []
+        where = _filter_sql(scope, filters, filter_params)
         # Ranking reads each hit's whole tsvector; for a common word that is most of the table. So only the
-        # newest CANDIDATES matches are ranked by relevance and recency (rarer queries completely). The
-        # tsquery is written out (not in a CTE) so the planner sees it: the GIN index for rare terms, the
-        # date index with a per-row match for very common ones.
+        # newest CANDIDATES matches are ranked by relevance and recency (rarer queries completely); one more
+        # is fetched to know whether there are more. The tsquery is written out (not in a CTE) so the planner
+        # sees it: the GIN index for rare terms, the date index with a per-row match for very common ones.
+        if query.has_phrase:
+            # GIN cannot answer a phrase: every entry with all its words would be re-checked for positions
+            # (for two common words a third of the table). So the candidates are the newest PHRASE_WINDOW
+            # entries with all the words (index only), and the phrase is checked on those alone: the result
+            # is exactly the entries with the phrase among them, i.e. the newest entries with the phrase.
+            words, wparams = self._tsquery(query, words_only=True)
+            head = f"""
+                candidates AS MATERIALIZED (
+                    SELECT e.id, e.date FROM search_searchentry e
+                    WHERE e.search_vector @@ ({words}) AND {where}
+                    ORDER BY e.date DESC LIMIT {PHRASE_WINDOW}
+                ),
+                matches AS MATERIALIZED (
+                    SELECT c.id, c.date FROM candidates c JOIN search_searchentry e ON e.id = c.id
+                    WHERE e.search_vector @@ ({tsquery})
+                    ORDER BY c.date DESC LIMIT {CANDIDATES + 1}
+                )"""  # noqa: S608 - fixed fragments only; values are parameters
+            params = [*wparams, *filter_params, *qparams]
+            window = "(SELECT count(*) FROM candidates)"
+        else:
+            head = f"""
+                matches AS MATERIALIZED (
+                    SELECT e.id, e.date FROM search_searchentry e
+                    WHERE e.search_vector @@ ({tsquery}) AND {where}
+                    ORDER BY e.date DESC LIMIT {CANDIDATES + 1}
+                )"""  # noqa: S608 - fixed fragments only; values are parameters
+            params = [*qparams, *filter_params]
+            window = "0"
+        # The page's rows come with their text for the snippets: one round trip, bodies of the shown hits only.
         sql = f"""
-            WITH matches AS MATERIALIZED (
-                SELECT e.id FROM search_searchentry e
-                WHERE e.search_vector @@ ({tsquery}) AND {where}
-                ORDER BY e.date DESC LIMIT {CANDIDATES}
+            WITH {head},
+            ranked AS (
+                SELECT e.id, ts_rank(e.search_vector, {tsquery})
+                         * (1 + 1 / (1 + GREATEST(EXTRACT(EPOCH FROM (now() - e.date)), 0) / 86400.0 / {RECENCY_DAYS})) AS score
+                FROM (SELECT id FROM matches ORDER BY date DESC LIMIT {CANDIDATES}) m
+                JOIN search_searchentry e ON e.id = m.id
+                ORDER BY score DESC, e.date DESC, e.id
+                LIMIT %s OFFSET %s
             )
-            SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id,
-                   ts_rank(e.search_vector, {tsquery})
-                     * (1 + 1 / (1 + GREATEST(EXTRACT(EPOCH FROM (now() - e.date)), 0) / 86400.0 / {RECENCY_DAYS})) AS score,
-                   (SELECT count(*) FROM matches) AS total
-            FROM matches m JOIN search_searchentry e ON e.id = m.id
-            ORDER BY score DESC, e.date DESC, e.id
-            LIMIT %s OFFSET %s
+            SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id, r.score, e.body,
+                   (SELECT count(*) FROM matches), {window}
+            FROM ranked r JOIN search_searchentry e ON e.id = r.id
+            ORDER BY r.score DESC, e.date DESC, e.id
         """  # noqa: S608 - only fixed SQL fragments are interpolated; values are parameters
-        params = [*params, *qparams, limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, *qparams, limit, offset])
             rows = cursor.fetchall()
         if not rows:
-            return [], 0
+            return Page([])
         hits = [Hit(*row[:8]) for row in rows]
-        _add_snippets(hits, query)
-        return hits, rows[0][8]
+        _add_snippets(hits, [row[8] for row in rows], query)
+        return Page(hits, total=rows[0][9], window_full=rows[0][10] >= PHRASE_WINDOW)
 
 
 class SqliteBackend:
@@ -184,39 +249,40 @@ class SqliteBackend:
             expression += " NOT " + one(term)
         return expression
 
-    def search(
-        self, query: textlib.ParsedQuery, scope: Scope, filters: Filters, limit: int, offset: int
-    ) -> tuple[list[Hit], int]:
+    def search(self, query: textlib.ParsedQuery, scope: Scope, filters: Filters, limit: int, offset: int) -> Page:
         params: list = [self._match(query)]
         where = _filter_sql(scope, filters, params)
         where = where.replace("= ANY(%s)", "IN (SELECT value FROM json_each(%s))")
         params = [self._param(p) for p in params]
         sql = f"""
             WITH hits AS MATERIALIZED (
-                SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id,
-                       -bm25(search_fts, 4.0, 1.0) AS relevance
+                SELECT e.id, e.date, -bm25(search_fts, 4.0, 1.0) AS relevance
                 FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid
                 WHERE search_fts MATCH %s AND {where}
-                ORDER BY e.date DESC LIMIT {CANDIDATES}
+                ORDER BY e.date DESC LIMIT {CANDIDATES + 1}
+            ),
+            ranked AS (
+                SELECT id, relevance * (1 + 1 / (1 + MAX(julianday('now') - julianday(date), 0) / {RECENCY_DAYS})) AS score
+                FROM (SELECT * FROM hits ORDER BY date DESC LIMIT {CANDIDATES})
+                ORDER BY score DESC, date DESC, id
+                LIMIT %s OFFSET %s
             )
-            SELECT id, kind, object_id, title, url, date, workspace_id,
-                   relevance * (1 + 1 / (1 + MAX(julianday('now') - julianday(date), 0) / {RECENCY_DAYS})) AS score,
-                   count(*) OVER () AS total
-            FROM hits
-            ORDER BY score DESC, date DESC, id
-            LIMIT %s OFFSET %s
+            SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id, r.score, e.body,
+                   (SELECT count(*) FROM hits)
+            FROM ranked r JOIN search_searchentry e ON e.id = r.id
+            ORDER BY r.score DESC, e.date DESC, e.id
         """  # noqa: S608 - fixed fragments only
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             rows = cursor.fetchall()
         if not rows:
-            return [], 0
+            return Page([])
         hits = [Hit(*row[:8]) for row in rows]
         for hit in hits:
             if isinstance(hit.date, str):
                 hit.date = parse_datetime(hit.date).replace(tzinfo=dt.UTC)
-        _add_snippets(hits, query)
-        return hits, rows[0][8]
+        _add_snippets(hits, [row[8] for row in rows], query)
+        return Page(hits, total=rows[0][9])
 
     @staticmethod
     def _param(value):
@@ -227,39 +293,88 @@ class SqliteBackend:
         return value
 
 
-def _add_snippets(hits: list[Hit], query: textlib.ParsedQuery) -> None:
+def _add_snippets(hits: list[Hit], bodies: list[str], query: textlib.ParsedQuery) -> None:
     """Highlighted title and snippet for the returned page only, the same on both databases.
 
     Words are compared by their stems, so "Stadt" marks "Städte"; text is escaped before marking.
     """
-    bodies = dict(SearchEntry.objects.filter(pk__in=[h.id for h in hits]).values_list("pk", "body"))
     exact, prefixes = textlib.highlight_terms(query)
-    for hit in hits:
+    for hit, body in zip(hits, bodies, strict=True):
         hit.title_html = marked_html(_mark(hit.title, exact, prefixes, whole=True))
-        hit.snippet_html = marked_html(_mark(bodies.get(hit.id, ""), exact, prefixes))
+        hit.snippet_html = marked_html(_mark(body or "", exact, prefixes))
 
 
 _SPLIT = re.compile(r"(\w+)", re.UNICODE)
+SNIPPET_REACH = 800  # characters around the first match that the snippet window is cut from
+_UNFOLD = {"a": "[aä]", "o": "[oö]", "u": "[uü]"}
+
+
+def _stem_pattern(stem: str) -> str:
+    """A pattern for the start of every word with this stem: stems are prefixes of the lower-case word
+    with umlauts and ß folded (Städte → stadt, Straße → strass), so the fold is undone character-wise."""
+    out, i = [], 0
+    while i < len(stem):
+        if stem.startswith("ss", i):
+            out.append("(?:ss|ß)")
+            i += 2
+        else:
+            out.append(_UNFOLD.get(stem[i], re.escape(stem[i])))
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _word_starts(stems: tuple[str, ...]) -> re.Pattern:
+    """Matched against the lower-case text; the caller checks that a hit starts a word."""
+    alternatives = "|".join(_stem_pattern(s) for s in sorted(stems, key=len, reverse=True) if s)
+    return re.compile(rf"(?:{alternatives})\w*")
 
 
 def _mark(value: str, exact: set[str], prefixes: tuple[str, ...], *, whole: bool = False, window: int = 30) -> str:
-    """Mark matching words; for bodies, cut a window of words around the first match."""
-    parts = _SPLIT.split(value)
-    first = None
-    for i in range(1, len(parts), 2):
-        s = textlib.stem(parts[i])
-        if s in exact or (prefixes and s.startswith(prefixes)):
-            parts[i] = START + parts[i] + STOP
-            if first is None:
-                first = i
+    """Mark matching words; for bodies, cut a window of words around the first match.
+
+    Bodies can be long: instead of stemming every word, a regular expression finds the words that
+    can have a matching stem, and only those are stemmed until the first real match.
+    """
+
+    def matches(word: str) -> bool:
+        s = textlib.stem(word)
+        return s in exact or bool(prefixes and s.startswith(prefixes))
+
     if whole:
-        return "".join(parts)
-    if first is None:
+        parts = _SPLIT.split(value)
+        return "".join(START + p + STOP if i % 2 and matches(p) else p for i, p in enumerate(parts))
+    position = None
+    lowered = value.lower()
+    if (exact or prefixes) and len(lowered) == len(value):  # lower() keeps positions for nearly every text
+        for found in _word_starts(tuple(sorted(exact)) + prefixes).finditer(lowered):
+            at = found.start()
+            if (at == 0 or not lowered[at - 1].isalnum() and lowered[at - 1] != "_") and matches(found.group(0)):
+                position = at
+                break
+    elif exact or prefixes:
+        position = next((m.start() for m in _SPLIT.finditer(value) if matches(m.group(0))), None)
+    if position is None:
         return value[:240]
+    cut_start = max(0, position - SNIPPET_REACH)
+    if cut_start:  # start at a word boundary
+        boundary = re.compile(r"\W").search(value, cut_start, position)
+        cut_start = boundary.start() if boundary else position
+    cut_end = min(len(value), position + 2 * SNIPPET_REACH)
+    parts = _SPLIT.split(value[cut_start:cut_end])
+    if cut_end < len(value) and len(parts) > 1 and parts[-1] == "":  # the last word may be cut: drop it
+        parts = parts[:-2]
+    first, offset = 1, cut_start + len(parts[0])
+    while offset < position and first + 2 < len(parts):
+        offset += len(parts[first]) + len(parts[first + 1])
+        first += 2
     start = max(0, first - window)
     end = min(len(parts), first + 2 * window)
+    for i in range(start | 1, end, 2):
+        if matches(parts[i]):
+            parts[i] = START + parts[i] + STOP
     text = "".join(parts[start:end]).strip()
-    return ("… " if start else "") + text + (" …" if end < len(parts) else "")
+    return ("… " if start or cut_start else "") + text + (" …" if end < len(parts) or cut_end < len(value) else "")
 
 
 def backend():

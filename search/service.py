@@ -12,7 +12,7 @@ from accounts.roles import is_member, is_office
 from workspaces.access import workspaces_visible_to
 
 from . import text as textlib
-from .backends import CANDIDATES, Filters, Hit, Scope, backend
+from .backends import Filters, Hit, Scope, backend
 from .models import Audience
 from .registry import provider_for
 
@@ -20,7 +20,18 @@ PAGE_SIZE = 20
 MAX_PAGE = 20  # CANDIDATES / PAGE_SIZE
 
 
-def scope_for(user) -> Scope:
+_SCOPE_ATTR = "_interkommunal_search_scope"
+
+
+def scope_for(user, workspace_ids: list[int] | None = None) -> Scope:
+    """What ``user`` may find; kept on the user object for the rest of the request (like the roles).
+
+    ``workspace_ids``: the workspaces visible to ``user`` when the caller has loaded them anyway
+    (the search page lists them in its filter), which saves the query.
+    """
+    cached = getattr(user, _SCOPE_ATTR, None) if user is not None else None
+    if cached is not None:
+        return cached
     audiences = [Audience.PUBLIC.value]
     if user is not None and user.is_authenticated:
         if is_member(user):
@@ -30,8 +41,23 @@ def scope_for(user) -> Scope:
     anonymous = user is None or not user.is_authenticated
     from django.contrib.auth.models import AnonymousUser
 
-    ids = list(workspaces_visible_to(AnonymousUser() if anonymous else user).values_list("pk", flat=True))
-    return Scope(audiences=audiences, workspace_ids=ids)
+    if workspace_ids is None:  # no extra round trip: the search runs this query as its subquery
+        visible = workspaces_visible_to(AnonymousUser() if anonymous else user).order_by().values("pk")
+        scope = Scope(audiences=audiences, workspaces_sql=visible.query.sql_with_params())
+    else:
+        scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids))
+    if user is not None:
+        setattr(user, _SCOPE_ATTR, scope)
+    return scope
+
+
+def _may_see_workspace(user, scope: Scope, workspace_id: int) -> bool:
+    if scope.workspace_ids is not None:
+        return workspace_id in scope.workspace_ids
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = user is None or not user.is_authenticated
+    return workspaces_visible_to(AnonymousUser() if anonymous else user).filter(pk=workspace_id).exists()
 
 
 @dataclass
@@ -40,6 +66,9 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     page: int = 1
+    more: bool = False  # more matches than ranked: the newest CANDIDATES are shown
+    window_full: bool = False  # a phrase was looked for in the newest PHRASE_WINDOW entries with all its words
+    window: int = 0
 
     @property
     def pages(self) -> int:
@@ -48,7 +77,7 @@ class Results:
     @property
     def capped(self) -> bool:
         """More hits than are ranked: the newest CANDIDATES are shown, by relevance."""
-        return self.total >= CANDIDATES
+        return self.more
 
     @property
     def has_next(self) -> bool:
@@ -62,9 +91,11 @@ def search(user, q: str, *, filters: Filters | None = None, page: int = 1, scope
         return results
     scope = scope or scope_for(user)
     filters = filters or Filters()
-    if filters.workspace_id and filters.workspace_id not in scope.workspace_ids:
+    if filters.workspace_id and not _may_see_workspace(user, scope, filters.workspace_id):
         return results
-    results.hits, results.total = backend().search(parsed, scope, filters, PAGE_SIZE, (results.page - 1) * PAGE_SIZE)
+    found = backend().search(parsed, scope, filters, PAGE_SIZE, (results.page - 1) * PAGE_SIZE)
+    results.hits, results.total, results.more = found.hits, found.total, found.more
+    results.window_full, results.window = found.window_full, found.window
     for hit in results.hits:
         provider = provider_for(hit.kind)
         hit.kind_label = provider.label if provider else hit.kind

@@ -62,6 +62,11 @@ class ParsedQuery:
     def __bool__(self) -> bool:
         return bool(self.positive)
 
+    @property
+    def has_phrase(self) -> bool:
+        """Words that must stand next to each other: a quoted phrase or a joined word like "Rhein-Ruhr"."""
+        return any(len(t.words) > 1 for t in self.terms)
+
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 

@@ -23,8 +23,8 @@ def _int(value, default: int = 1) -> int:
 
 @require_GET
 def search_page(request):
-    scope = scope_for(request.user)
     workspaces = list(workspaces_visible_to(request.user).order_by("name").only("pk", "slug", "name"))
+    scope = scope_for(request.user, workspace_ids=[w.pk for w in workspaces])
     form = SearchForm(request.GET or None, workspaces=workspaces)
     results = None
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
