@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/search.py [--documents 100000] [--rounds 15]
 
-Starts a throw-away PostgreSQL (tests.support.pgcluster), migrates, and in one run:
+Starts a throw-away PostgreSQL (tests.support.pgcluster, with ``shared_buffers`` sized for the corpus),
+migrates, and in one run:
 
 1. **Corpus**: ``--documents`` search entries of 1–3 generated German pages each (~300 words a page,
    a Zipf-distributed vocabulary with inflected forms), spread over 200 workspaces of every
