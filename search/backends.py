@@ -92,8 +92,14 @@ def marked_html(value: str) -> SafeString:
     return mark_safe(escape(value).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 - escaped first
 
 
+# German text quotes „so“ and ‚so‘. PostgreSQL's parser in a C-locale database takes these characters
+# for letters, so „Ausbildungen“ would become one odd token that no search finds; plain quotes are
+# punctuation to it. (On SQLite the words are split in Python and are not affected.)
+_QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "‚": "'", "‘": "'", "’": "'", "‹": "'", "›": "'"})
+
+
 def clean_for_index(value: str) -> str:
-    return value.replace(START, " ").replace(STOP, " ").replace("\x00", " ")
+    return value.replace(START, " ").replace(STOP, " ").replace("\x00", " ").translate(_QUOTES)
 
 
 def _filter_sql(scope: Scope, filters: Filters, params: list) -> str:
