@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
-import json
 import os
 import re
 import statistics
@@ -36,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import setup_django, write_figures  # noqa: E402
 from bench.foundation import (  # noqa: E402 - same set-up as the foundation benchmark
     HOST,
     MEMBER_EMAIL,
@@ -46,19 +46,10 @@ from bench.foundation import (  # noqa: E402 - same set-up as the foundation ben
     _load_demo_accounts,
     _machine,
     _session_cookie,
-    _setup_django,
 )
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 RATIO_TARGET = 1.2
-
-
-def _write_figures(output: Path, figures: dict, meta: dict) -> None:
-    """Merge into the shared file: other benchmarks keep their figures and their meta."""
-    data = json.loads(output.read_text()) if output.exists() else {}
-    data.setdefault("figures", {}).update(figures)
-    data.setdefault("meta", {})["fanout"] = meta
-    output.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def _arguments():
@@ -139,7 +130,7 @@ def main() -> int:
     try:
         print("» PostgreSQL", flush=True)
         database_url = cluster.start()
-        _setup_django(database_url, workdir / "var")
+        setup_django(database_url, workdir / "var", settings_module="bench.settings")
         import django
         from django.conf import settings
         from django.db import connections
@@ -226,7 +217,7 @@ def main() -> int:
         print(f"  POST mean: {mean['large']:.1f} ms vs {mean['small']:.1f} ms")
         print(f"  worker fan-out of one post: {notified} notifications in {fanout_s:.2f} s")
         print(f"  delivery: {confirmed} of {sent} mails accepted by SMTP in {delivery_s:.2f} s = {confirmed / delivery_s:.0f}/s")
-        _write_figures(args.output, figures, meta)
+        write_figures(args.output, figures, "fanout", meta)
         return 0 if ratio <= RATIO_TARGET and confirmed == notified else 1
     finally:
         if server is not None:

@@ -18,11 +18,9 @@ import contextlib
 import datetime as dt
 import http.client
 import io
-import json
 import multiprocessing as mp
 import os
 import platform
-import secrets
 import shutil
 import signal
 import subprocess
@@ -34,6 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import setup_django, write_figures  # noqa: E402 - needs the project root on the path
+
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 HOST = "127.0.0.1"
 USER_AGENT = "interkommunal-bench/1"
@@ -316,26 +318,6 @@ def _get(port: int, path: str, cookies: dict[str, str]) -> tuple[int, str]:
 # --- Django side: data, sessions, query counts ------------------------------------------------
 
 
-def _setup_django(database_url: str, var_dir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "INTERKOMMUNAL_ENV": "production",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url,
-            "EMAIL_HOST": "localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "INTERKOMMUNAL_VAR_DIR": str(var_dir),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-
-    django.setup()
-
-
 def _command(name: str, **options) -> str:
     from django.core.management import call_command
 
@@ -457,15 +439,6 @@ def _commit() -> str:
     return sha.stdout.strip() + ("+uncommitted" if dirty.stdout.strip() else "")
 
 
-def _write_figures(output: Path, figures: dict, meta: dict) -> None:
-    """Merge into the shared file: other benchmarks keep their figures."""
-    data = json.loads(output.read_text()) if output.exists() else {}
-    data.setdefault("figures", {}).update(figures)
-    data.setdefault("meta", {})["foundation"] = meta
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-
-
 def _report(results: dict[str, Result], queries: dict[int, dict[str, int]], rss_mb: float, ncpu: int) -> tuple[dict, list[str]]:
     figures: dict[str, float | int] = {}
     misses = []
@@ -554,7 +527,6 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = _arguments()
-    sys.path.insert(0, str(ROOT))
     from tests.support.pgcluster import PostgresCluster, free_tcp_port
 
     if args.nice:
@@ -572,7 +544,7 @@ def main() -> int:
     try:
         print("» PostgreSQL", flush=True)
         database_url = cluster.start()
-        _setup_django(database_url, workdir / "var")
+        setup_django(database_url, workdir / "var", settings_module="bench.settings")
         import django
         from django.db import connections
 
@@ -662,7 +634,7 @@ def main() -> int:
             )
         meta["runtime_s"] = round(time.monotonic() - began)
         if not args.no_write:
-            _write_figures(args.output, figures, meta)
+            write_figures(args.output, figures, "foundation", meta)
             print(f"\nFigures merged into {args.output}")
         print(f"Runtime {meta['runtime_s']} s.")
         if misses:

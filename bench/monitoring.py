@@ -32,7 +32,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import secrets
 import shutil
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import setup_django, write_figures  # noqa: E402 - needs the project root on the path
 from bench.foundation import Gunicorn, _machine_busy_seconds, _tree_cpu_seconds  # noqa: E402 - same gunicorn and /proc accounting
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
@@ -162,26 +162,6 @@ def _run_processes(target, argument_sets, payloads, seconds: float) -> tuple[lis
 
 
 # --- Django side ---------------------------------------------------------------------------------------------------
-
-
-def _setup_django(database_url: str, var_dir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "interkommunal.settings",
-            "INTERKOMMUNAL_ENV": "production",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url,
-            "EMAIL_HOST": "localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "INTERKOMMUNAL_VAR_DIR": str(var_dir),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-
-    django.setup()
 
 
 def _prepare_survey(clients: int, codes_per_client: int):
@@ -369,15 +349,6 @@ def _small_round():
 # --- Report ------------------------------------------------------------------------------------------------------
 
 
-def _write(output: Path, figures: dict, meta: dict) -> None:
-    """Merge into the shared file; re-read right before writing, another benchmark owns other keys."""
-    data = json.loads(output.read_text()) if output.exists() else {}
-    data.setdefault("figures", {}).update(figures)
-    data.setdefault("meta", {})["monitoring"] = meta
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent submitting clients (default 16)")
@@ -407,7 +378,7 @@ def main() -> int:
     try:
         print("» PostgreSQL", flush=True)
         database_url = cluster.start()
-        _setup_django(database_url, workdir / "var")
+        setup_django(database_url, workdir / "var")
         from django.core.management import call_command
         from django.db import connection, connections
 
@@ -518,7 +489,7 @@ def main() -> int:
         if stored < submitted:
             misses.append(f"{submitted} submissions answered but only {stored} stored")
         if not args.no_write:
-            _write(args.output, figures, meta)
+            write_figures(args.output, figures, "monitoring", meta)
             print(f"Figures merged into {args.output}")
         print(f"Runtime {meta['runtime_s']} s; load average {os.getloadavg()[0]:.1f}.")
         if misses:

@@ -27,7 +27,6 @@ import io
 import json
 import os
 import platform
-import secrets
 import shutil
 import statistics
 import sys
@@ -38,31 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import setup_django, write_figures  # noqa: E402 - needs the project root on the path
+
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 P95_TARGET_MS = 100.0
 DEEP_RATIO_TARGET = 1.5
 LISTS = ("meetings", "agenda-items", "papers")
-
-
-def _setup_django(database_url: str, var_dir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "interkommunal.settings",
-            "INTERKOMMUNAL_ENV": "production",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url,
-            "EMAIL_HOST": "localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "INTERKOMMUNAL_VAR_DIR": str(var_dir),
-            "LOG_LEVEL": "WARNING",
-            "OPARL_BASE_URL": "https://interkommunal.example",
-        }
-    )
-    import django
-
-    django.setup()
 
 
 def _generate(rows: int, start_id: int = 0) -> None:
@@ -185,15 +165,6 @@ def _queries(path: str) -> int:
     return len(ctx.captured_queries)
 
 
-def _write(output: Path, figures: dict, meta: dict) -> None:
-    """Merge into the shared file; re-read right before writing, other benchmarks own other keys."""
-    data = json.loads(output.read_text()) if output.exists() else {}
-    data.setdefault("figures", {}).update(figures)
-    data.setdefault("meta", {})["oparl"] = meta
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -215,7 +186,7 @@ def main() -> int:
     try:
         print("» PostgreSQL", flush=True)
         database_url = cluster.start()
-        _setup_django(database_url, workdir / "var")
+        setup_django(database_url, workdir / "var", OPARL_BASE_URL="https://interkommunal.example")
         from django.core.management import call_command
         from django.db import connection, connections
 
@@ -286,7 +257,7 @@ def main() -> int:
         if small_queries != large_queries or large_queries != deep_queries:
             misses.append(f"query counts differ: {small_queries} / {large_queries} / {deep_queries}")
         if not args.no_write:
-            _write(args.output, figures, meta)
+            write_figures(args.output, figures, "oparl", meta)
             print(f"Figures merged into {args.output}")
         print(f"Runtime {meta['runtime_s']} s; load average {os.getloadavg()[0]:.1f}.")
         if misses:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import platform
 import secrets
@@ -40,6 +39,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import setup_django, write_figures  # noqa: E402 - needs the project root on the path
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 P95_TARGET_MS = 100.0
@@ -116,25 +117,6 @@ def _corpus(n: int, seed: int = 7):
         if i % 50 == 0:
             body += f" Schulungen zur {PHRASE} in der Verwaltung."
         yield f"{tokens[0]} {tokens[1]} Bericht {i}", body, pages
-
-
-def _setup_django(database_url: str, var_dir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "interkommunal.settings",
-            "INTERKOMMUNAL_ENV": "production",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url,
-            "EMAIL_HOST": "localhost",
-            "INTERKOMMUNAL_VAR_DIR": str(var_dir),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-
-    django.setup()
 
 
 def _load(n: int):
@@ -294,13 +276,6 @@ def _extraction(files: int = 12) -> float:
     return pages / (time.perf_counter() - started)
 
 
-def _write(output: Path, figures: dict, meta: dict) -> None:
-    data = json.loads(output.read_text()) if output.exists() else {}
-    data.setdefault("figures", {}).update(figures)
-    data.setdefault("meta", {})["search"] = meta
-    output.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-
-
 SHARED_BUFFERS = "1GB"  # room for the table and its indexes (~0.9 GB at 100,000 documents), as a real server would have
 
 
@@ -326,7 +301,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp, _cluster() as cluster:
-        _setup_django(cluster.url, Path(tmp) / "var")
+        setup_django(cluster.url, Path(tmp) / "var")
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
@@ -353,7 +328,7 @@ def main() -> int:
         "phrase_window": _phrase_window(),
         "hits": hits,
     }
-    _write(args.output, figures, meta)
+    write_figures(args.output, figures, "search", meta)
     ok = figures["search_p95_ms"] <= P95_TARGET_MS and figures["search_p95_ratio_to_sql"] <= RATIO_TARGET
     print("targets met" if ok else f"TARGET MISSED: p95 ≤ {P95_TARGET_MS} ms and ratio ≤ {RATIO_TARGET}")
     return 0 if ok else 1
