@@ -153,7 +153,7 @@ def submit(wave: Wave, pages: list[Page], answers: Mapping[str, str], code: str 
         return
     with transaction.atomic(), connection.cursor() as cursor:
         if code is not None:
-            cursor.execute(_USE_CODE, [True, codes.code_hash(code), False, wave.pk, Wave.Status.FIELDING, today, today])
+            cursor.execute(_USE_CODE, _use_code_params(code, wave, today))
             if cursor.rowcount != 1:
                 raise SubmissionRefused(Access.USED if _fielding_now(cursor, wave, today) else Access.ENDED)
             cursor.execute("DELETE FROM monitoring_partialanswers WHERE key = %s", [codes.partial_key(code)])
@@ -189,11 +189,14 @@ def _submit_in_one_statement(wave: Wave, response: Response, code: str, today: d
         "dropped AS (DELETE FROM monitoring_partialanswers WHERE key = %s AND EXISTS (SELECT 1 FROM used)) "
         f"INSERT INTO {Response._meta.db_table} ({columns}) SELECT {placeholders} WHERE EXISTS (SELECT 1 FROM used)"
     )
-    use_code = [True, codes.code_hash(code), False, wave.pk, Wave.Status.FIELDING, today, today]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*use_code, codes.partial_key(code), *values])
+        cursor.execute(sql, [*_use_code_params(code, wave, today), codes.partial_key(code), *values])
         if cursor.rowcount != 1:
             raise SubmissionRefused(Access.USED if _fielding_now(cursor, wave, today) else Access.ENDED)
+
+
+def _use_code_params(code: str, wave: Wave, today: dt.date) -> list:
+    return [True, codes.code_hash(code), False, wave.pk, Wave.Status.FIELDING, today, today]
 
 
 _USE_CODE = (
