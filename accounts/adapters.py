@@ -6,11 +6,14 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
+
+from . import mfa_secrets
 
 SIGNED_IN_AT_SESSION_KEY = "accounts.signed_in_at"
 
@@ -100,3 +103,13 @@ def _unclaimed_person(sociallogin):
     if not (email and verified):
         return None
     return Person.objects.filter(email__iexact=email, user__isnull=True, is_active=True).order_by("pk").first()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Stores TOTP keys and recovery-code seeds encrypted (see accounts/mfa_secrets.py)."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa_secrets.seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.unseal(encrypted_text)
