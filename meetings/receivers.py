@@ -27,12 +27,13 @@ def can_start_meeting_poll(user, workspace) -> bool:
     return is_office(user) or can_order_agenda(user, workspace.body_id)
 
 
-def meeting_of(poll):
-    from .models import Meeting
+def meeting_of(poll, user):
+    """The meeting the poll became, if ``user`` may open it."""
+    from .access import meetings_visible_to
 
     if poll.event_id is None:
         return None
-    return Meeting.objects.alive().filter(event_id=poll.event_id).first()
+    return meetings_visible_to(user).filter(event_id=poll.event_id).first()
 
 
 def announce(outcome) -> str:

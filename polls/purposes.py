@@ -22,7 +22,7 @@ class Purpose:
     key: str
     label: str
     can_start: Callable[[object, object], bool]
-    outcome: Callable[[object], object | None]
+    outcome: Callable[[object, object], object | None]  # (poll, user): what came out of it, if user may open it
     announce: Callable[[object], str] | None = None  # the message after confirming, about the outcome
 
 
@@ -60,9 +60,10 @@ def allowed(user, workspace, key: str) -> bool:
     return purpose is not None and purpose.can_start(user, workspace)
 
 
-def outcome_of(poll) -> object | None:
-    """What the confirmed poll became (e.g. the draft meeting), or None."""
+def outcome_of(poll, user) -> object | None:
+    """What the confirmed poll became (e.g. the draft meeting), or None — also when ``user`` may not open it
+    (a guest of the workspace answers the poll but does not see the body's draft meeting)."""
     purpose = get(poll.purpose)
     if purpose is None or poll.status != "confirmed":
         return None
-    return purpose.outcome(poll)
+    return purpose.outcome(poll, user)

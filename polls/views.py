@@ -130,7 +130,7 @@ def poll_detail(request, pk: int):
         "external_form": ExternalParticipantForm() if manage and poll.accepts_answers else None,
         "confirm_form": ConfirmForm(poll=poll) if manage and poll.is_open else None,
         "purpose": purposes.get(poll.purpose),
-        "outcome": purposes.outcome_of(poll),
+        "outcome": purposes.outcome_of(poll, request.user),
     }
     return render(request, "polls/detail.html", context)
 

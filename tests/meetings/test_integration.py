@@ -124,6 +124,24 @@ def test_meeting_poll_through_the_pages_ends_on_the_draft(client_for, personas, 
     assert meeting.get_absolute_url() in office.get(poll.get_absolute_url()).content.decode()
 
 
+def test_a_guest_of_the_body_sees_the_confirmed_poll_but_no_link_to_the_draft_meeting(personas, rg_workspace):
+    from django.test import Client
+
+    guest = make_user("gast-rg@test.example")
+    seat(guest, "regiegruppe", Membership.Role.GUEST, None, given_name="Gerd", family_name="Gast")
+    ensure_body_workspaces()
+    office = personas["office"]
+    poll = meeting_poll(office, rg_workspace)
+    meeting = Meeting.objects.get(event=confirm(office, poll, poll.slots.first()))
+    client = Client()
+    client.force_login(guest)
+    page = client.get(poll.get_absolute_url())
+    assert page.status_code == 200
+    assert "Der Termin ist bestätigt." in page.content.decode()
+    assert meeting.get_absolute_url() not in page.content.decode()
+    assert client.get(meeting.get_absolute_url()).status_code == 404  # the draft is the body's own business
+
+
 def test_invitation_of_a_poll_meeting_updates_the_entry_the_poll_mailed(personas, rg_workspace):
     office = personas["office"]
     poll = meeting_poll(office, rg_workspace)
