@@ -334,7 +334,14 @@ NOTIFICATIONS_OUTBOX_LEASE_SECONDS = env_int("NOTIFICATIONS_OUTBOX_LEASE_SECONDS
 NOTIFICATIONS_OUTBOX_BATCH = env_int("NOTIFICATIONS_OUTBOX_BATCH", 50)
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = env_str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "interkommunal.example")
 # Jobs the worker runs once a day from NOTIFICATIONS_DIGEST_HOUR (name → function taking the date).
-NOTIFICATIONS_DAILY_JOBS = {"task-reminders": "tasks.reminders.send_reminders"}
+NOTIFICATIONS_DAILY_JOBS = {
+    "task-reminders": "tasks.reminders.send_reminders",
+    "notifications-housekeeping": "notifications.housekeeping.run_daily",
+}
+# Days the copy of a sent mail is kept (for "did it go out?"); then it is deleted.
+NOTIFICATIONS_MAIL_RETENTION_DAYS = env_int("NOTIFICATIONS_MAIL_RETENTION_DAYS", 30)
+if NOTIFICATIONS_MAIL_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("NOTIFICATIONS_MAIL_RETENTION_DAYS must be at least 1.")
 # Days before the due date when assignees get a reminder.
 TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 2)
 # Largest image of a news post, in megabytes.

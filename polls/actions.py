@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record, snapshot
 from calendar_events.actions import create_event
 from calendar_events.templatetags.calendar_tags import when
+from notifications.housekeeping import forget
 from workspaces.access import can_contribute
 
 from . import notices, purposes
@@ -216,6 +217,7 @@ def delete_poll(actor, poll: Poll) -> None:
     if not can_manage_poll(actor, poll):
         raise ValidationError(_("Nur die Organisation der Abstimmung löscht sie."))
     record(actor, "poll.deleted", poll, before=_deletion_record(poll))
+    forget(poll)  # the mails about it carry the external participants' personal links
     poll.delete()
 
 
@@ -255,6 +257,7 @@ def delete_expired(now: dt.datetime | None = None) -> int:
             before = _deletion_record(poll)
             before["reason"] = f"retention ({settings.POLL_RETENTION_DAYS} days)"
             record(None, "poll.deleted", poll, before=before)
+            forget(poll)
             poll.delete()
             deleted += 1
     if deleted:

@@ -236,3 +236,31 @@ def test_the_scheduler_runs_the_housekeeping_daily(team_workspace, make_poll):
     Poll.objects.filter(pk=poll.pk).update(deadline=past(100 * 24))
     ran = run_due(dt.datetime.now(dt.UTC).replace(hour=20))
     assert "polls-housekeeping" in ran and not Poll.objects.exists()
+
+
+def test_a_deleted_poll_takes_the_external_participants_personal_links_out_of_the_mail_store(team_workspace, make_poll, lead):
+    from notifications import models as notification_models
+
+    poll = make_poll(team_workspace)
+    _participant, token = actions.add_external(lead, poll, name="Erika Extern", email="erika@partner.example")
+    mail = Outbox.objects.get(to_email="erika@partner.example")
+    # Still on its way: the daily sweep takes it once it went out, the deletion does not drop it.
+    actions.delete_poll(lead, poll)
+    assert Outbox.objects.filter(pk=mail.pk).exists()
+    Outbox.objects.filter(pk=mail.pk).update(state=Outbox.State.SENT)
+    from notifications.housekeeping import run_daily
+
+    assert run_daily(dt.date.today())["orphaned_events"] >= 1
+    assert not Outbox.objects.filter(text__contains=token).exists()
+    assert not notification_models.Event.objects.filter(text__contains=token).exists()
+
+
+def test_deleting_a_poll_whose_mails_went_out_forgets_them_at_once(team_workspace, make_poll, lead):
+    from notifications import models as notification_models
+
+    poll = make_poll(team_workspace)
+    _participant, token = actions.add_external(lead, poll, name="Erika Extern", email="erika@partner.example")
+    Outbox.objects.update(state=Outbox.State.SENT)
+    actions.delete_poll(lead, poll)
+    assert not Outbox.objects.filter(text__contains=token).exists()
+    assert not notification_models.Event.objects.filter(text__contains=token).exists()
