@@ -107,7 +107,7 @@ class ProposalForm(KernFormMixin, forms.Form):
 
 class ReplyForm(KernFormMixin, forms.Form):
     answer = forms.ChoiceField(
-        label=_("Ihre Rückmeldung"),
+        label=_("Nehmen Sie teil?"),
         choices=Reply.Answer.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Bitte wählen Sie eine Antwort.")},

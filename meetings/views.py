@@ -211,7 +211,10 @@ def meeting_detail(request, pk: int):
         context["own_reply"] = own
         context["reply_form"] = ReplyForm(initial={"answer": own.answer if own else None, "comment": own.comment if own else ""})
     if internal:
-        context["representation"] = actions.representation(meeting)
+        rows = actions.representation(meeting)
+        if meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.INVITED} or any(row["answered"] for row in rows):
+            context["representation"] = rows
+            context["represented_count"] = sum(1 for row in rows if row["represented"])
         context["notice_short"] = actions.notice_too_short(meeting)
     if context["minutes"] and context["minutes"].status == Minutes.Status.CIRCULATED and person:
         context["objection_form"] = ObjectionForm()
