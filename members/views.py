@@ -176,13 +176,26 @@ def directory_export(request, fmt: str):
     return response
 
 
+# What needs the person now, shown above the launcher tiles of "Mein Bereich"; each app renders its own
+# panel from its own data (like the workspace page's panels).
+DASHBOARD_PANELS = [
+    "calendar_events/dashboard_upcoming.html",
+    "tasks/dashboard_open.html",
+    "polls/dashboard_open.html",
+]
+
+
 @login_required
 def dashboard(request):
     person = getattr(request.user, "person", None)
     memberships = []
     if person:
         memberships = list(Membership.objects.current().filter(person=person).select_related("body", "municipality"))
-    return render(request, "members/dashboard.html", {"person": person, "memberships": memberships})
+    return render(
+        request,
+        "members/dashboard.html",
+        {"person": person, "memberships": memberships, "dashboard_panels": DASHBOARD_PANELS},
+    )
 
 
 @login_required

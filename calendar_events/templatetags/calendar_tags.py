@@ -53,3 +53,12 @@ def when(start: dt.datetime, end: dt.datetime | None = None) -> str:
 def upcoming_events(workspace, limit: int = 5):
     """The next events of a workspace (the caller has checked that the viewer may read the workspace)."""
     return list(workspace.events.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit])
+
+
+@register.simple_tag(takes_context=True)
+def my_upcoming(context, limit: int = 5, days: int = 60):
+    """The next dates that concern the signed-in person, from every source of the personal calendar."""
+    from ..personal import entries_for
+
+    now = timezone.now()
+    return entries_for(context["user"], now, now + dt.timedelta(days=days))[:limit]
