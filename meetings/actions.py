@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,8 +271,14 @@ def propose_item(
 
 
 def _next_position(meeting: Meeting) -> int:
-    top = meeting.agenda_items.alive().filter(status=Status.ACCEPTED).aggregate(m=Max("position"))["m"]
-    return (top or 0) + 10
+    """After the last accepted item, but before "Verschiedenes", which stays last."""
+    accepted = meeting.agenda_items.alive().filter(status=Status.ACCEPTED)
+    top = accepted.exclude(kind=Kind.AOB).aggregate(m=Max("position"))["m"]
+    position = (top or 0) + 10
+    aob = accepted.filter(kind=Kind.AOB).aggregate(m=Min("position"))["m"]
+    if aob is not None and position >= aob:
+        AgendaItem.objects.filter(meeting=meeting, kind=Kind.AOB).update(position=position + 10)
+    return position
 
 
 def _bump_agenda(meeting: Meeting, expected: int | None) -> None:

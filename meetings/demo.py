@@ -37,6 +37,27 @@ def _venue(city: Municipality) -> Location:
     return venue
 
 
+# The latest held meeting's main topic per body: title, description, presenting city, summary, decision.
+TOPICS = {
+    "regiegruppe": (
+        "Jahresbericht 2025 an die Landesinitiative",
+        "Entwurf der Geschäftsführung mit den Kennzahlen der Städte.",
+        "herne",
+        "Die Geschäftsführung stellt den Entwurf vor; die Städte ergänzen ihre Ausbildungszahlen.",
+        "decision",
+        "Die Regiegruppe beschließt den Jahresbericht 2025 mit den besprochenen Ergänzungen.",
+    ),
+    "projektteam": (
+        "Gewinnung junger Talente mit Zuwanderungsgeschichte",
+        "Erfahrungen der Städte mit Ausbildungsmessen und Praktika.",
+        "dortmund",
+        "Die Städte berichten über ihre Ausbildungsmessen; Dortmund stellt das Patenprogramm vor.",
+        "agreement",
+        "Die Städte erarbeiten bis zum nächsten Treffen gemeinsame Kriterien für Praktika in den Verwaltungen.",
+    ),
+}
+
+
 def load_demo_meetings() -> None:
     if Meeting.objects.exists() or not Body.objects.filter(slug="regiegruppe").exists():
         return
@@ -86,12 +107,13 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         title=f"{body.short_name or body.name}-Treffen in {host.short_name}",
     )
     actions.apply_template(None, meeting)
+    topic_title, topic_text, presenter_city, summary, decision_kind, decision_text = TOPICS[body.slug]
     topic = actions.propose_item(
         None,
         body,
-        title="Gewinnung junger Talente mit Zuwanderungsgeschichte",
-        description="Erfahrungen der Städte mit Ausbildungsmessen und Praktika.",
-        municipality=cities["dortmund"],
+        title=topic_title,
+        description=topic_text,
+        municipality=cities[presenter_city],
         duration_minutes=40,
     )
     internal = actions.propose_item(
@@ -105,18 +127,29 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         for m in Membership.objects.current().filter(body=body, role__in=["speaker", "member"]).select_related("person")[:8]
     ]
     actions.record_attendance(None, minutes, present)
+    previous = Meeting.objects.filter(body=body, start__lt=meeting.start).exclude(pk=meeting.pk).order_by("-start").first()
+    standing = {item.kind: item for item in meeting.agenda_items.alive().exclude(kind="regular")}
     actions.save_item_minutes(
         None,
-        topic,
-        summary="Die Städte berichten über ihre Ausbildungsmessen; Dortmund stellt das Patenprogramm vor.",
-        result="einvernehmlich",
+        standing["welcome"],
+        summary=(
+            f"Die Stadt {host.short_name} begrüßt die Teilnehmenden und stellt ihr Integrationskonzept vor: "
+            "Schwerpunkte sind die interkulturelle Öffnung der Verwaltung und die Ausbildung."
+        ),
     )
-    actions.add_decision(
-        None,
-        topic,
-        "Die Städte erarbeiten bis zum nächsten Treffen gemeinsame Kriterien für Praktika in den Verwaltungen.",
-        kind="agreement",
-    )
+    if previous is not None:
+        actions.save_item_minutes(
+            None,
+            standing["minutes"],
+            summary=f"Zum Protokoll der Sitzung vom {previous.start:%d.%m.%Y} gibt es keine Einwände.",
+            result="einstimmig",
+        )
+        actions.add_decision(
+            None, standing["minutes"], f"Das Protokoll der Sitzung vom {previous.start:%d.%m.%Y} wird genehmigt."
+        )
+    actions.save_item_minutes(None, standing["open_actions"], summary="Alle Aufgaben aus der letzten Sitzung sind erledigt.")
+    actions.save_item_minutes(None, topic, summary=summary, result="einvernehmlich")
+    actions.add_decision(None, topic, decision_text, kind=decision_kind)
     due = today + dt.timedelta(days=30)
     actions.add_action(
         None, topic, "Entwurf der gemeinsamen Praktikumskriterien vorlegen", municipality=cities["dortmund"], due_date=due
@@ -125,6 +158,11 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         None, topic, "Zahlen der Ausbildungsmessen 2025 zusammenstellen", municipality=cities["essen"], due_date=due
     )
     actions.save_item_minutes(None, internal, summary="Die Vertretung der Geschäftsführung ist bis Jahresende geregelt.")
+    actions.save_item_minutes(
+        None,
+        standing["aob"],
+        summary="Hinweis auf den Fachtag „Vielfalt in der Verwaltung“ im Frühjahr; die Einladung folgt.",
+    )
     Meeting.objects.filter(pk=meeting.pk).update(status="held")
     actions.circulate_minutes(None, minutes)
     actions.approve_minutes(None, minutes)

@@ -102,6 +102,13 @@ def test_template_adds_standing_items_around_the_regular_ones(meeting, office_us
     assert rows[1].start == rows[0].end
 
 
+def test_items_accepted_after_the_template_come_before_any_other_business(meeting, office_user):
+    actions.apply_template(office_user, meeting)
+    _accepted(meeting, office_user, ["Thema A", "Thema B"])
+    kinds = list(meeting.agenda_items.order_by("position").values_list("kind", flat=True))
+    assert kinds == ["welcome", "minutes", "open_actions", "regular", "regular", "aob"]
+
+
 def test_two_editors_reordering_at_once_lose_no_order(meeting, office_user):
     a, b, c = _accepted(meeting, office_user, ["A", "B", "C"])
     meeting.refresh_from_db()
