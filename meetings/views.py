@@ -206,6 +206,7 @@ def meeting_detail(request, pk: int):
             if internal or (f.public and (f.role != "minutes" or (minutes and minutes.status == "published")))
         ],
     }
+    context["invitation_sent_file"] = any(f.role == MeetingFile.Role.INVITATION for f in context["files"])
     if internal and person and meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.INVITED}:
         own = Reply.objects.filter(meeting=meeting, person=person).first()
         context["own_reply"] = own
