@@ -953,6 +953,18 @@ def add_external_committee(user, municipality: Municipality, name: str, classifi
     return committee
 
 
+def _file_facts(document: MeetingFile) -> dict:
+    return {
+        "paper": document.paper_id,
+        "name": document.name,
+        "file_name": document.file_name,
+        "role": document.role,
+        "public": document.public,
+        "size": document.size,
+        "sha512": document.sha512,
+    }
+
+
 @transaction.atomic
 def add_paper_file(user, paper: Paper, uploaded, *, name: str = "", role: str, public: bool) -> MeetingFile:
     """Only PDF, judged by the bytes (documents.filetypes), not by the name or the browser's type."""
@@ -981,13 +993,13 @@ def add_paper_file(user, paper: Paper, uploaded, *, name: str = "", role: str, p
     document.set_content(data)
     document.content.save(file_name, ContentFile(data), save=False)
     document.save()
-    record(user, "meetings.paper_file_added", document, after=snapshot(document))
+    record(user, "meetings.paper_file_added", document, after=_file_facts(document))
     return document
 
 
 @transaction.atomic
 def set_paper_file_public(user, document: MeetingFile, public: bool) -> None:
-    before = snapshot(document)
+    before = _file_facts(document)
     document.public = public
     document.save()
-    record(user, "meetings.paper_file_changed", document, before=before, after=snapshot(document))
+    record(user, "meetings.paper_file_changed", document, before=before, after=_file_facts(document))
