@@ -619,7 +619,12 @@ def paper_list(request):
 
 
 def paper_detail(request, pk: int):
-    paper = access.get_paper_for_user(request.user, pk)
+    try:
+        paper = access.get_paper_for_user(request.user, pk)
+    except Http404:
+        if not request.user.is_authenticated:  # a member following a link to a non-public paper signs in first
+            return redirect_to_login(request.get_full_path())
+        raise
     steps = (
         paper.consultations.alive()
         .select_related("body", "committee__municipality", "meeting", "agenda_item")
