@@ -785,6 +785,10 @@ def paper_sequence(request, pk: int):
         else:
             raise Http404
         paper.refresh_from_db()
+        if SEQUENCE_CONFLICT in form.non_field_errors():
+            # The page now shows the current sequence; the kept input can be sent again against it.
+            form.data = form.data.copy()
+            form.data["sequence_version"] = paper.sequence_version
     steps = paper.consultations.alive().select_related("body", "committee__municipality", "meeting", "agenda_item")
     return render(
         request,

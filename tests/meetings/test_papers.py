@@ -365,6 +365,12 @@ def test_two_editors_reordering_never_lose_an_order(client_for, paper, regiegrup
     response = second.post(url, step_post(paper, body=regiegruppe.pk, sequence_version=seen))
     assert "von jemand anderem geändert" in response.content.decode()
     assert paper.consultations.alive().count() == 3
+    # the page now shows the current order; sending the kept input again adds the step after it
+    form = response.context["form"]
+    paper.refresh_from_db()
+    assert form["sequence_version"].value() == paper.sequence_version
+    assert second.post(url, step_post(paper, body=regiegruppe.pk)).status_code == 302
+    assert order_of(paper)[:3] == [a.pk, c.pk, b.pk] and len(order_of(paper)) == 4
 
 
 # --- Files -------------------------------------------------------------------------------------
