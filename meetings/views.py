@@ -641,7 +641,6 @@ def paper_detail(request, pk: int):
             "consultations": steps,
             "visible_meetings": visible_meetings,
             "files": access.paper_files_visible(request.user, paper),
-            "internal": access.sees_paper_internals(request.user, paper),
             "can_manage": access.can_manage(request.user),
         },
     )
