@@ -80,10 +80,10 @@ def _generate(rows: int, start_id: int = 0) -> None:
         cursor.execute(
             """
             INSERT INTO meetings_paper (created, modified, reference, name, paper_type, date, municipality_id,
-                lead_body_id, description, public, deleted_at)
+                lead_body_id, description, public, deleted_at, version, sequence_version)
             SELECT now() - make_interval(mins => %(rows)s - g), now() - make_interval(mins => %(rows)s - g),
                 lpad(g::text, 6, '0') || '/B', 'Vorlage ' || g, 'Beschlussvorlage', date '2000-01-01' + g, NULL,
-                %(body)s, '', true, NULL
+                %(body)s, '', true, NULL, 1, 1
             FROM generate_series(%(first)s, %(first)s + %(rows)s - 1) AS g
             """,
             {"rows": rows, "first": start_id + 1, "body": body.pk},

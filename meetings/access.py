@@ -6,6 +6,10 @@ meetings with their public agenda items and published minutes. Drafts stay inter
 The speaker (and deputy speaker) and the managing office order and decide the agenda; the managing
 office creates meetings, sends invitations and keeps the minutes.
 
+Papers (Vorlagen) follow the same rule: public papers are for everybody; a non-public one is seen
+by the office and by the internal members of its lead body or of a body in its consultation
+sequence, who also see its non-public files. Only the office creates and changes papers.
+
 The ``get_*_for_user`` functions answer 404 both for missing objects and for forbidden ones.
 """
 
@@ -17,7 +21,7 @@ from django.http import Http404
 from accounts.roles import PLATFORM_ADMIN, is_office, roles_of
 from members.models import Body, Membership, Person
 
-from .models import AgendaItem, Meeting, MeetingStatus, Minutes
+from .models import AgendaItem, Consultation, Meeting, MeetingFile, MeetingStatus, Minutes, Paper
 
 INTERNAL_ROLES = [r for r in Membership.Role.values if r != Membership.Role.GUEST]
 AGENDA_ROLES = [Membership.Role.SPEAKER, Membership.Role.DEPUTY_SPEAKER]
@@ -65,18 +69,22 @@ def is_admin(user) -> bool:
     return PLATFORM_ADMIN in roles_of(user)
 
 
+def internal_body_ids(user) -> list[int]:
+    """The bodies whose internal side ``user`` sees through a current seat (not counting the office role)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.current()
+        .filter(person__user=user, person__is_active=True, role__in=INTERNAL_ROLES)
+        .values_list("body_id", flat=True)
+    )
+
+
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     qs = Meeting.objects.alive()
     if is_office(user):
         return qs
-    internal_bodies = []
-    if user.is_authenticated:
-        internal_bodies = list(
-            Membership.objects.current()
-            .filter(person__user=user, person__is_active=True, role__in=INTERNAL_ROLES)
-            .values_list("body_id", flat=True)
-        )
-    return qs.filter(~Q(status=MeetingStatus.DRAFT) | Q(body_id__in=internal_bodies))
+    return qs.filter(~Q(status=MeetingStatus.DRAFT) | Q(body_id__in=internal_body_ids(user)))
 
 
 def _int(pk) -> int:
@@ -126,3 +134,45 @@ def minutes_visible(user, minutes: Minutes | None) -> bool:
     if sees_internal(user, minutes.meeting.body_id):
         return True
     return minutes.status == Minutes.Status.PUBLISHED
+
+
+# --- Papers ------------------------------------------------------------------------------------
+def _paper_internal_filter(body_ids: list[int]) -> Q:
+    in_sequence = Consultation.objects.alive().filter(body_id__in=body_ids).values("paper_id")
+    return Q(lead_body_id__in=body_ids) | Q(pk__in=in_sequence)
+
+
+def papers_visible_to(user) -> QuerySet[Paper]:
+    qs = Paper.objects.alive()
+    if is_office(user):
+        return qs
+    body_ids = internal_body_ids(user)
+    if not body_ids:
+        return qs.filter(public=True)
+    return qs.filter(Q(public=True) | _paper_internal_filter(body_ids))
+
+
+def sees_paper_internals(user, paper: Paper) -> bool:
+    """Non-public papers and files: the office and internal members of the bodies the paper goes through."""
+    if is_office(user):
+        return True
+    body_ids = internal_body_ids(user)
+    return bool(body_ids) and Paper.objects.filter(pk=paper.pk).filter(_paper_internal_filter(body_ids)).exists()
+
+
+def get_paper_for_user(user, pk, *, manage: bool = False) -> Paper:
+    if manage and not can_manage(user):
+        raise Http404
+    paper = papers_visible_to(user).select_related("lead_body", "municipality").filter(pk=_int(pk)).first()
+    if paper is None:
+        raise Http404
+    return paper
+
+
+def paper_files_visible(user, paper: Paper) -> QuerySet[MeetingFile]:
+    files = paper.files.alive().order_by("-role", "name", "pk")  # main document first
+    if paper.deleted_at is not None:
+        return files.none()
+    if sees_paper_internals(user, paper):
+        return files
+    return files.filter(public=True) if paper.public else files.none()

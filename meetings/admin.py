@@ -1,6 +1,8 @@
-"""Papers, consultations, external committees and venues are kept by platform admins here (no own pages yet).
+"""External committees, venues and series are kept by platform admins here; papers and their consultation
+sequence have their own pages for the managing office (/sitzungen/vorlagen/), which check what the admin
+cannot (one authoritative step, concurrent edits). The admin stays as a fallback for platform admins.
 
-OParl forbids hard deletes, so deletion is switched off; withdraw a paper by unticking "öffentlich"."""
+OParl forbids hard deletes, so deletion is switched off here; the paper pages delete softly (OParl stub)."""
 
 from django.contrib import admin
 

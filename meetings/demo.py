@@ -70,6 +70,7 @@ def load_demo_meetings() -> None:
         past = _past_meeting(body, cities, today, hour)
         _upcoming_meeting(body, past, today, hour)
     _paper(cities)
+    _cooperation_papers(cities, today)
 
 
 @transaction.atomic
@@ -224,6 +225,58 @@ def _paper(cities: dict) -> None:
             paper=paper, order=order, committee=committee, role=role, date=day, authoritative=authoritative
         )
     Consultation.objects.create(paper=paper, order=len(steps), body=rg, role="Kenntnisnahme", date=dt.date(2023, 11, 27))
+
+
+@transaction.atomic
+def _cooperation_papers(cities: dict, today: dt.date) -> None:
+    """A paper on the Regiegruppe's next agenda (prepared in the Projektteam) and an internal one."""
+    rg = Body.objects.get(slug="regiegruppe")
+    pt = Body.objects.get(slug="projektteam")
+    upcoming = Meeting.objects.alive().filter(body=rg, start__date__gt=today).order_by("start").first()
+    forum_item = upcoming.agenda_items.alive().filter(title="Vorbereitung des Interkommunalen Forums").first()
+    prepared = Meeting.objects.alive().filter(body=pt, start__date__lt=today).order_by("-start").first()
+    forum = actions.create_paper(
+        None,
+        reference="RG-03/" + str(upcoming.start.year),
+        name="Konzept für das nächste Interkommunale Forum",
+        paper_type=Paper.Type.DECISION,
+        date=today - dt.timedelta(days=20),
+        municipality=upcoming.host_municipality,
+        lead_body=rg,
+        description="Ziel, Zielgruppen und Ablauf des Forums mit Wirtschaft, Wissenschaft und Zivilgesellschaft; "
+        "Kostenrahmen und Aufteilung der Vorbereitung zwischen den Städten.",
+        public=True,
+    )
+    actions.add_consultation(
+        None,
+        forum,
+        forum.sequence_version,
+        body=pt,
+        role=Consultation.Role.PRELIMINARY,
+        meeting=prepared,
+    )
+    actions.add_consultation(
+        None,
+        forum,
+        forum.sequence_version,
+        body=rg,
+        role=Consultation.Role.DECISION,
+        authoritative=True,
+        meeting=upcoming,
+        agenda_item=forum_item,
+    )
+    shares = actions.create_paper(
+        None,
+        reference="GF-01/" + str(today.year),
+        name="Kostenverteilung: Anteile der Mitgliedsstädte",
+        paper_type=Paper.Type.NOTICE,
+        date=today - dt.timedelta(days=10),
+        municipality=cities["essen"],
+        lead_body=rg,
+        description="Die Geschäftsführung teilt die Anteile der zehn Städte an den gemeinsamen Kosten mit.",
+        public=False,
+    )
+    actions.add_consultation(None, shares, shares.sequence_version, body=rg, role=Consultation.Role.NOTICE, meeting=upcoming)
 
 
 INTEGRATION_POLL = "Projektteam: Termin für das Herbsttreffen"

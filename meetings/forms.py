@@ -9,7 +9,7 @@ from lib.concurrency import VersionField
 from lib.forms import DateInput, KernFormMixin
 from members.models import Body, Municipality, Person
 
-from .models import Decision, Location, Reply
+from .models import AgendaItem, Consultation, Decision, ExternalCommittee, Location, Meeting, MeetingFile, PaperType, Reply
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -190,3 +190,168 @@ class DecisionFilterForm(KernFormMixin, forms.Form):
         error_messages={"invalid": _("Bitte ein Jahr wie 2026 angeben.")},
     )
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("alle")), *Decision.Status.choices], required=False)
+
+
+# --- Papers (Vorlagen) ---------------------------------------------------------------------------
+def _meeting_label(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.start)
+    return f"{meeting.body.short_name or meeting.body.name}: {meeting.title} ({local:%d.%m.%Y})"
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _meeting_label(obj)
+
+
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        local = timezone.localtime(obj.meeting.start)
+        return f"{local:%d.%m.%Y} ({obj.body.short_name or obj.body.name}): {obj.title}"
+
+
+class PaperForm(KernFormMixin, forms.Form):
+    reference = forms.CharField(
+        label=_("Drucksachennummer"),
+        max_length=50,
+        help_text=_("z. B. 0569/2023; jede Nummer gibt es nur einmal."),
+        error_messages={"required": _("Bitte geben Sie die Drucksachennummer an.")},
+    )
+    name = forms.CharField(label=_("Titel"), max_length=300, error_messages={"required": _("Bitte geben Sie einen Titel an.")})
+    paper_type = forms.ChoiceField(
+        label=_("Art"),
+        choices=PaperType.choices,
+        error_messages={"invalid_choice": _("Bitte wählen Sie eine Art aus der Liste.")},
+    )
+    date = forms.DateField(
+        label=_("Datum"),
+        widget=DateInput(),
+        error_messages={"required": _("Bitte geben Sie das Datum an."), "invalid": _("Bitte geben Sie ein gültiges Datum an.")},
+    )
+    municipality = forms.ModelChoiceField(label=_("einreichende Stadt"), queryset=Municipality.objects.none(), required=False)
+    lead_body = forms.ModelChoiceField(label=_("federführendes Gremium"), queryset=Body.objects.none(), required=False)
+    description = forms.CharField(label=_("Inhalt"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20_000)
+    public = forms.BooleanField(label=_("öffentlich (auf der Website und über OParl sichtbar)"), required=False, initial=True)
+    version = VersionField(required=False)
+
+    def __init__(self, *args, current_type: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.all()
+        self.fields["lead_body"].queryset = Body.objects.exclude(kind=Body.Kind.MANAGING_OFFICE)
+        if current_type and current_type not in PaperType.values:
+            # A type written before the list existed stays selectable for its paper.
+            self.fields["paper_type"].choices = [*PaperType.choices, (current_type, current_type)]
+            self.fields["paper_type"].widget.choices = self.fields["paper_type"].choices
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip()
+
+
+class ConsultationForm(KernFormMixin, forms.Form):
+    """One step: a body of ours, a known external committee, or a new one named here."""
+
+    body = forms.ModelChoiceField(
+        label=_("Gremium der Kooperation"), queryset=Body.objects.none(), required=False, empty_label=_("– keines –")
+    )
+    committee = forms.ModelChoiceField(
+        label=_("externes Gremium"),
+        queryset=ExternalCommittee.objects.none(),
+        required=False,
+        empty_label=_("– keines –"),
+        help_text=_("z. B. Integrationsrat, Fachausschuss oder Rat einer Mitgliedsstadt"),
+    )
+    new_committee_name = forms.CharField(
+        label=_("oder neues externes Gremium: Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Nur ausfüllen, wenn das Gremium noch nicht in der Liste steht."),
+    )
+    new_committee_municipality = forms.ModelChoiceField(
+        label=_("Stadt des neuen Gremiums"), queryset=Municipality.objects.none(), required=False
+    )
+    role = forms.ChoiceField(
+        label=_("Rolle"),
+        choices=Consultation.Role.choices,
+        error_messages={"required": _("Bitte wählen Sie die Rolle.")},
+    )
+    authoritative = forms.BooleanField(label=_("entscheidend (hier fällt der Beschluss)"), required=False)
+    date = forms.DateField(
+        label=_("Sitzungsdatum"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Bei verknüpfter Sitzung leer lassen: Dann gilt der Sitzungstag."),
+        error_messages={"invalid": _("Bitte geben Sie ein gültiges Datum an.")},
+    )
+    meeting = MeetingChoiceField(
+        label=_("Sitzung (nur bei Gremien der Kooperation)"), queryset=Meeting.objects.none(), required=False
+    )
+    agenda_item = AgendaItemChoiceField(label=_("Tagesordnungspunkt"), queryset=AgendaItem.objects.none(), required=False)
+    sequence_version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.exclude(kind=Body.Kind.MANAGING_OFFICE)
+        self.fields["committee"].queryset = ExternalCommittee.objects.select_related("municipality")
+        self.fields["new_committee_municipality"].queryset = Municipality.objects.all()
+        self.fields["meeting"].queryset = Meeting.objects.alive().select_related("body").order_by("-start")
+        self.fields["agenda_item"].queryset = (
+            AgendaItem.objects.alive()
+            .filter(meeting__isnull=False, meeting__deleted_at__isnull=True, status=AgendaItem.Status.ACCEPTED)
+            .select_related("body", "meeting")
+            .order_by("-meeting__start", "position", "pk")
+        )
+
+    def clean(self):
+        data = super().clean()
+        chosen = [bool(data.get("body")), bool(data.get("committee")), bool(data.get("new_committee_name"))]
+        if sum(chosen) != 1:
+            raise ValidationError(
+                _("Bitte wählen Sie genau ein Gremium: eines der Kooperation, ein externes oder ein neues externes.")
+            )
+        if data.get("new_committee_name") and not data.get("new_committee_municipality"):
+            self.add_error("new_committee_municipality", _("Bitte nennen Sie die Stadt des neuen Gremiums."))
+        return data
+
+
+class PaperFileForm(KernFormMixin, forms.Form):
+    upload = forms.FileField(
+        label=_("Datei (PDF)"),
+        help_text=_("höchstens 20 MB; geprüft wird der Inhalt, nicht der Dateiname"),
+        error_messages={"required": _("Bitte wählen Sie eine PDF-Datei."), "empty": _("Die Datei ist leer.")},
+    )
+    name = forms.CharField(
+        label=_("Bezeichnung"), max_length=200, required=False, help_text=_("Leer lassen: Der Dateiname wird übernommen.")
+    )
+    role = forms.ChoiceField(
+        label=_("Art"),
+        choices=[
+            (MeetingFile.Role.MAIN, MeetingFile.Role.MAIN.label),
+            (MeetingFile.Role.AUXILIARY, MeetingFile.Role.AUXILIARY.label),
+        ],
+        initial=MeetingFile.Role.MAIN,
+    )
+    public = forms.BooleanField(label=_("öffentlich"), required=False, initial=True)
+
+
+class PaperFilterForm(KernFormMixin, forms.Form):
+    q = forms.CharField(label=_("Drucksachennummer oder Titel"), required=False, max_length=100)
+    body = forms.ModelChoiceField(label=_("Gremium"), queryset=Body.objects.none(), required=False, empty_label=_("alle"))
+    year = forms.IntegerField(
+        label=_("Jahr"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Bitte ein Jahr wie 2026 angeben."),
+            "min_value": _("Bitte ein Jahr ab 2000 angeben."),
+            "max_value": _("Bitte ein Jahr bis 2100 angeben."),
+        },
+    )
+    paper_type = forms.ChoiceField(label=_("Art"), choices=[("", _("alle")), *PaperType.choices], required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Stadt"), queryset=Municipality.objects.none(), required=False, empty_label=_("alle")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.exclude(kind=Body.Kind.MANAGING_OFFICE)
+        self.fields["municipality"].queryset = Municipality.objects.all()

@@ -537,12 +537,29 @@ class ExternalCommittee(TimestampedModel):
         return f"{self.name} ({self.municipality})"
 
 
-class Paper(TimestampedModel):
-    """A paper (Vorlage) submitted to bodies, with its consultation sequence (OParl: Paper)."""
+class PaperType(models.TextChoices):
+    """The usual kinds of paper in German councils; the value is what OParl publishes as ``paperType``."""
+
+    DECISION = "Beschlussvorlage", _("Beschlussvorlage")
+    NOTICE = "Mitteilungsvorlage", _("Mitteilungsvorlage")
+    MOTION = "Antrag", _("Antrag")
+    INQUIRY = "Anfrage", _("Anfrage")
+    REPORT = "Bericht", _("Bericht")
+
+
+class Paper(VersionedModel):
+    """A paper (Vorlage) submitted to bodies, with its consultation sequence (OParl: Paper).
+
+    ``version`` guards the paper's own fields, ``sequence_version`` the consultation sequence: every
+    change to the steps (add, edit, remove, reorder) takes it, so two editors never lose an order.
+    ``paper_type`` has no database choices: values written before the list existed stay valid.
+    """
+
+    Type = PaperType
 
     reference = models.CharField(_("Drucksachennummer"), max_length=50, unique=True, help_text=_("z. B. 0569/2023"))
     name = models.CharField(_("Titel"), max_length=300)
-    paper_type = models.CharField(_("Art"), max_length=50, default="Beschlussvorlage")
+    paper_type = models.CharField(_("Art"), max_length=50, default=PaperType.DECISION)
     date = models.DateField(_("Datum"))
     municipality = models.ForeignKey(
         "members.Municipality",
@@ -562,6 +579,7 @@ class Paper(TimestampedModel):
     )
     description = models.TextField(_("Inhalt"), blank=True, max_length=20_000)
     public = models.BooleanField(_("öffentlich"), default=True)
+    sequence_version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SoftDeleteQuerySet.as_manager()
@@ -574,9 +592,20 @@ class Paper(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:paper", args=[self.pk])
+
+    def get_paper_type_display(self) -> str:
+        return PaperType(self.paper_type).label if self.paper_type in PaperType.values else self.paper_type
+
 
 class Consultation(TimestampedModel):
-    """One step of a paper's consultation sequence, in a body of ours or an external committee."""
+    """One step of a paper's consultation sequence, in a body of ours or an external committee.
+
+    ``clean`` checks what one row can know (one organisation, the meeting is the body's, the agenda
+    item is the meeting's, the date is the meeting's day); "at most one authoritative step" spans
+    rows and is kept by ``meetings.actions`` and a partial unique constraint.
+    """
 
     class Role(models.TextChoices):
         PRELIMINARY = "Vorberatung", _("Vorberatung")
@@ -586,15 +615,36 @@ class Consultation(TimestampedModel):
 
     paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="consultations")
     order = models.PositiveSmallIntegerField(default=0)
-    body = models.ForeignKey("members.Body", on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
+    body = models.ForeignKey(
+        "members.Body",
+        verbose_name=_("Gremium der Kooperation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+    )
     committee = models.ForeignKey(
-        ExternalCommittee, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+        ExternalCommittee,
+        verbose_name=_("externes Gremium"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.PRELIMINARY)
     authoritative = models.BooleanField(_("entscheidend"), default=False)
     date = models.DateField(_("Sitzungsdatum"), null=True, blank=True)
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("Sitzung"), on_delete=models.PROTECT, null=True, blank=True, related_name="consultations"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("Tagesordnungspunkt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+    )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SoftDeleteQuerySet.as_manager()
@@ -607,11 +657,44 @@ class Consultation(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(body__isnull=False, committee__isnull=True) | Q(body__isnull=True, committee__isnull=False),
                 name="consultation_in_one_organization",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["paper"],
+                condition=Q(authoritative=True, deleted_at__isnull=True),
+                name="one_authoritative_consultation_per_paper",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.paper.reference}: {self.body or self.committee}"
+        return f"{self.paper.reference}: {self.organization}"
+
+    @property
+    def organization(self):
+        return self.body or self.committee
+
+    def clean(self) -> None:
+        if bool(self.body_id) == bool(self.committee_id):
+            raise ValidationError(
+                _("Bitte wählen Sie entweder ein Gremium der Kooperation oder ein externes Gremium (genau eines).")
+            )
+        errors: dict[str, str] = {}
+        if self.meeting_id:
+            if self.committee_id:
+                errors["meeting"] = _("Eine Sitzung kann nur bei einem Gremium der Kooperation verknüpft werden.")
+            elif self.meeting.body_id != self.body_id:
+                errors["meeting"] = _("Die Sitzung gehört nicht zum gewählten Gremium.")
+            else:
+                day = timezone.localtime(self.meeting.start).date()
+                if self.date is None:
+                    self.date = day
+                elif self.date != day:
+                    errors["date"] = _("Das Datum muss der Tag der verknüpften Sitzung sein (%(day)s).") % {
+                        "day": f"{day:%d.%m.%Y}"
+                    }
+        if self.agenda_item_id and (not self.meeting_id or self.agenda_item.meeting_id != self.meeting_id):
+            errors["agenda_item"] = _("Der Tagesordnungspunkt gehört nicht zur gewählten Sitzung.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

@@ -23,5 +23,12 @@ urlpatterns = [
     path("sitzungen/<int:pk>/protokoll.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("sitzungen/aufgaben/<int:pk>/erledigt/", views.action_complete, name="action_done"),
     path("sitzungen/dokumente/<int:pk>/", views.document, name="file"),
+    path("sitzungen/vorlagen/", views.paper_list, name="papers"),
+    path("sitzungen/vorlagen/neu/", views.paper_create, name="paper_create"),
     path("sitzungen/vorlagen/<int:pk>/", views.paper_detail, name="paper"),
+    path("sitzungen/vorlagen/<int:pk>/bearbeiten/", views.paper_edit, name="paper_edit"),
+    path("sitzungen/vorlagen/<int:pk>/loeschen/", views.paper_delete, name="paper_delete"),
+    path("sitzungen/vorlagen/<int:pk>/beratungsfolge/", views.paper_sequence, name="paper_sequence"),
+    path("sitzungen/vorlagen/<int:pk>/beratungsfolge/<int:step>/", views.consultation_edit, name="consultation_edit"),
+    path("sitzungen/vorlagen/<int:pk>/dateien/", views.paper_files, name="paper_files"),
 ]

@@ -319,6 +319,16 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "sitzungen/aufgaben/<int:pk>/erledigt/": ("/sitzungen/aufgaben/{action}/erledigt/", POST_ONLY_SIGNED_IN),
     "sitzungen/dokumente/<int:pk>/": ("/sitzungen/dokumente/{meeting_file}/", PUBLIC),
     "sitzungen/vorlagen/<int:pk>/": ("/sitzungen/vorlagen/{paper}/", PUBLIC),
+    "sitzungen/vorlagen/": ("/sitzungen/vorlagen/", PUBLIC),
+    "sitzungen/vorlagen/neu/": ("/sitzungen/vorlagen/neu/", OFFICE_ONLY),
+    "sitzungen/vorlagen/<int:pk>/bearbeiten/": ("/sitzungen/vorlagen/{paper}/bearbeiten/", OFFICE_ONLY),
+    "sitzungen/vorlagen/<int:pk>/loeschen/": ("/sitzungen/vorlagen/{paper}/loeschen/", OFFICE_ONLY),  # GET: the question
+    "sitzungen/vorlagen/<int:pk>/beratungsfolge/": ("/sitzungen/vorlagen/{paper}/beratungsfolge/", OFFICE_ONLY),
+    "sitzungen/vorlagen/<int:pk>/beratungsfolge/<int:step>/": (
+        "/sitzungen/vorlagen/{paper}/beratungsfolge/{consultation}/",
+        OFFICE_ONLY,
+    ),
+    "sitzungen/vorlagen/<int:pk>/dateien/": ("/sitzungen/vorlagen/{paper}/dateien/", OFFICE_ONLY),
     # OParl 1.1: public, stateless, the same for everybody
     "oparl/v1.1/system": ("/oparl/v1.1/system", PUBLIC),
     "oparl/v1.1/bodies": ("/oparl/v1.1/bodies", PUBLIC),

@@ -151,8 +151,15 @@ MEETING_PUBLIC_PAGES = [
     "/sitzungen/gremium/regiegruppe/",
     "/sitzungen/{meeting}/",
     "/sitzungen/vorlagen/{paper}/",
+    "/sitzungen/vorlagen/",
 ]
-MEETING_MEMBER_PAGES = ["/sitzungen/gremium/regiegruppe/vorschlagen/", "/sitzungen/{meeting}/", "/sitzungen/{meeting}/protokoll/"]
+MEETING_MEMBER_PAGES = [
+    "/sitzungen/gremium/regiegruppe/vorschlagen/",
+    "/sitzungen/{meeting}/",
+    "/sitzungen/{meeting}/protokoll/",
+    "/sitzungen/vorlagen/?q=Hagen&year=2023",
+    "/sitzungen/vorlagen/?year=zwanzig",
+]
 MEETING_OFFICE_PAGES = [
     "/sitzungen/gremium/regiegruppe/",
     "/sitzungen/gremium/regiegruppe/neu/",
@@ -161,6 +168,14 @@ MEETING_OFFICE_PAGES = [
     "/sitzungen/{meeting}/tagesordnung/",
     "/sitzungen/{meeting}/einladung/",
     "/sitzungen/{meeting}/protokoll/",
+    "/sitzungen/vorlagen/",
+    "/sitzungen/vorlagen/neu/",
+    "/sitzungen/vorlagen/{paper}/",
+    "/sitzungen/vorlagen/{paper}/bearbeiten/",
+    "/sitzungen/vorlagen/{paper}/beratungsfolge/",
+    "/sitzungen/vorlagen/{paper}/beratungsfolge/{consultation}/",
+    "/sitzungen/vorlagen/{paper}/dateien/",
+    "/sitzungen/vorlagen/{paper}/loeschen/",
 ]
 
 

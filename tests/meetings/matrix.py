@@ -1,7 +1,7 @@
 """Objects the permission matrix needs for the meetings and OParl URLs (tests/test_permission_matrix.py).
 
 A scheduled Regiegruppe meeting with a public item (with a public document and an action), draft minutes,
-a public paper with a consultation and a venue.
+a public paper with a consultation and its PDF, and a venue.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ def meeting_ids(personas) -> dict[str, object]:
     document.save()
     paper = Paper.objects.create(reference="0569/2023", name="Beitritt Hagen", date=dt.date(2023, 8, 15), lead_body=body)
     consultation = Consultation.objects.create(paper=paper, body=body, role="Kenntnisnahme", meeting=meeting, agenda_item=item)
+    paper_pdf = MeetingFile(paper=paper, role=MeetingFile.Role.MAIN, name="Vorlage", file_name="vorlage.pdf")
+    paper_pdf.set_content(b"%PDF-1.4\n")
+    paper_pdf.content.save("vorlage.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    paper_pdf.save()
     speaker = Membership.objects.get(body=body, role=Membership.Role.SPEAKER)
     return {
         "meeting": meeting.pk,
