@@ -22,7 +22,7 @@ from search.backends import Filters
 from search.models import SearchEntry
 from search.service import search
 from tasks.actions import create_task, delete_task, update_task
-from tests.search.types_scene import NOT_FOUND_BUT_OPENS, SEARCHERS, SHARED, build, kind_of
+from tests.search.types_scene import SEARCHERS, SHARED, build, kind_of
 from workspaces.actions import update_workspace
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
@@ -76,7 +76,6 @@ def marker(item) -> str:
 def test_each_type_is_found_exactly_by_who_may_open_it(world, searcher):
     user = world["users"][searcher]
     client = client_as(user)
-    gaps = NOT_FOUND_BUT_OPENS.get(searcher, set())
     for kind in KINDS:
         hits = found(user, kinds=[kind])
         page = client.get("/suche/", {"q": SHARED, "typ": kind}).content.decode()
@@ -85,15 +84,13 @@ def test_each_type_is_found_exactly_by_who_may_open_it(world, searcher):
             if kind_of(key) != kind:
                 continue
             may_open = opens(client, item)
-            expected = may_open and not key.startswith("draft") and key not in gaps
+            expected = may_open and not key.startswith("draft")
             assert ((kind, item.pk) in hits) == expected, f"{searcher} / {key}: may open {may_open}"
             link = f'href="{item.get_absolute_url()}"'
             if expected:
                 assert link in results and marker(item) in results, (searcher, key)
             else:
                 assert link not in results and marker(item) not in results, (searcher, key)
-    for key in gaps:
-        assert opens(client, world["items"][key]), f"{key} is listed as a known gap for {searcher} but does not open"
 
 
 def test_the_public_finds_public_posts_and_public_workspaces_only(world):

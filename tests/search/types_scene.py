@@ -98,15 +98,6 @@ def build(make_workspace, personas, lead) -> dict:
     return {"users": users, "workspaces": workspaces, "items": items}
 
 
-# Who may open an item but cannot find it: what an entry's audience and workspace cannot express (see
-# search.registry.for_insiders and tasks/search.py). Everything else: found exactly when it may be opened.
-NOT_FOUND_BUT_OPENS = {
-    "reader": {"task-public", "comment-public"},  # external members of a public workspace
-    "guest": {"task-public", "comment-public"},
-    "assignee": {"task-assignee"},  # assigned outside the workspace
-    "member": {"task-city"},  # assigned through the city of Bochum
-}
-
 KINDS = {"post": "post", "draft": "post", "comment": "comment", "task": "task", "event": "event"}
 
 
