@@ -35,17 +35,6 @@ def world(make_workspace, personas, lead, django_capture_on_commit_callbacks):
         return build(make_workspace, personas, lead)
 
 
-@pytest.fixture
-def run_worker(django_capture_on_commit_callbacks):
-    """Run a change and then what it left for the worker (the index is written there)."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def client_as(user) -> Client:
     client = Client()
     if user is not None:
@@ -68,7 +57,7 @@ def opens(client: Client, item) -> bool:
 def marker(item) -> str:
     """Text only this item puts on a results page: its title, or for a comment its own words."""
     if isinstance(item, Comment):
-        return item.body.split("im Eintrag ")[1].rstrip(".")
+        return item.body.split("im Eintrag ")[1].split(".")[0]
     return item.title
 
 
