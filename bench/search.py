@@ -8,7 +8,9 @@ migrates, and in one run:
 1. **Corpus**: ``--documents`` search entries of 1–3 generated German pages each (~300 words a page,
    a Zipf-distributed vocabulary with inflected forms), spread over 200 workspaces of every
    visibility. Rows are written with COPY; PostgreSQL computes the stored tsvector, then the GIN
-   index is built and the table analysed, as after a real bulk import.
+   index is built and the table analysed, as after a real bulk import. Every 20th entry is granted to
+   a city (as assigned tasks are), every 1000th to the searcher, so the permission filter's grant
+   subqueries have rows to look at.
 2. **Queries**: a fixed mix (rare word, common word, two words, phrase) through
    ``search.service.search`` (what the search page calls: the searcher's scope from their roles and
    workspaces, permission filter, ranking with recency, snippets for the returned page) for a member
@@ -162,8 +164,18 @@ def _load(n: int):
                 copy.write_row(
                     ("document", i, workspace.pk, cities[i % len(cities)], audience, when, title, body, f"/dokumente/{i}/", when)
                 )
+        # Grants as tasks and profiles make them: every 20th entry for a city's people, every 1000th for the searcher.
+        cursor.execute(
+            "INSERT INTO search_searchgrant (entry_id, municipality_id) SELECT id, municipality_id FROM search_searchentry"
+            " WHERE id % 20 = 0"
+        )
+        cursor.execute(
+            "INSERT INTO search_searchgrant (entry_id, user_id) SELECT id, %s FROM search_searchentry WHERE id %% 1000 = 0",
+            [user.pk],
+        )
         cursor.execute("CREATE INDEX search_entry_vector_gin ON search_searchentry USING gin (search_vector)")
         cursor.execute("VACUUM ANALYZE search_searchentry")
+        cursor.execute("VACUUM ANALYZE search_searchgrant")
         load_s = time.perf_counter() - started
         cursor.execute("SHOW shared_buffers")
         print("shared_buffers", cursor.fetchone()[0])

@@ -6,7 +6,7 @@ body; a workspace post for whoever may read the workspace. Drafts are not indexe
 Comments are for the workspace's insiders only (``access.is_insider``): its members of any role and the
 people with a seat in a body who may read the workspace, never the public (also under a public post).
 ``search.registry.for_insiders`` maps that to the entry; in a public workspace its external members
-(no seat in a body) may open those comments but do not find them.
+(no seat in a body) find them as members of the entry's workspace.
 """
 
 from __future__ import annotations

@@ -36,15 +36,18 @@ PHRASE_WINDOW = 1000  # newest entries with all words of a phrase in which the p
 
 @dataclass
 class Scope:
-    """What a searcher may open: entries of these audiences and of these workspaces.
+    """What a searcher may open: entries of these audiences, of these workspaces, and granted to this user.
 
     The workspaces are either known ids or, to save a round trip, the SQL of the query that selects
     them (``workspaces.access.workspaces_visible_to``), run inside the search as a hashed subquery.
+    ``user_id`` (None without an account) adds the entries of the user's own workspaces and the entries
+    granted to the user or to the municipality of their active person (``SearchGrant``), also as subqueries.
     """
 
     audiences: list[str]
     workspace_ids: list[int] | None = None
     workspaces_sql: tuple[str, tuple] | None = None
+    user_id: int | None = None
 
 
 @dataclass
@@ -102,14 +105,45 @@ def clean_for_index(value: str) -> str:
     return value.replace(START, " ").replace(STOP, " ").replace("\x00", " ").translate(_QUOTES)
 
 
+@lru_cache(maxsize=1)
+def _reach_sql() -> tuple[str, str, str]:
+    """Subqueries for a signed-in searcher (one parameter each: the user id)."""
+    from members.models import Person
+    from workspaces.models import WorkspaceMember
+
+    from .models import SearchGrant
+
+    grants, members, people = (
+        connection.ops.quote_name(model._meta.db_table) for model in (SearchGrant, WorkspaceMember, Person)
+    )
+    # Table names from the models only; the user id is a parameter.
+    own = f"e.workspace_id IN (SELECT m.workspace_id FROM {members} m WHERE m.user_id = %s)"  # noqa: S608
+    to_user = f"e.id IN (SELECT g.entry_id FROM {grants} g WHERE g.user_id = %s)"  # noqa: S608
+    to_city = (
+        f"e.id IN (SELECT g.entry_id FROM {grants} g JOIN {people} p ON g.municipality_id = p.municipality_id"  # noqa: S608
+        " WHERE p.user_id = %s AND p.is_active)"
+    )
+    return own, to_user, to_city
+
+
 def _filter_sql(scope: Scope, filters: Filters, params: list) -> str:
+    """Who may open an entry (search/models.py), then the searcher's filters.
+
+    Each part is a plain subquery that PostgreSQL runs once and hashes (SQLite likewise), so the per-row
+    check stays a few lookups whatever the number of workspaces and grants.
+    """
     if scope.workspace_ids is not None:
-        clauses = ["(e.audience = ANY(%s) OR e.workspace_id = ANY(%s))"]
+        visible = "e.workspace_id = ANY(%s)"
         params += [scope.audiences, scope.workspace_ids or [0]]
     else:
         subquery, subparams = scope.workspaces_sql
-        clauses = [f"(e.audience = ANY(%s) OR e.workspace_id IN ({subquery}))"]
+        visible = f"e.workspace_id IN ({subquery})"
         params += [scope.audiences, *subparams]
+    reach = ["e.audience = ANY(%s)", f"(e.audience = 'workspace' AND {visible})"]
+    if scope.user_id is not None:
+        reach += _reach_sql()
+        params += [scope.user_id] * 3
+    clauses = ["(" + " OR ".join(reach) + ")"]
     if filters.kinds:
         clauses.append("e.kind = ANY(%s)")
         params.append(filters.kinds)

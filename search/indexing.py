@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from .backends import BODY_INDEX_CHARS, backend, clean_for_index
-from .models import SearchEntry
+from .models import SearchEntry, SearchGrant
 from .registry import provider_for, providers
 
 
@@ -58,7 +58,25 @@ def index_now(kind: str, object_id: int) -> SearchEntry | None:
         return None
     row, _created = SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=_fields(data))
     backend().write(row)
+    _write_grants(row, data)
     return row
+
+
+def _write_grants(row: SearchEntry, entry) -> None:
+    """Make the entry's grants exactly the provider's readers (only what changed is written)."""
+    wanted = {("user", pk) for pk in set(entry.readers)} | {("municipality", pk) for pk in set(entry.reader_municipalities)}
+    existing = {}
+    for grant in SearchGrant.objects.filter(entry=row).only("pk", "user_id", "municipality_id"):
+        existing[("user", grant.user_id) if grant.user_id else ("municipality", grant.municipality_id)] = grant.pk
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        SearchGrant.objects.filter(pk__in=stale).delete()
+    new = [
+        SearchGrant(entry=row, **{"user_id" if side == "user" else "municipality_id": pk})
+        for side, pk in sorted(wanted - existing.keys())
+    ]
+    if new:
+        SearchGrant.objects.bulk_create(new)
 
 
 def reindex_workspace_content(workspace_id: int) -> int:
@@ -66,7 +84,8 @@ def reindex_workspace_content(workspace_id: int) -> int:
     for provider in providers():
         if not provider.workspace_lookup:
             continue
-        ids = provider.queryset().filter(**{provider.workspace_lookup: workspace_id}).values_list("pk", flat=True)
+        objects = provider.model._default_manager.filter(**{provider.workspace_lookup: workspace_id})
+        ids = objects.values_list("pk", flat=True)
         for object_id in ids.iterator():
             index_now(provider.kind, object_id)
             count += 1

@@ -1,5 +1,9 @@
 """One row per searchable thing, with the fields that decide in SQL who may find it.
 
+Who finds an entry (search/backends.py ``_filter_sql``): whoever is in its ``audience``; for the audience
+``workspace``, whoever may see its ``workspace``; the members (any role) of its ``workspace`` always; and
+the readers named in its grants (``SearchGrant``: a user, or the active people of a municipality).
+
 The text columns hold what may be shown to everybody who may open the object. The full-text
 index lives beside them and depends on the database (see search/backends.py): a stored,
 weighted ``tsvector`` column with a GIN index on PostgreSQL, an FTS5 table of stemmed text on SQLite.
@@ -7,6 +11,7 @@ weighted ``tsvector`` column with a GIN index on PostgreSQL, an FTS5 table of st
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +63,47 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class SearchGrant(models.Model):
+    """A reader of one entry beyond its audience and workspace: a user, or every active person of a municipality.
+
+    E.g. the assignees of a task outside its workspace, or a person who may always open their own profile.
+    The providers name them (``registry.Entry.readers``/``reader_municipalities``); ``indexing`` keeps the rows.
+    """
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Person mit Konto"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,  # the unique index (user, entry) serves both
+    )
+    municipality = models.ForeignKey(
+        "members.Municipality",
+        verbose_name=_("Kommune"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,  # the unique index (municipality, entry) serves both
+    )
+
+    class Meta:
+        verbose_name = _("Suchfreigabe")
+        verbose_name_plural = _("Suchfreigaben")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, municipality__isnull=True) | Q(user__isnull=True, municipality__isnull=False),
+                name="search_grant_one_reader",
+            ),
+            # Leading column = the searcher's side: the scope looks grants up by user and by municipality.
+            models.UniqueConstraint(fields=["user", "entry"], condition=Q(user__isnull=False), name="search_grant_user"),
+            models.UniqueConstraint(
+                fields=["municipality", "entry"], condition=Q(municipality__isnull=False), name="search_grant_municipality"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.user_id or self.municipality_id}"

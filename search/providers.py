@@ -21,6 +21,9 @@ class PersonProvider(Provider):
 
     E-mail and phone have their own, possibly narrower visibility and are never indexed, so a search
     cannot reveal them (nor find a person by them) to somebody who may not see them.
+
+    Who finds a profile is who may open it (``members.access.people_visible_to``): the audience of its
+    profile visibility while active, the office always, and the person themself (a grant to their account).
     """
 
     kind = "person"
@@ -45,6 +48,7 @@ class PersonProvider(Provider):
             date=person.modified,
             audience=audience,
             municipality_id=person.municipality_id,
+            readers=[person.user_id] if person.user_id else [],
         )
 
     def connect(self) -> None:
@@ -52,6 +56,10 @@ class PersonProvider(Provider):
 
 
 class WorkspaceProvider(Provider):
+    """Found by who may find it (``workspaces.access.can_find``): who may see it, and, for a private workspace
+    that takes requests or is open to join and is not archived, everybody with a seat in a body (name and
+    description only, as on its page)."""
+
     kind = "workspace"
     label = _("Arbeitsbereiche")
 
@@ -62,18 +70,31 @@ class WorkspaceProvider(Provider):
         return Workspace
 
     def build(self, workspace) -> Entry | None:
-        public = workspace.visibility == workspace.Visibility.PUBLIC
+        if workspace.visibility == workspace.Visibility.PUBLIC:
+            audience = Audience.PUBLIC
+        elif workspace.visibility == workspace.Visibility.PRIVATE and _takes_members(workspace):
+            audience = Audience.MEMBERS
+        else:
+            audience = Audience.WORKSPACE
         return Entry(
             title=workspace.name,
             body=workspace.description,
             url=workspace.get_absolute_url(),
             date=workspace.modified,
-            audience=Audience.PUBLIC if public else Audience.WORKSPACE,
+            audience=audience,
             workspace_id=workspace.pk,
         )
 
     def connect(self) -> None:
         _follow(self.model, self.kind)
+
+
+def _takes_members(workspace) -> bool:
+    """Whether members with a seat in a body may find the workspace to ask to join or join (see can_find)."""
+    return not workspace.is_archived and workspace.join_policy in {
+        workspace.JoinPolicy.REQUEST,
+        workspace.JoinPolicy.OPEN,
+    }
 
 
 def _follow(model, kind: str) -> None:

@@ -18,21 +18,32 @@ Another app makes its objects searchable in a few lines, e.g. in ``news/search.p
 and in its AppConfig.ready(): ``search.registry.register(PostProvider())``. After a change, its
 ``actions.py`` calls ``search.indexing.schedule("post", post.pk)``; the worker does the rest.
 
-Who may open an entry is expressed by two fields that the query filters on in SQL:
-``audience`` (public / members / office: by the searcher's platform role) and ``workspace_id``
-(everybody who may see that workspace). An entry is found by a searcher who matches either.
-``build`` must only put into ``title`` and ``body`` what everybody in that audience may see.
+Who may find an entry is expressed by fields that the query filters on in SQL (search/backends.py):
+
+- ``audience``: public / members / office (by the searcher's platform role), or ``workspace``: everybody
+  who may see the entry's workspace;
+- ``workspace_id``: the workspace the object belongs to (also for the workspace filter). Its members of any
+  role always find the entry, whatever the audience: a provider indexes nothing in a workspace that all of
+  its members may not open (drafts and trashed documents are not indexed at all);
+- ``readers`` / ``reader_municipalities``: further readers of this one object (``SearchGrant``), e.g. the
+  assignees of a task, in person or as every active person of a municipality.
+
+An entry is found by a searcher who matches any of them, so a provider expresses the object's access
+function exactly: nobody finds what they may not open, and everybody finds what they may open.
+``build`` must only put into ``title`` and ``body`` what all of them may see.
 
 Some content is for a workspace's *insiders* only (its members of any role, plus people with a seat in a
 body who may read the workspace): comments and tasks. In a private or platform workspace that is exactly
-who may see the workspace; in a public one it is not, so such entries are built from the workspace's
-visibility, and the provider names the lookup to the workspace in ``workspace_lookup``: when a workspace's
-visibility changes, its objects are indexed again (``reindex_workspace_content``).
+who may see the workspace; in a public one it is the members of the workspace and everybody with a seat in
+a body (``for_insiders``). Such entries depend on the workspace's visibility, so the provider names the
+lookup to the workspace in ``workspace_lookup``: when a workspace's visibility changes, its objects are
+indexed again (``reindex_workspace_content``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -49,6 +60,8 @@ class Entry:
     audience: str = Audience.WORKSPACE
     workspace_id: int | None = None
     municipality_id: int | None = None
+    readers: Iterable[int] = ()  # user ids who may open this object besides audience and workspace
+    reader_municipalities: Iterable[int] = ()  # municipalities whose active people may open it
 
 
 class Provider:
@@ -73,13 +86,15 @@ def for_insiders(workspace) -> dict:
 
     Insiders are a workspace's members of any role and the people with a seat in a body who may read it.
     In a private or platform workspace that is who may read the workspace. A public workspace is read by
-    everybody, so its insiders' entries go to the members with a seat in a body: its external members (no
-    seat) cannot find them, and they are not in the workspace filter; nobody finds what they may not open.
+    everybody, so its insiders' entries are for the members with a seat in a body; the workspace's own
+    members (also external ones without a seat) find them as members of the entry's workspace.
     """
     from workspaces.models import Workspace
 
-    if workspace is None or workspace.visibility == Workspace.Visibility.PUBLIC:
+    if workspace is None:
         return {"audience": Audience.MEMBERS, "workspace_id": None}
+    if workspace.visibility == Workspace.Visibility.PUBLIC:
+        return {"audience": Audience.MEMBERS, "workspace_id": workspace.pk}
     return {"audience": Audience.WORKSPACE, "workspace_id": workspace.pk}
 
 

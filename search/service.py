@@ -41,11 +41,12 @@ def scope_for(user, workspace_ids: list[int] | None = None) -> Scope:
     anonymous = user is None or not user.is_authenticated
     from django.contrib.auth.models import AnonymousUser
 
+    user_id = None if anonymous else user.pk  # own workspaces and grants (search/backends.py)
     if workspace_ids is None:  # no extra round trip: the search runs this query as its subquery
         visible = workspaces_visible_to(AnonymousUser() if anonymous else user).order_by().values("pk")
-        scope = Scope(audiences=audiences, workspaces_sql=visible.query.sql_with_params())
+        scope = Scope(audiences=audiences, workspaces_sql=visible.query.sql_with_params(), user_id=user_id)
     else:
-        scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids))
+        scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids), user_id=user_id)
     if user is not None:
         setattr(user, _SCOPE_ATTR, scope)
     return scope

@@ -154,6 +154,7 @@ def archive(actor, workspace: Workspace, *, archived: bool = True) -> Workspace:
             _("Dieser Arbeitsbereich ist bereits archiviert.") if archived else _("Dieser Arbeitsbereich ist nicht archiviert.")
         )
     workspace.refresh_from_db(fields=["is_archived", "version", "modified"])
+    schedule("workspace", workspace.pk)  # a private workspace that takes requests is found by members until archived
     record(
         actor,
         "workspace.archived" if archived else "workspace.restored",

@@ -20,3 +20,14 @@ def scene(make_workspace, personas, lead, django_capture_on_commit_callbacks):  
 @pytest.fixture
 def users(personas, lead):  # noqa: F811 - fixture
     return {**personas, "lead": lead}
+
+
+@pytest.fixture
+def run_worker(django_capture_on_commit_callbacks):
+    """Run a change and then what it left for the worker (the index is written there)."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run

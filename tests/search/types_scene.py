@@ -4,7 +4,8 @@ Three workspaces (private, platform, public) made by the lead (manager). In each
 seat in a body) is editor, ``reader`` (external, no seat) is reader, the ``guest`` persona is guest.
 ``member``, ``office``, ``admin``, ``outsider`` and ``anonymous`` are in none of them.
 
-Every item carries the common word ``SHARED`` and a marker of its own in its title (for the page checks).
+Every item carries the common word ``SHARED``, a marker of its own in its title (for the page checks) and
+a word of its own after "Kennung" (``word``).
 Two tasks in the private workspace are assigned outside it: one to ``assignee`` (an external person),
 one to the city of Bochum (where ``member`` works).
 """
@@ -25,6 +26,12 @@ from workspaces.models import WorkspaceMember
 SHARED = "Querschnittsthema"
 VISIBILITIES = ("private", "platform", "public")
 SEARCHERS = ["lead", "editor", "reader", "guest", "member", "office", "admin", "outsider", "assignee", "anonymous"]
+
+
+def word(key: str) -> str:
+    """A word only this item holds (test_reach.py looks for it). It ends in "qx", which no German ending
+    matches, so no stemmer cuts two of them to the same stem."""
+    return "Spur" + "".join(c for c in key.lower() if c.isalpha()) + "qx"
 
 
 def _add_users(personas, lead) -> dict:
@@ -50,7 +57,7 @@ def build(make_workspace, personas, lead) -> dict:
     items: dict[str, object] = {}
 
     def text(key: str) -> str:
-        return f"Ein {SHARED} im Eintrag {key}."
+        return f"Ein {SHARED} im Eintrag {key}. Kennung {word(key)}."
 
     start = timezone.make_aware(dt.datetime(2030, 5, 14, 10, 0))
     for vis, workspace in workspaces.items():
@@ -97,15 +104,6 @@ def build(make_workspace, personas, lead) -> dict:
     )
     return {"users": users, "workspaces": workspaces, "items": items}
 
-
-# Who may open an item but cannot find it: what an entry's audience and workspace cannot express (see
-# search.registry.for_insiders and tasks/search.py). Everything else: found exactly when it may be opened.
-NOT_FOUND_BUT_OPENS = {
-    "reader": {"task-public", "comment-public"},  # external members of a public workspace
-    "guest": {"task-public", "comment-public"},
-    "assignee": {"task-assignee"},  # assigned outside the workspace
-    "member": {"task-city"},  # assigned through the city of Bochum
-}
 
 KINDS = {"post": "post", "draft": "post", "comment": "comment", "task": "task", "event": "event"}
 
