@@ -250,6 +250,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as people expect them per language (templates use SHORT_DATE_FORMAT and friends, never a fixed pattern).
+FORMAT_MODULE_PATH = ["interkommunal.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

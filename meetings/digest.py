@@ -27,7 +27,7 @@ DAYS_AHEAD = 14
 def digest_line(meeting: Meeting, person, today: dt.date) -> str:
     start = timezone.localtime(meeting.start)
     parts = []
-    head = f"{meeting.body.name} {_('am')} {formats.date_format(start, 'j. F')}"
+    head = f"{meeting.body.name} {_('am')} {formats.date_format(start, 'MONTH_DAY_FORMAT')}"
     if meeting.host_municipality:
         head += f" {_('in')} {meeting.host_municipality.short_name}"
     if meeting.agenda_deadline and meeting.agenda_deadline >= today:

@@ -7,6 +7,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from ..ical import BERLIN
@@ -25,7 +26,8 @@ def when(start: dt.datetime, end: dt.datetime | None = None) -> str:
     if not start:
         return ""
     start = start.astimezone(BERLIN)
-    day = date_format(start, "D, d.m.Y")
+    day_pattern = "D, " + get_format("SHORT_DATE_FORMAT")  # d.m.Y in German, d/m/Y in English
+    day = date_format(start, day_pattern)
     if end is None:
         return _("%(day)s, %(start)s Uhr (%(zone)s)") % {
             "day": day,
@@ -43,7 +45,7 @@ def when(start: dt.datetime, end: dt.datetime | None = None) -> str:
     return _("%(day)s, %(start)s Uhr – %(end_day)s, %(end)s Uhr (%(zone)s)") % {
         "day": day,
         "start": date_format(start, "H:i"),
-        "end_day": date_format(end, "D, d.m.Y"),
+        "end_day": date_format(end, day_pattern),
         "end": date_format(end, "H:i"),
         "zone": zone_label(end),
     }

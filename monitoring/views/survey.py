@@ -57,11 +57,11 @@ def _access_message(access: Access, wave: Wave | None) -> str:
         )
     if access is Access.NOT_STARTED and wave is not None:
         return _("Die Befragung beginnt am %(date)s. Bitte verwenden Sie Ihren Code ab diesem Tag.") % {
-            "date": date_format(wave.fielding_start, "d.m.Y")
+            "date": date_format(wave.fielding_start, "SHORT_DATE_FORMAT")
         }
     if access is Access.ENDED and wave is not None:
         return _("Die Befragung ist beendet (sie lief bis zum %(date)s). Es können keine Antworten mehr angenommen werden.") % {
-            "date": date_format(wave.fielding_end, "d.m.Y")
+            "date": date_format(wave.fielding_end, "SHORT_DATE_FORMAT")
         }
     return _(
         "Diesen Zugangscode kennen wir nicht. Bitte prüfen Sie die Schreibweise: "
