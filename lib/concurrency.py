@@ -36,6 +36,23 @@ def save_versioned(obj: models.Model, expected_version: int, fields: list[str] |
     obj.version = expected_version + 1
 
 
+def bump_counter(obj: models.Model, field: str, expected: int | None) -> None:
+    """Take a lock on a part of ``obj`` (an agenda's order, a paper's consultation sequence): add one to the
+    counter ``field`` if its row still has ``expected`` (``None``: whatever it has), else EditConflict.
+
+    Like :func:`save_versioned`, one UPDATE … WHERE makes the check and the write atomic.
+    """
+    rows = type(obj)._default_manager.filter(pk=obj.pk)
+    if expected is not None:
+        rows = rows.filter(**{field: expected})
+    if rows.update(**{field: models.F(field) + 1, "modified": timezone.now()}) != 1:
+        raise EditConflict
+    if expected is None:
+        setattr(obj, field, rows.values_list(field, flat=True).get())
+    else:
+        setattr(obj, field, expected + 1)
+
+
 class VersionField(forms.IntegerField):
     """Hidden field carrying the version the editor started from."""
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record, snapshot
-from lib.concurrency import EditConflict, save_versioned
+from lib.concurrency import bump_counter, save_versioned
 from members.models import Body, Membership, Municipality, Person
 
 from .models import (
@@ -288,12 +288,7 @@ def _next_position(meeting: Meeting) -> int:
 
 def _bump_agenda(meeting: Meeting, expected: int | None) -> None:
     """Take the agenda lock: the order changed since the editor loaded it → EditConflict."""
-    qs = Meeting.objects.filter(pk=meeting.pk)
-    if expected is not None:
-        qs = qs.filter(agenda_version=expected)
-    if qs.update(agenda_version=F("agenda_version") + 1, modified=timezone.now()) != 1:
-        raise EditConflict
-    meeting.agenda_version = Meeting.objects.values_list("agenda_version", flat=True).get(pk=meeting.pk)
+    bump_counter(meeting, "agenda_version", expected)
 
 
 @transaction.atomic
@@ -849,12 +844,7 @@ def delete_paper(user, paper: Paper) -> None:
 
 def _bump_sequence(paper: Paper, expected: int) -> None:
     """Take the sequence lock: the steps changed since the editor loaded them → EditConflict."""
-    updated = Paper.objects.filter(pk=paper.pk, sequence_version=expected).update(
-        sequence_version=F("sequence_version") + 1, modified=timezone.now()
-    )
-    if updated != 1:
-        raise EditConflict
-    paper.sequence_version = expected + 1
+    bump_counter(paper, "sequence_version", expected)
 
 
 def _validate_step(step: Consultation) -> None:
