@@ -961,9 +961,9 @@ def _file_facts(document: MeetingFile) -> dict:
     }
 
 
-@transaction.atomic
-def add_paper_file(user, paper: Paper, uploaded, *, name: str = "", role: str, public: bool) -> MeetingFile:
-    """Only PDF, judged by the bytes (documents.filetypes), not by the name or the browser's type."""
+def store_pdf(uploaded, *, role: str, public: bool, name: str = "", **owner) -> MeetingFile:
+    """Keep an uploaded PDF for ``owner`` (``paper=`` or ``agenda_item=``): PDF only, judged by the bytes
+    (documents.filetypes), not by the name or the browser's type; the file name made safe."""
     from documents import filetypes
 
     if uploaded.size > PAPER_FILE_MAX_BYTES:
@@ -979,16 +979,22 @@ def add_paper_file(user, paper: Paper, uploaded, *, name: str = "", role: str, p
     data = uploaded.read()
     file_name = filetypes.safe_file_name(uploaded.name or "", kind)
     document = MeetingFile(
-        paper=paper,
         role=role,
         name=(name.strip() or filetypes.title_from_name(file_name))[:200],
         file_name=file_name[:200],
         mime_type=kind.content_type,
         public=public,
+        **owner,
     )
     document.set_content(data)
     document.content.save(file_name, ContentFile(data), save=False)
     document.save()
+    return document
+
+
+@transaction.atomic
+def add_paper_file(user, paper: Paper, uploaded, *, name: str = "", role: str, public: bool) -> MeetingFile:
+    document = store_pdf(uploaded, role=role, public=public, name=name, paper=paper)
     record(user, "meetings.paper_file_added", document, after=_file_facts(document))
     return document
 

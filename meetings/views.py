@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -261,31 +260,29 @@ def proposal_create(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = actions.propose_item(
-                request.user,
-                body,
-                title=data["title"],
-                description=data["description"],
-                presenter=data["presenter"],
-                municipality=data["municipality"],
-                duration_minutes=data["duration_minutes"],
-                public=data["public"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if data["document"]:
-                raw = data["document"].read()
-                f = MeetingFile(
-                    agenda_item=item,
-                    role=MeetingFile.Role.AUXILIARY,
-                    name=data["document"].name.rsplit(".", 1)[0][:200],
-                    file_name=data["document"].name[:200],
+            with transaction.atomic():
+                item = actions.propose_item(
+                    request.user,
+                    body,
+                    title=data["title"],
+                    description=data["description"],
+                    presenter=data["presenter"],
+                    municipality=data["municipality"],
+                    duration_minutes=data["duration_minutes"],
                     public=data["public"],
                 )
-                f.set_content(raw)
-                f.content.save(f.file_name, ContentFile(raw), save=False)
-                f.save()
+                if data["document"]:
+                    document = data["document"]
+                    actions.store_pdf(
+                        document,
+                        role=MeetingFile.Role.AUXILIARY,
+                        public=data["public"],
+                        name=document.name.rsplit(".", 1)[0],
+                        agenda_item=item,
+                    )
+        except ValidationError as exc:
+            form.add_error("document" if "upload" in getattr(exc, "error_dict", {}) else None, exc.messages)
+        else:
             messages.success(request, _("Ihr Vorschlag steht jetzt in der Themenliste des Gremiums."))
             return redirect("meetings:body", slug=body.slug)
     return render(request, "meetings/proposal_form.html", {"form": form, "body": body})

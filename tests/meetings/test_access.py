@@ -55,6 +55,27 @@ def test_proposing_is_for_the_bodys_members(scene, personas, persona, status):
         assert response["Location"].endswith("/sitzungen/gremium/regiegruppe/")
 
 
+def test_a_proposal_keeps_its_pdf_under_a_safe_name_and_refuses_other_files(scene, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.models import AgendaItem, MeetingFile
+
+    url = "/sitzungen/gremium/regiegruppe/vorschlagen/"
+    form = {"title": "Thema mit Unterlage", "duration_minutes": "20", "public": "on"}
+    pdf = SimpleUploadedFile("../Konzept\u202e.pdf", b"%PDF-1.4\n% Konzept\n", content_type="application/pdf")
+    response = client(personas["member"]).post(url, {**form, "document": pdf})
+    assert response.status_code == 302
+    document = MeetingFile.objects.get(agenda_item__title="Thema mit Unterlage")
+    assert (document.file_name, document.mime_type, document.public) == ("Konzept.pdf", "application/pdf", True)
+    assert document.content.read() == b"%PDF-1.4\n% Konzept\n"
+
+    fake = SimpleUploadedFile("bild.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, content_type="application/pdf")
+    response = client(personas["member"]).post(url, {**form, "title": "Thema mit Bild", "document": fake})
+    assert response.status_code == 200
+    assert "Bitte laden Sie eine PDF-Datei hoch." in response.content.decode()
+    assert not AgendaItem.objects.filter(title="Thema mit Bild").exists()
+
+
 def test_the_speaker_orders_the_agenda_and_a_stale_version_is_refused(scene, regiegruppe, speaker):
     user = make_user("speaker@test.example")
     speaker.user = user
