@@ -12,7 +12,9 @@ Polls hold people's availability, so they stay inside the workspace whatever its
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from workspaces.access import can_contribute, can_manage, is_platform_admin, role_of, with_viewer_role
 from workspaces.models import Workspace
@@ -32,6 +34,20 @@ def can_start_poll(user, workspace: Workspace) -> bool:
 
 def can_answer(user, poll: Poll) -> bool:
     return user.is_authenticated and not poll.workspace.is_archived and role_of(user, poll.workspace) is not None
+
+
+def polls_to_answer(user) -> QuerySet[Poll]:
+    """Open polls that ask ``user`` and that ``user`` has not answered yet — :func:`can_answer` as a query."""
+    if not user.is_authenticated:
+        return Poll.objects.none()
+    return Poll.objects.filter(
+        status=Poll.Status.OPEN,
+        deadline__gt=timezone.now(),
+        participants__user=user,
+        participants__answered_at__isnull=True,
+        workspace__is_archived=False,
+        workspace__members__user=user,
+    )
 
 
 def can_manage_poll(user, poll: Poll) -> bool:
