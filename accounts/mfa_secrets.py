@@ -56,23 +56,19 @@ def unseal(value: str) -> str:
     raise UnreadableSecret
 
 
-def reseal(data: dict, kind: str) -> bool:
-    """Encrypt the secret fields of one authenticator's data with the current key; True if changed."""
-    changed = False
-    for field in SECRET_FIELDS.get(kind, ()):
-        value = data.get(field)
-        if not isinstance(value, str):
-            continue
-        fresh = seal(unseal(value))
-        data[field] = fresh
-        changed = True
-    return changed
-
-
-def reseal_all(authenticator_model) -> int:
+def rewrite_all(authenticator_model, change) -> int:
+    """Apply ``change`` (stored value → stored value) to every secret field of every authenticator."""
     count = 0
     for authenticator in authenticator_model.objects.filter(type__in=list(SECRET_FIELDS)).iterator():
-        if reseal(authenticator.data, authenticator.type):
+        fields = [f for f in SECRET_FIELDS[authenticator.type] if isinstance(authenticator.data.get(f), str)]
+        for field in fields:
+            authenticator.data[field] = change(authenticator.data[field])
+        if fields:
             authenticator.save(update_fields=["data"])
             count += 1
     return count
+
+
+def reseal_all(authenticator_model) -> int:
+    """Encrypt every stored secret with the current key (readable ones in the clear or under a fallback key)."""
+    return rewrite_all(authenticator_model, lambda value: seal(unseal(value)))

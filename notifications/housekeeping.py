@@ -27,14 +27,16 @@ OPEN_STATES = (OutboxState.PENDING, OutboxState.CLAIMED, OutboxState.SENDING)
 CHUNK = 1000
 
 
-def _without_open_mail(events: models.QuerySet) -> models.QuerySet:
-    return events.exclude(pk__in=Outbox.objects.filter(state__in=OPEN_STATES, event__isnull=False).values("event_id"))
+def _delete_unless_mail_open(events: models.QuerySet) -> int:
+    """Delete the events (with their notifications and mail copies) whose mails are all out; how many went."""
+    open_mail = Outbox.objects.filter(state__in=OPEN_STATES, event__isnull=False).values("event_id")
+    return events.exclude(pk__in=open_mail).delete()[1].get(Event._meta.label, 0)
 
 
 def forget(target: models.Model) -> int:
     """Delete the events about ``target`` whose mails are out; call it in the deleting transaction."""
     events = Event.objects.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
-    return _without_open_mail(events).delete()[1].get("notifications.Event", 0)
+    return _delete_unless_mail_open(events)
 
 
 def purge_mail_copies(now: dt.datetime | None = None) -> int:
@@ -62,7 +64,7 @@ def forget_orphans() -> int:
             gone = [pk for pk, target_id in chunk if target_id not in existing]
             if gone:
                 with transaction.atomic():
-                    removed += _without_open_mail(Event.objects.filter(pk__in=gone)).delete()[1].get("notifications.Event", 0)
+                    removed += _delete_unless_mail_open(Event.objects.filter(pk__in=gone))
     return removed
 
 

@@ -12,13 +12,7 @@ def seal(apps, schema_editor):
 def unseal(apps, schema_editor):
     from accounts import mfa_secrets
 
-    authenticator_model = apps.get_model("mfa", "Authenticator")
-    for authenticator in authenticator_model.objects.filter(type__in=list(mfa_secrets.SECRET_FIELDS)).iterator():
-        for field in mfa_secrets.SECRET_FIELDS[authenticator.type]:
-            value = authenticator.data.get(field)
-            if isinstance(value, str):
-                authenticator.data[field] = mfa_secrets.unseal(value)
-        authenticator.save(update_fields=["data"])
+    mfa_secrets.rewrite_all(apps.get_model("mfa", "Authenticator"), mfa_secrets.unseal)
 
 
 class Migration(migrations.Migration):
