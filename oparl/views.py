@@ -187,11 +187,20 @@ def _omit(request) -> bool:
     return request.GET.get("omit_internal", "").lower() == "true"
 
 
-def _cooperation(pk) -> Cooperation:
-    cooperation = Cooperation.objects.filter(pk=pk).first()
-    if cooperation is None:
+def _one(queryset, pk):
+    """The object ``pk`` of ``queryset`` (a published set), or 404 — also for ids that are no numbers."""
+    obj = queryset.filter(pk=_int(pk)).first()
+    if obj is None:
         raise Http404
-    return cooperation
+    return obj
+
+
+def _cooperation(pk) -> Cooperation:
+    return _one(Cooperation.objects.all(), pk)
+
+
+def _the_cooperation() -> Cooperation:
+    return Cooperation.objects.order_by("pk").first()
 
 
 def _int(pk) -> int:
@@ -297,7 +306,7 @@ def _render_items(objs: list[AgendaItem]) -> list[dict]:
 # --- Views -----------------------------------------------------------------------------------------------
 @endpoint
 def system(request):
-    return _json(s.system(Cooperation.objects.order_by("pk").first()))
+    return _json(s.system(_the_cooperation()))
 
 
 @endpoint
@@ -357,7 +366,7 @@ def _organization(key: str):
 @endpoint
 def organization_detail(request, key):
     obj = _organization(key)
-    cooperation = Cooperation.objects.order_by("pk").first()
+    cooperation = _the_cooperation()
     return _json(_render_organization(obj, cooperation.pk))
 
 
@@ -411,11 +420,9 @@ def person_list(request, pk):
 
 @endpoint
 def person_detail(request, pk):
-    person = publish.people(with_stubs=True).filter(pk=_int(pk)).first()
-    if person is None:
-        raise Http404
+    person = _one(publish.people(with_stubs=True), pk)
     attach_people([person])
-    cooperation = Cooperation.objects.order_by("pk").first()
+    cooperation = _the_cooperation()
     return _json(s.person(person, cooperation.pk, omit_internal=_omit(request)))
 
 
@@ -428,9 +435,7 @@ def membership_list(request, pk):
 
 @endpoint
 def membership_detail(request, pk):
-    obj = publish.memberships(with_stubs=True).filter(pk=_int(pk)).first()
-    if obj is None:
-        raise Http404
+    obj = _one(publish.memberships(with_stubs=True), pk)
     return _json(s.membership(obj, embedded=False))
 
 
@@ -450,9 +455,7 @@ def meeting_list(request, pk):
 
 @endpoint
 def meeting_detail(request, pk):
-    obj = _meetings(publish.meetings(with_stubs=True)).filter(pk=_int(pk)).first()
-    if obj is None:
-        raise Http404
+    obj = _one(_meetings(publish.meetings(with_stubs=True)), pk)
     attach_meetings([obj])
     return _json(s.meeting(obj, omit_internal=_omit(request)))
 
@@ -466,9 +469,7 @@ def agenda_item_list(request, pk):
 
 @endpoint
 def agenda_item_detail(request, pk):
-    item = _items(publish.agenda_items(with_stubs=True)).filter(pk=_int(pk)).first()
-    if item is None:
-        raise Http404
+    item = _one(_items(publish.agenda_items(with_stubs=True)), pk)
     return _json(_render_items([item])[0])
 
 
@@ -488,11 +489,9 @@ def paper_list(request, pk):
 
 @endpoint
 def paper_detail(request, pk):
-    obj = publish.papers(with_stubs=True).filter(pk=_int(pk)).first()
-    if obj is None:
-        raise Http404
+    obj = _one(publish.papers(with_stubs=True), pk)
     attach_papers([obj])
-    cooperation = Cooperation.objects.order_by("pk").first()
+    cooperation = _the_cooperation()
     return _json(s.paper(obj, cooperation.pk, omit_internal=_omit(request)))
 
 
@@ -510,9 +509,7 @@ def consultation_list(request, pk):
 
 @endpoint
 def consultation_detail(request, pk):
-    obj = publish.consultations(with_stubs=True).select_related("meeting", "agenda_item").filter(pk=_int(pk)).first()
-    if obj is None:
-        raise Http404
+    obj = _one(publish.consultations(with_stubs=True).select_related("meeting", "agenda_item"), pk)
     return _json(s.consultation(obj, embedded=False, item_visible=s.consultation_links_visible(obj)))
 
 
@@ -525,9 +522,7 @@ def file_list(request, pk):
 
 @endpoint
 def file_detail(request, pk):
-    obj = publish.files(with_stubs=True).filter(pk=_int(pk)).first()
-    if obj is None:
-        raise Http404
+    obj = _one(publish.files(with_stubs=True), pk)
     return _json(s.file(obj, embedded=False))
 
 
@@ -564,9 +559,7 @@ def location_list(request, pk):
 
 @endpoint
 def location_detail(request, pk):
-    obj = publish.locations(with_stubs=True).filter(pk=_int(pk)).first()
-    if obj is None:
-        raise Http404
+    obj = _one(publish.locations(with_stubs=True), pk)
     meetings = list(publish.meetings(with_stubs=False).filter(location=obj).order_by("pk").values_list("pk", flat=True))
     return _json(s.location(obj, embedded=False, back={"meetings": [s.url(f"meeting/{m}") for m in meetings]}))
 
