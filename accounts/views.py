@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lib.errors import add_to_form
 from members.models import Person
 
 from . import actions
@@ -44,12 +45,7 @@ def invitation_create(request):
                 request.user, form.cleaned_data["person"], email=form.cleaned_data["email"], message=form.cleaned_data["message"]
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("Die Einladung an %(email)s wurde verschickt. Sie ist 7 Tage gültig.") % {"email": invitation.email}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import login_required
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_messages
 from workspaces.access import can_contribute, can_manage, can_view, get_workspace_for_user
 
 from . import actions, uploads
@@ -39,11 +40,6 @@ def _workspace_for_reading(request, slug: str):
             return None
         raise Http404
     return workspace
-
-
-def _show_errors(request, exc: ValidationError) -> None:
-    for error in exc.messages:
-        messages.error(request, error)
 
 
 def workspace_documents(request, slug: str):
@@ -118,7 +114,7 @@ def _upload(request, workspace):
         try:
             actions.upload(request.user, workspace, uploaded, folder=form.cleaned_data["folder"])
         except ValidationError as exc:
-            _show_errors(request, exc)
+            add_to_messages(request, exc)
         else:
             stored += 1
     if stored:
@@ -142,7 +138,7 @@ def create_folder(request, slug: str):
         try:
             folder = actions.create_folder(request.user, workspace, form.cleaned_data["name"])
         except ValidationError as exc:
-            _show_errors(request, exc)
+            add_to_messages(request, exc)
         else:
             messages.success(request, _("Der Ordner „%(name)s“ wurde angelegt.") % {"name": folder.name})
     else:
@@ -248,7 +244,7 @@ def _new_version(request, document: Document):
         try:
             version = actions.add_version(request.user, document, form.cleaned_data["file"])
         except ValidationError as exc:
-            _show_errors(request, exc)
+            add_to_messages(request, exc)
         else:
             messages.success(request, _("Fassung %(n)s wurde gespeichert.") % {"n": version.number})
     else:
@@ -325,7 +321,7 @@ def publish(request, pk: int):
     try:
         actions.set_public(request.user, document, public)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
     else:
         if public:
             messages.success(request, _("Das Dokument ist jetzt öffentlich unter „Veröffentlichungen“ abrufbar."))
@@ -362,7 +358,7 @@ def delete(request, pk: int):
     try:
         actions.delete_for_good(request.user, document)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
         return redirect(document)
     messages.success(request, _("„%(title)s“ wurde endgültig gelöscht.") % {"title": document.title})
     return redirect("documents:trash", slug=slug)

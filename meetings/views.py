@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import login_required, office_required
 from accounts.roles import is_office
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_form, add_to_messages
 from members.models import Body
 
 from . import access, actions, documents
@@ -37,11 +38,6 @@ from .forms import (
     ReplyForm,
 )
 from .models import ActionItem, AgendaItem, Consultation, Decision, Meeting, MeetingFile, MeetingStatus, Minutes, Reply
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def meeting_list(request):
@@ -281,7 +277,7 @@ def proposal_create(request, slug: str):
                         agenda_item=item,
                     )
         except ValidationError as exc:
-            form.add_error("document" if "upload" in getattr(exc, "error_dict", {}) else None, exc.messages)
+            add_to_form(form, exc, rename={"upload": "document"})
         else:
             messages.success(request, _("Ihr Vorschlag steht jetzt in der Themenliste des Gremiums."))
             return redirect("meetings:body", slug=body.slug)
@@ -321,7 +317,7 @@ def agenda_manage(request, pk: int):
                 ),
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            add_to_messages(request, exc)
         else:
             messages.success(request, _("Die Tagesordnung ist aktualisiert."))
         return redirect("meetings:agenda", pk=meeting.pk)
@@ -347,7 +343,7 @@ def invitation_send(request, pk: int):
         try:
             dispatch, warnings = actions.send_invitation(request.user, meeting)
         except ValidationError as exc:
-            _errors(request, exc)
+            add_to_messages(request, exc)
             return redirect("meetings:invite", pk=meeting.pk)
         for warning in warnings:
             messages.warning(request, warning)
@@ -499,7 +495,7 @@ def _minutes_post(request, meeting, minutes, people, can_manage):
         else:
             raise Http404
     except ValidationError as exc:
-        _errors(request, exc)
+        add_to_messages(request, exc)
     else:
         messages.success(request, _("Das Protokoll ist gespeichert."))
     return redirect("meetings:minutes", pk=meeting.pk)
@@ -654,15 +650,6 @@ def _paper_fields(data: dict) -> dict:
     }
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form's fields where it names one, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @office_required
 @require_http_methods(["GET", "POST"])
 def paper_create(request):
@@ -671,7 +658,7 @@ def paper_create(request):
         try:
             paper = actions.create_paper(request.user, **_paper_fields(form.cleaned_data))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Die Vorlage ist angelegt. Legen Sie jetzt die Beratungsfolge fest."))
             return redirect("meetings:paper_sequence", pk=paper.pk)
@@ -691,7 +678,7 @@ def paper_edit(request, pk: int):
         except EditConflict:
             form.add_error(None, CONFLICT_MESSAGE)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Gespeichert."))
             return redirect(paper)
@@ -740,7 +727,7 @@ def _save_step(request, form, save) -> bool:
         form.add_error(None, SEQUENCE_CONFLICT)
         return False
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_to_form(form, exc)
         return False
     for warning in warnings:
         messages.warning(request, warning)
@@ -780,7 +767,7 @@ def paper_sequence(request, pk: int):
             except EditConflict:
                 messages.error(request, SEQUENCE_CONFLICT)
             except ValidationError as exc:
-                _errors(request, exc)
+                add_to_messages(request, exc)
             return redirect("meetings:paper_sequence", pk=paper.pk)
         else:
             raise Http404
@@ -848,7 +835,7 @@ def paper_files(request, pk: int):
                         request.user, paper, data["upload"], name=data["name"], role=data["role"], public=data["public"]
                     )
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    add_to_form(form, exc)
                 else:
                     messages.success(request, _("Die Datei ist hochgeladen."))
                     return redirect("meetings:paper_files", pk=paper.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_form
 from tasks.access import can_edit_tasks
 from workspaces.access import can_view, get_workspace_for_user
 
@@ -84,14 +85,6 @@ def workspace_news(request, slug: str):
     )
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _create(request, workspace):
     if not can_write_in(request.user, workspace):
         raise Http404
@@ -110,7 +103,7 @@ def _create(request, workspace):
                 publish=data.get("publish", False),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("Der Beitrag wurde veröffentlicht.") if post.is_published else _("Der Entwurf wurde gespeichert.")
@@ -179,7 +172,7 @@ def post_edit(request, pk: int):
         except EditConflict:
             form.add_error(None, CONFLICT_MESSAGE)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(fresh)

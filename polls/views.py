@@ -11,17 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import login_required
 from calendar_events.views import login_if_anonymous
+from lib.errors import add_to_messages
 from workspaces.access import get_workspace_for_user
 
 from . import actions, purposes
 from .access import can_answer, can_manage_poll, can_see_polls, can_start_poll, get_participant_by_token, get_poll_for_user
 from .forms import AnswerForm, ConfirmForm, ExternalParticipantForm, PollForm
 from .models import Answer, Choice, Poll
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for error in exc.messages:
-        messages.error(request, error)
 
 
 def _workspace_with_polls(request, slug: str):
@@ -152,7 +148,7 @@ def poll_invite(request, pk: int):
         try:
             participant, _token = actions.add_external(request.user, poll, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            add_to_messages(request, exc)
         else:
             messages.success(
                 request, _("%(name)s erhält eine E-Mail mit einem persönlichen Link zur Abstimmung.") % {"name": participant.name}
@@ -175,7 +171,7 @@ def poll_confirm(request, pk: int):
     try:
         event = actions.confirm(request.user, poll, form.cleaned_data["slot"])
     except ValidationError as exc:
-        _errors(request, exc)
+        add_to_messages(request, exc)
         return redirect(poll)
     messages.success(request, _("Der Termin ist bestätigt und steht im Kalender. Alle Teilnehmenden erhalten ihn per E-Mail."))
     for outcome in event.outcomes:
@@ -191,7 +187,7 @@ def poll_delete(request, pk: int):
         try:
             actions.delete_poll(request.user, poll)
         except ValidationError as exc:
-            _errors(request, exc)
+            add_to_messages(request, exc)
             return redirect(poll)
         messages.success(request, _("Die Terminabstimmung „%(title)s“ wurde gelöscht.") % {"title": poll.title})
         return redirect("polls:list", slug=poll.workspace.slug)

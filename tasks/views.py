@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_form
 from workspaces.access import get_workspace_for_user
 
 from . import actions
@@ -88,19 +89,11 @@ def task_create(request, slug: str):
                 source=source,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Die Aufgabe „%(title)s“ wurde angelegt.") % {"title": task.title})
             return redirect(task)
     return render(request, "tasks/form.html", {"form": form, "workspace": workspace, "creating": True, "source": source})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -143,7 +136,7 @@ def task_edit(request, pk: int):
         except EditConflict:
             form.add_error(None, CONFLICT_MESSAGE)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(task)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, member_required
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_messages
 from members.access import visibility_levels_for
 from members.models import Membership
 
@@ -48,11 +49,6 @@ PANELS = [
     "documents/panel.html",
     "workspaces/panels/members.html",
 ]
-
-
-def _show_errors(request, exc: ValidationError) -> None:
-    for error in exc.messages:
-        messages.error(request, error)
 
 
 @login_required
@@ -169,7 +165,7 @@ def workspace_archive(request, slug: str):
     try:
         actions.archive(request.user, workspace, archived=archived)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
     else:
         if archived:
             messages.success(
@@ -201,7 +197,7 @@ def _change_member(request, member: WorkspaceMember, op: str) -> None:
             actions.change_role(request.user, member, form.cleaned_data["role"])
             messages.success(request, _("Die Rolle von %(name)s wurde geändert.") % {"name": member.user})
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
 
 
 def _back_after_member_change(request, workspace: Workspace):
@@ -287,7 +283,7 @@ def join_request_decide(request, slug: str, pk: int):
     try:
         actions.decide_request(request.user, join_request, approve=approve, role=form.cleaned_data["role"] or None)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
     else:
         name = join_request.user
         if approve:
@@ -309,7 +305,7 @@ def workspace_join(request, slug: str):
     try:
         result = actions.join(request.user, workspace, form.cleaned_data["message"])
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
     else:
         if isinstance(result, JoinRequest):
             messages.success(request, _("Ihre Anfrage wurde an die Leitung geschickt."))
@@ -325,7 +321,7 @@ def workspace_leave(request, slug: str):
     try:
         actions.leave(request.user, workspace)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        add_to_messages(request, exc)
         return redirect(workspace)
     messages.success(request, _("Sie haben den Arbeitsbereich „%(name)s“ verlassen.") % {"name": workspace.name})
     return redirect("workspaces:list")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
 from accounts.roles import is_office
+from lib.errors import add_to_messages
 from lib.spreadsheet import to_csv
 from members.models import Municipality
 
@@ -30,11 +31,6 @@ STATUS_ACTIONS = {
 }
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @office_required
 def manage(request):
     rounds = SurveyRound.objects.select_related("questionnaire").annotate(wave_count=Count("waves")).order_by("-slug")
@@ -49,7 +45,7 @@ def round_create(request):
         try:
             survey_round = actions.create_round(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            add_to_messages(request, error)
         else:
             messages.success(request, _("Die Erhebungsrunde wurde angelegt. Legen Sie jetzt die Wellen der Städte an."))
             return redirect("monitoring:round_manage", survey_round.slug)
@@ -92,7 +88,7 @@ def round_finalise(request, round_slug: str):
     try:
         actions.finalise_round(request.user, survey_round)
     except ValidationError as error:
-        _errors(request, error)
+        add_to_messages(request, error)
     except RuntimeError:
         messages.error(request, _("Die Geheimhaltung konnte nicht sichergestellt werden; es wurde nichts veröffentlicht."))
     else:
@@ -128,7 +124,7 @@ def _wave_form(request, wave: Wave, title: str):
         try:
             actions.save_wave(request.user, wave, open_link=form.cleaned_data["open_link"])
         except ValidationError as error:
-            _errors(request, error)
+            add_to_messages(request, error)
         else:
             messages.success(request, _("Die Befragungswelle wurde gespeichert."))
             return redirect("monitoring:round_manage", wave.round.slug)
@@ -146,7 +142,7 @@ def wave_status(request, pk: int):
     try:
         actions.set_wave_status(request.user, wave, request.POST.get("status", ""))
     except (ValidationError, ValueError) as error:
-        _errors(request, error if isinstance(error, ValidationError) else ValidationError(_("Unbekannter Status.")))
+        add_to_messages(request, error if isinstance(error, ValidationError) else ValidationError(_("Unbekannter Status.")))
     else:
         messages.success(request, _("%(wave)s: Status geändert.") % {"wave": wave})
     return redirect("monitoring:round_manage", wave.round.slug)
@@ -165,7 +161,7 @@ def wave_codes(request, pk: int):
         try:
             plain = actions.issue_codes(request.user, wave, form.cleaned_data["count"])
         except ValidationError as error:
-            _errors(request, error)
+            add_to_messages(request, error)
             return redirect("monitoring:round_manage", wave.round.slug)
         survey_url = request.build_absolute_uri(reverse("monitoring:survey_start"))
         filename = f"zugangscodes-{wave.round.slug}-{wave.municipality.slug}"
