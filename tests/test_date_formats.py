@@ -12,6 +12,7 @@ from django.utils import translation
 
 from calendar_events.templatetags.calendar_tags import when
 
+# fixed-dates: formatting of given moments only; nothing here is compared with today
 pytestmark = pytest.mark.sqlite_fast
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -65,7 +65,10 @@ def test_invited_person_sets_password_enrols_totp_signs_in_and_edits_profile(chr
         email="ina.neu@essen.example",
     )
     Membership.objects.create(
-        person=invitee, body=Body.objects.get(slug="regiegruppe"), role=Membership.Role.MEMBER, start_date=dt.date(2026, 1, 1)
+        person=invitee,
+        body=Body.objects.get(slug="regiegruppe"),
+        role=Membership.Role.MEMBER,
+        start_date=dt.date.today() - dt.timedelta(days=30),
     )
 
     # The managing office sends the invitation.

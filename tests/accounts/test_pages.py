@@ -125,7 +125,11 @@ NOTIFICATIONS = {
 
 @pytest.mark.parametrize(("prefix", "subject"), NOTIFICATIONS.items())
 def test_notification_mails_are_formal_german(prefix, subject):
-    context = {"ip": "192.0.2.1", "user_agent": "Firefox", "timestamp": dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)}
+    context = {
+        "ip": "192.0.2.1",
+        "user_agent": "Firefox",
+        "timestamp": dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC),
+    }  # fixed-date: only rendered
     context |= {"from_email": "alt@test.example", "to_email": "neu@test.example", "deleted_email": "alt@test.example"}
     context |= {"provider": "Stadtkonto Essen"}
     assert render_to_string(f"{prefix}_subject.txt", context).strip() == subject

@@ -19,7 +19,7 @@ from workspaces.models import Workspace
 def calendar_ids(personas) -> dict[str, object]:
     ensure_body_workspaces()
     workspace = Workspace.objects.get(body__slug="regiegruppe")
-    start = dt.datetime(2031, 5, 6, 10, 0, tzinfo=dt.UTC)
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=150), dt.time(10), tzinfo=dt.UTC)
     hours = dt.timedelta(hours=2)
     event = create_event(None, workspace, title="Regietreffen", starts_at=start, ends_at=start + hours, location="Essen")
     poll = create_poll(

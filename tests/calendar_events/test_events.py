@@ -8,12 +8,13 @@ import pytest
 
 from audit.models import AuditEvent
 from calendar_events.models import Event
+from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 from workspaces.models import Workspace, WorkspaceMember
 
 from ..workspaces.conftest import give_role
 from .conftest import berlin
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 
 
 @pytest.fixture

@@ -58,9 +58,9 @@ def test_vtimezone_resolves_summer_and_winter_time_like_a_calendar_app(workspace
     assert text == "20320701T180000"
     [tz] = Calendar.from_ical(ical.event_ics(summer)).walk("VTIMEZONE")
     own = tz.to_tz()
-    naive = dt.datetime(2032, 7, 1, 18, 0)  # floating local time, as a calendar app reads it
+    naive = dt.datetime(2032, 7, 1, 18, 0)  # fixed-date: floating local time, as a calendar app reads it
     assert naive.replace(tzinfo=own).utcoffset() == dt.timedelta(hours=2)
-    assert dt.datetime(2032, 12, 1, 18, 0, tzinfo=own).utcoffset() == dt.timedelta(hours=1)
+    assert dt.datetime(2032, 12, 1, 18, 0, tzinfo=own).utcoffset() == dt.timedelta(hours=1)  # fixed-date: time-zone arithmetic
     assert naive.replace(tzinfo=BERLIN).utcoffset() == dt.timedelta(hours=2)
 
 

@@ -20,12 +20,13 @@ def meeting_ids(personas) -> dict[str, object]:
     office = personas["office"]
     body = Body.objects.get(slug="regiegruppe")
     berlin = ZoneInfo("Europe/Berlin")
+    day = dt.date.today() + dt.timedelta(days=120)  # a scheduled meeting ahead, on whatever day the suite runs
     venue = Location.objects.create(name="Rathaus Herne", locality="Herne", postal_code="44623")
     meeting, _ = actions.create_meeting(
         office,
         body,
-        start=dt.datetime(2030, 3, 12, 10, tzinfo=berlin),
-        end=dt.datetime(2030, 3, 12, 13, tzinfo=berlin),
+        start=dt.datetime.combine(day, dt.time(10), tzinfo=berlin),
+        end=dt.datetime.combine(day, dt.time(13), tzinfo=berlin),
         host=Municipality.objects.get(slug="herne"),
         location=venue,
         status="scheduled",

@@ -8,8 +8,9 @@ from django.test import Client
 from meetings import actions
 from members.models import Membership
 from tests.conftest import make_user, seat
+from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 
 
 @pytest.fixture

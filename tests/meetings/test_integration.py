@@ -25,13 +25,14 @@ from tasks.actions import set_status
 from tasks.models import Task
 from tests.calendar_events.conftest import soon
 from tests.conftest import make_user, seat
+from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 from tests.workspaces.conftest import body_workspaces, lead, make_workspace  # noqa: F401 - fixtures
 from workspaces.actions import ensure_body_workspaces
 from workspaces.models import Workspace
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast, pytest.mark.time_machine(FROZEN_NOW)]
 
 
 @pytest.fixture

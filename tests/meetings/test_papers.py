@@ -15,10 +15,11 @@ from lib.concurrency import CONFLICT_MESSAGE
 from meetings import actions
 from meetings.models import Consultation, ExternalCommittee, MeetingFile, Paper
 from members.models import Body, Municipality
+from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 
 from .conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 PDF = b"%PDF-1.4\n% Vorlage\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -58,7 +59,7 @@ def paper_post(**overrides):
         "reference": "12/2026",
         "name": "Gemeinsame Kriterien für Praktika",
         "paper_type": "Beschlussvorlage",
-        "date": "2026-02-03",
+        "date": "2026-02-03",  # fixed-date: the paper's own dates, never compared with today
         "municipality": "",
         "lead_body": "",
         "description": "Die Städte vereinbaren gemeinsame Kriterien.",

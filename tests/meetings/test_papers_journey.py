@@ -23,7 +23,7 @@ def test_office_creates_a_paper_with_two_steps_and_the_public_reads_it(
     page.get_by_label("Drucksachennummer").fill("0612/2026")
     page.get_by_label("Titel").fill("Beitritt der Stadt Hamm")
     page.get_by_label("Art", exact=True).select_option("Beschlussvorlage")
-    page.get_by_label("Datum").fill("2026-03-02")
+    page.get_by_label("Datum").fill("2026-03-02")  # fixed-date: the paper's own dates, never compared with today
     page.get_by_label("federführendes Gremium").select_option(label="Regiegruppe")
     page.get_by_label("Inhalt").fill("Die Stadt Hamm beantragt die Aufnahme in die Kooperation.")
     page.get_by_role("button", name="Vorlage anlegen").click()
@@ -33,7 +33,7 @@ def test_office_creates_a_paper_with_two_steps_and_the_public_reads_it(
     page.get_by_label("oder neues externes Gremium: Name").fill("Integrationsrat")
     page.get_by_label("Stadt des neuen Gremiums").select_option(label="Hagen")
     page.get_by_label("Rolle").select_option("Vorberatung")
-    page.get_by_label("Sitzungsdatum").fill("2026-03-10")
+    page.get_by_label("Sitzungsdatum").fill("2026-03-10")  # fixed-date: the paper's own dates, never compared with today
     page.get_by_role("button", name="Schritt hinzufügen").click()
     expect(page.get_by_text("Der Schritt ist der Beratungsfolge hinzugefügt.")).to_be_visible()
 
@@ -41,7 +41,7 @@ def test_office_creates_a_paper_with_two_steps_and_the_public_reads_it(
     page.get_by_label("Gremium der Kooperation").select_option(label="Regiegruppe")
     page.get_by_label("Rolle").select_option("Entscheidung")
     page.get_by_label("entscheidend (hier fällt der Beschluss)").check()
-    page.get_by_label("Sitzungsdatum").fill("2026-04-15")
+    page.get_by_label("Sitzungsdatum").fill("2026-04-15")  # fixed-date: the paper's own dates, never compared with today
     page.get_by_role("button", name="Schritt hinzufügen").click()
     expect(page.get_by_text("Der Schritt ist der Beratungsfolge hinzugefügt.")).to_be_visible()
     assert_accessible(page, context="sequence page with two steps")
@@ -77,7 +77,9 @@ def test_office_creates_a_paper_with_two_steps_and_the_public_reads_it(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Beschlussvorlage 0612/2026: Beitritt der Stadt Hamm")
     sequence = page.locator("ol.consultation-sequence > li")
     expect(sequence).to_have_count(2)
-    expect(sequence.nth(0)).to_contain_text("Integrationsrat (Hagen) – Vorberatung, 10.03.2026")
+    expect(sequence.nth(0)).to_contain_text(
+        "Integrationsrat (Hagen) – Vorberatung, 10.03.2026"
+    )  # fixed-date: the paper's own dates, never compared with today
     expect(sequence.nth(1)).to_contain_text("Regiegruppe – Entscheidung")
     expect(sequence.nth(1)).to_contain_text("entscheidet")
     expect(page.get_by_role("link", name="vorlage-hamm (PDF)")).to_be_visible()

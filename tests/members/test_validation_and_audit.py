@@ -18,7 +18,7 @@ NEW_CITY = {
     "name": "Stadt Recklinghausen",
     "short_name": "Recklinghausen",
     "ags": "05562032",
-    "join_date": "2026-12-01",
+    "join_date": (dt.date.today() + dt.timedelta(days=60)).isoformat(),
     "status": "active",
 }
 
@@ -54,7 +54,7 @@ def test_invalid_municipality_input_gets_a_german_message_and_saves_nothing(clie
 
 
 def test_leave_date_before_join_date_is_refused(client_for):
-    data = {**NEW_CITY, "status": "left", "left_on": "2026-01-01"}
+    data = {**NEW_CITY, "status": "left", "left_on": (dt.date.today() - dt.timedelta(days=30)).isoformat()}
     html = client_for("office").post("/verwaltung/kommunen/neu/", data).content.decode()
     assert "Der Austritt kann nicht vor dem Beitritt liegen." in html
     assert not Municipality.objects.filter(ags="05562032").exists()
@@ -87,11 +87,12 @@ def test_deputy_member_must_name_the_member_they_stand_in_for(personas):
 def test_ending_a_membership_keeps_it_as_history_and_ends_its_deputies(personas):
     principal = Membership.objects.filter(role="member", deputies__isnull=False).first()
     deputy = principal.deputies.get()
-    actions.end_membership(personas["office"], principal, dt.date(2026, 6, 30))
+    end = dt.date.today() + dt.timedelta(days=20)
+    actions.end_membership(personas["office"], principal, end)
     principal.refresh_from_db()
     deputy.refresh_from_db()
-    assert principal.end_date == dt.date(2026, 6, 30)
-    assert deputy.end_date == dt.date(2026, 6, 30)
+    assert principal.end_date == end
+    assert deputy.end_date == end
     assert Membership.objects.filter(pk=principal.pk).exists()
     assert AuditEvent.objects.filter(action="membership.ended").count() == 2
 
@@ -99,9 +100,7 @@ def test_ending_a_membership_keeps_it_as_history_and_ends_its_deputies(personas)
 def test_overlapping_membership_in_the_same_body_is_refused(personas):
     seat = Membership.objects.filter(role="member", end_date__isnull=True).first()
     with pytest.raises(ValidationError) as error:
-        actions.add_membership(
-            personas["office"], person=seat.person, body=seat.body, role="member", start_date=dt.date(2026, 1, 1)
-        )
+        actions.add_membership(personas["office"], person=seat.person, body=seat.body, role="member", start_date=dt.date.today())
     assert "bereits eine Mitgliedschaft" in str(error.value)
 
 

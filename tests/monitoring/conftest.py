@@ -100,7 +100,7 @@ bochum;31.12.2010;mh_microcensus;24,0;20,0;Testwert
 def final_round(cooperation, survey_round, personas):
     """Round 2026 finalised: Essen (420 answers), Bochum (260), Herne (140), with headcounts and benchmarks."""
     rng = random.Random(5)
-    load_headcounts(dt.date(2025, 12, 31), rng)
+    load_headcounts(dt.date(2025, 12, 31), rng)  # fixed-date: a key date in the past
     import_population(POPULATION, personas["office"])
     for slug, count, share in (("essen", 420, 0.1), ("bochum", 260, 0.14), ("herne", 140, 0.2)):
         wave = make_wave(survey_round, slug)

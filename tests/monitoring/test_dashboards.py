@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 
 from monitoring import actions, pdf
 from monitoring.models import AggregateCell, MonitoringAccess, Wave
+from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 
 from .conftest import make_wave
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 
 
 @pytest.fixture

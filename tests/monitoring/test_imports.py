@@ -11,8 +11,9 @@ import pytest
 from audit.models import AuditEvent
 from monitoring.imports import import_headcounts, import_population
 from monitoring.models import HRHeadcount, PopulationReference
+from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 
 HEADER = "kommune;stichtag;konzept;einwohner_gesamt;anteil_gesamt_prozent;quelle;url"
 DEMO_FILE = Path(__file__).resolve().parents[2] / "monitoring" / "data" / "population_reference.csv"

@@ -22,7 +22,7 @@ from search.backends import Filters
 from search.models import SearchEntry
 from search.service import search
 from tasks.actions import create_task, delete_task, update_task
-from tests.search.types_scene import SEARCHERS, SHARED, build, kind_of
+from tests.search.types_scene import EVENT_DAY, SEARCHERS, SHARED, build, kind_of
 from workspaces.actions import update_workspace
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
@@ -231,13 +231,13 @@ def test_workspace_and_date_filters(world):
     private |= {("post", items["post-public-flag"].pk), ("comment", items["comment-public-flag"].pk)}
     private |= {("task", items["task-assignee"].pk), ("task", items["task-city"].pk)}
     assert found(lead, workspace_id=workspaces["private"].pk) == private
-    day = dt.date(2030, 5, 14)
+    day = EVENT_DAY
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     events = {("event", items[f"event-{v}"].pk) for v in ("private", "platform", "public")}
     assert found(lead, date_from=start, date_to=start + dt.timedelta(days=1)) == events
     assert not found(lead, date_from=start + dt.timedelta(days=1)) & events
     response = client_as(lead).get(
-        "/suche/", {"q": SHARED, "arbeitsbereich": workspaces["platform"].slug, "von": "2030-05-14", "bis": "2030-05-14"}
+        "/suche/", {"q": SHARED, "arbeitsbereich": workspaces["platform"].slug, "von": day.isoformat(), "bis": day.isoformat()}
     )
     results = response.content.decode().split('id="results-title"')[1]
     assert "Marke Termin platform" in results

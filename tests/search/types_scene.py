@@ -24,6 +24,7 @@ from tests.conftest import make_user, seat
 from workspaces.models import WorkspaceMember
 
 SHARED = "Querschnittsthema"
+EVENT_DAY = dt.date.today() + dt.timedelta(days=200)  # the day of the scene's events, ahead on any day
 VISIBILITIES = ("private", "platform", "public")
 SEARCHERS = ["lead", "editor", "reader", "guest", "member", "office", "admin", "outsider", "assignee", "anonymous"]
 
@@ -59,7 +60,7 @@ def build(make_workspace, personas, lead) -> dict:
     def text(key: str) -> str:
         return f"Ein {SHARED} im Eintrag {key}. Kennung {word(key)}."
 
-    start = timezone.make_aware(dt.datetime(2030, 5, 14, 10, 0))
+    start = timezone.make_aware(dt.datetime.combine(EVENT_DAY, dt.time(10)))
     for vis, workspace in workspaces.items():
         items[f"post-{vis}"] = create_post(lead, workspace, title=f"Marke Beitrag {vis}", body=text(f"beitrag-{vis}"))
         items[f"draft-{vis}"] = create_post(
