@@ -103,6 +103,7 @@ def check_file(path: Path, today: dt.date) -> list[Finding]:
     tree = ast.parse(source, filename=str(path))
     lines = source.splitlines()
     frozen = _frozen_spans(tree)
+    statements = [(n.lineno, n.end_lineno or n.lineno) for n in ast.walk(tree) if isinstance(n, ast.stmt)]
     horizon = today - SAFE_PAST
     findings: list[Finding] = []
     for node in ast.walk(tree):
@@ -119,8 +120,9 @@ def check_file(path: Path, today: dt.date) -> list[Finding]:
             line = node.lineno
             if any(start <= line <= end for start, end in frozen):
                 continue
-            end_line = node.end_lineno or line
-            if any(MARKER in lines[n - 1] for n in range(line, end_line + 1)):
+            # The reason may stand anywhere in the innermost statement holding the date (formatters move comments).
+            start, end = min((span for span in statements if span[0] <= line <= span[1]), key=lambda sp: sp[1] - sp[0])
+            if any(MARKER in lines[n - 1] for n in range(start, end + 1)):
                 continue
             findings.append(Finding(path, line, date, lines[line - 1]))
     return findings
