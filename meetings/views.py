@@ -481,7 +481,7 @@ def _minutes_post(request, meeting, minutes, people, can_manage):
         elif op == "circulate":
             actions.circulate_minutes(request.user, minutes)
         elif op == "resolve":
-            minutes.objections.filter(pk=_as_int(request.POST.get("objection"))).update(resolved=True)
+            actions.resolve_objection(request.user, minutes, _as_int(request.POST.get("objection")))
         elif op == "approve":
             at = Meeting.objects.alive().filter(body=meeting.body, pk=_as_int(request.POST.get("at_meeting"))).first()
             actions.approve_minutes(request.user, minutes, at_meeting=at)
