@@ -115,6 +115,14 @@ def decline_host(user, meeting: Meeting, municipality: Municipality, note: str =
 
 
 @transaction.atomic
+def add_location(user, location: Location) -> Location:
+    """Store a new venue (built and validated by the venue form) with its audit entry."""
+    location.save()
+    record(user, "meetings.location_created", location, after=snapshot(location))
+    return location
+
+
+@transaction.atomic
 def set_host(user, meeting: Meeting, municipality: Municipality | None, location: Location | None = None) -> None:
     """The managing office's override of the rotation."""
     before = snapshot(meeting)

@@ -154,7 +154,7 @@ def location_create(request, pk: int):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     form = LocationForm(request.POST, prefix="ort")
     if form.is_valid():
-        location = form.save()
+        location = actions.add_location(request.user, form.save(commit=False))
         actions.set_host(request.user, meeting, meeting.host_municipality, location)
         messages.success(request, _("Der Sitzungsort ist gespeichert."))
     else:
