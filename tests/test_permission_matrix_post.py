@@ -65,6 +65,12 @@ WRITERS: dict[str, frozenset[str]] = {
 
 # route → what the form on the page would post (the scene's ids are filled in)
 PAYLOADS: dict[str, dict[str, object]] = {
+    "verwaltung/kommunen/neu/": {"name": "Neustadt", "short_name": "Neustadt", "ags": "05999999", "join_date": "2030-01-01"},
+    "verwaltung/personen/neu/": {"given_name": "Nora", "family_name": "Neu", "email": "nora.neu@test.example"},
+    "konto/einladungen/neu/": {"person": "{member_person}", "email": "eingeladen@test.example"},
+    "arbeitsbereiche/neu/": {"name": "Neuer Bereich", "kind": "project", "visibility": "private", "join_policy": "invitation"},
+    "neuigkeiten/neu/": {"title": "Neu", "body": "Text"},
+    "sitzungen/vorlagen/neu/": {"reference": "0001/2030", "name": "Neue Vorlage", "date": "2030-01-01", "public": "on"},
     "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": "2030-01-01"},
     "neuigkeiten/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
     "sitzungen/<int:pk>/rueckmeldung/": {"answer": "attending"},
