@@ -115,6 +115,14 @@ def decline_host(user, meeting: Meeting, municipality: Municipality, note: str =
 
 
 @transaction.atomic
+def add_location(user, location: Location) -> Location:
+    """Store a new venue (built and validated by the venue form) with its audit entry."""
+    location.save()
+    record(user, "meetings.location_created", location, after=snapshot(location))
+    return location
+
+
+@transaction.atomic
 def set_host(user, meeting: Meeting, municipality: Municipality | None, location: Location | None = None) -> None:
     """The managing office's override of the rotation."""
     before = snapshot(meeting)
@@ -697,7 +705,25 @@ def object_to_minutes(person: Person, minutes: Minutes, text: str) -> Objection:
         raise ValidationError(_("Die Frist für Einwände ist abgelaufen."))
     if not text.strip():
         raise ValidationError({"text": _("Bitte beschreiben Sie Ihren Einwand.")})
-    return Objection.objects.create(minutes=minutes, person=person, text=text.strip())
+    objection = Objection.objects.create(minutes=minutes, person=person, text=text.strip())
+    record(person.user, "meetings.minutes_objection", objection, after={"minutes": minutes.pk, "text": objection.text})
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(user, minutes: Minutes, objection_pk: int) -> Objection:
+    """Mark one objection to circulated minutes as settled; approval waits until none is open."""
+    objection = Objection.objects.select_for_update().filter(minutes=minutes, pk=objection_pk).first()
+    if objection is None:
+        raise ValidationError(_("Diesen Einwand gibt es zu diesem Protokoll nicht."))
+    if minutes.status != Minutes.Status.CIRCULATED:
+        raise ValidationError(_("Einwände werden erledigt, solange das Protokoll in Abstimmung ist."))
+    if objection.resolved:
+        raise ValidationError(_("Dieser Einwand ist schon erledigt."))
+    objection.resolved = True
+    objection.save(update_fields=["resolved", "modified"])
+    record(user, "meetings.minutes_objection_resolved", objection, before={"resolved": False}, after={"resolved": True})
+    return objection
 
 
 @transaction.atomic

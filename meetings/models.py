@@ -396,6 +396,9 @@ class Objection(TimestampedModel):
     text = models.TextField(_("Einwand"), max_length=5000)
     resolved = models.BooleanField(_("erledigt"), default=False)
 
+    def __str__(self) -> str:
+        return _("Einwand zum Protokoll „%(meeting)s“") % {"meeting": self.minutes.meeting}
+
 
 class Decision(TimestampedModel):
     """A decision or agreement in its exact wording, under an agenda item (the register reads these)."""

@@ -154,7 +154,7 @@ def location_create(request, pk: int):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     form = LocationForm(request.POST, prefix="ort")
     if form.is_valid():
-        location = form.save()
+        location = actions.add_location(request.user, form.save(commit=False))
         actions.set_host(request.user, meeting, meeting.host_municipality, location)
         messages.success(request, _("Der Sitzungsort ist gespeichert."))
     else:
@@ -481,7 +481,7 @@ def _minutes_post(request, meeting, minutes, people, can_manage):
         elif op == "circulate":
             actions.circulate_minutes(request.user, minutes)
         elif op == "resolve":
-            minutes.objections.filter(pk=_as_int(request.POST.get("objection"))).update(resolved=True)
+            actions.resolve_objection(request.user, minutes, _as_int(request.POST.get("objection")))
         elif op == "approve":
             at = Meeting.objects.alive().filter(body=meeting.body, pk=_as_int(request.POST.get("at_meeting"))).first()
             actions.approve_minutes(request.user, minutes, at_meeting=at)

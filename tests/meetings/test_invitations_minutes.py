@@ -127,8 +127,7 @@ def test_minutes_lifecycle_and_open_actions_on_the_next_agenda(
     objection = actions.object_to_minutes(member_person, minutes, "Bitte Ergebnis präzisieren.")
     with pytest.raises(ValidationError):
         actions.approve_minutes(office_user, minutes)
-    objection.resolved = True
-    objection.save()
+    actions.resolve_objection(office_user, minutes, objection.pk)
     following, _ = actions.create_meeting(
         office_user, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled"
     )
