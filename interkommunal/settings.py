@@ -389,17 +389,19 @@ if POLL_RETENTION_DAYS < 1 or POLL_REMINDER_HOURS < 1:
 NOTIFICATIONS_DAILY_JOBS["polls-housekeeping"] = "polls.housekeeping.run_daily"
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
+# Capability links (calendar feed, poll and invitation links, password reset, unsubscribe) are
+# redacted in every record and every formatted line: see ops/logredact.py.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "ops.logredact.RedactingJsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "ops.logredact.RedactingFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
         "console": {
