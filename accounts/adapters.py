@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from allauth.account import app_settings as account_settings
@@ -40,6 +41,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts come from invitations (accounts.actions.accept_invitation), never from open sign-up.
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed sign-ins are counted per client address *and* account, never per account alone.
+
+        allauth counts them per account, so five wrong passwords from anywhere lock the owner out
+        everywhere — a stranger could keep the managing office out for good. With the client in
+        the key a stranger only throttles themselves; ACCOUNT_RATE_LIMITS adds a limit per
+        client address across all accounts. A password reset clears the count of the client it
+        was done from (allauth calls this method with that request).
+        """
+        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        return f"{client_network(self.get_client_ip(request))}|{login}"
+
     def login(self, request, user) -> None:
         super().login(request, user)
         request.session[SIGNED_IN_AT_SESSION_KEY] = time.time()
@@ -56,6 +69,17 @@ class AccountAdapter(DefaultAccountAdapter):
         session = getattr(self.request, "session", None)
         signed_in_at = session.get(SIGNED_IN_AT_SESSION_KEY) if session is not None else None
         return not (signed_in_at and time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT)
+
+
+def client_network(ip: str) -> str:
+    """The client's address; for IPv6 its /64 network, as one household or phone gets a whole prefix."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
