@@ -182,6 +182,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Failed sign-ins per account from browsers it has never signed in from (key: the account); the
+# owner's known browsers (cookie set at sign-in, valid KNOWN_DEVICE_DAYS) are never held back by it.
+LOGIN_FAILED_UNKNOWN_CLIENTS_RATE = env_str("LOGIN_FAILED_UNKNOWN_CLIENTS_RATE", "30/h/key")
+KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 180)
 # Behind a reverse proxy every request comes from the proxy's address: name how many proxies
 # append to X-Forwarded-For (or the header the proxy sets) so rate limits see the real client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -71,3 +71,33 @@ def test_ipv6_clients_of_one_network_count_together(personas):
         attempt(Client(REMOTE_ADDR=f"2001:db8:1:2::{host}"), email, "falsch-geraten-2026")
     assert THROTTLED in attempt(Client(REMOTE_ADDR="2001:db8:1:2::99"), email, PASSWORD).content.decode()
     assert signed_in_or_asked_for_second_factor(attempt(Client(REMOTE_ADDR="2001:db8:1:3::1"), email, PASSWORD))
+
+
+def test_guessing_from_many_addresses_stops_new_browsers_but_not_the_owners_known_one(personas, settings):
+    settings.LOGIN_FAILED_UNKNOWN_CLIENTS_RATE = "10/h/key"
+    email = personas["member"].email
+    owners_browser = Client(REMOTE_ADDR=OWNER)
+    assert signed_in_or_asked_for_second_factor(attempt(owners_browser, email, PASSWORD))
+    owners_browser.post("/konto/logout/")
+
+    for host in range(1, 16):  # a botnet: one guess per address
+        attempt(Client(REMOTE_ADDR=f"192.0.2.{host}"), email, f"geraten-{host}-geraten")
+    assert THROTTLED in attempt(Client(REMOTE_ADDR="192.0.2.200"), email, PASSWORD).content.decode()
+
+    assert signed_in_or_asked_for_second_factor(attempt(owners_browser, email, PASSWORD))
+    other = personas["guest"].email
+    assert signed_in_or_asked_for_second_factor(attempt(Client(REMOTE_ADDR="192.0.2.201"), other, PASSWORD))
+
+
+def test_a_known_device_cookie_of_another_account_or_a_forged_one_counts_as_unknown(personas, settings):
+    settings.LOGIN_FAILED_UNKNOWN_CLIENTS_RATE = "3/h/key"
+    guest_browser = Client(REMOTE_ADDR=OWNER)
+    assert signed_in_or_asked_for_second_factor(attempt(guest_browser, personas["guest"].email, PASSWORD))
+    guest_browser.post("/konto/logout/")
+    email = personas["member"].email
+    for host in range(1, 5):
+        attempt(Client(REMOTE_ADDR=f"192.0.2.{host}"), email, "geraten-geraten")
+    assert THROTTLED in attempt(guest_browser, email, PASSWORD).content.decode()
+    forged = Client(REMOTE_ADDR="192.0.2.77")
+    forged.cookies["interkommunal_geraet"] = "eyJhIjoiMSJ9:forged:signature"
+    assert THROTTLED in attempt(forged, email, PASSWORD).content.decode()
