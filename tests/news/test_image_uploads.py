@@ -133,3 +133,24 @@ def test_documents_refuse_pixel_bombs_and_store_images_without_metadata(personas
     served = b"".join(client_for("member").get(f"/dokumente/{document.pk}/herunterladen/").streaming_content)
     assert Image.open(io.BytesIO(served)).size == (32, 64)
     assert b"Exif" not in served and b"SERIENNUMMER" not in served and b"Hattingen" not in served
+
+
+def test_images_stored_before_the_rules_are_cleaned_by_a_command(project, client_for, lead):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    from news.actions import create_post
+
+    photo = create_post(lead, project, title="Alt-Foto", body="Text")
+    bomb = create_post(lead, project, title="Alt-Plakat", body="Text")
+    Post.objects.filter(pk=photo.pk).update(image=default_storage.save("news/alt/foto.jpg", ContentFile(photo_with_gps())))
+    Post.objects.filter(pk=bomb.pk).update(image=default_storage.save("news/alt/plakat.png", ContentFile(pixel_bomb())))
+
+    call_command("clean_news_images", stdout=io.StringIO())
+
+    served = b"".join(client_for("guest").get(f"/neuigkeiten/{photo.pk}/bild/").streaming_content)
+    assert b"Exif" not in served and b"Hattingen" not in served
+    assert Image.open(io.BytesIO(served)).size == (32, 64)
+    assert not Post.objects.get(pk=bomb.pk).image
+    assert not default_storage.exists("news/alt/plakat.png") and not default_storage.exists("news/alt/foto.jpg")
