@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+OPTIMIZE_UP_TO_PIXELS = 8_000_000
 OUTPUT = {
     # source format: (Pillow format, file extension, content type)
     "JPEG": ("JPEG", "jpg", "image/jpeg"),
@@ -138,10 +139,13 @@ def clean_image(file, *, max_side: int | None = None) -> CleanImage:
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ImageRefused(_("Das Bild ist beschädigt und kann nicht gelesen werden.")) from None
     buffer = io.BytesIO()
+    # Optimising the encoding takes about five times as long; worth it for what readers load
+    # often (news images are scaled down), not for large originals in the documents.
+    optimize = image.width * image.height <= OPTIMIZE_UP_TO_PIXELS
     if output_format == "JPEG":
-        image.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+        image.save(buffer, "JPEG", quality=85, optimize=optimize, progressive=optimize)
     elif output_format == "WEBP":
-        image.save(buffer, "WEBP", quality=85, method=4)
+        image.save(buffer, "WEBP", quality=85, method=4 if optimize else 2)
     else:
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG", optimize=optimize)
     return CleanImage(buffer.getvalue(), output_format, extension, content_type, image.width, image.height)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -37,8 +37,8 @@ def _audit(post: Post) -> dict:
 
 
 def _sanitised(image):
-    """A new upload re-encoded without metadata and scaled to NEWS_IMAGE_MAX_SIDE; a stored image as it is."""
-    if not isinstance(image, UploadedFile):
+    """A new file re-encoded without metadata and scaled to NEWS_IMAGE_MAX_SIDE; the stored image as it is."""
+    if not image or isinstance(image, FieldFile) or not hasattr(image, "read"):
         return image
     try:
         clean = clean_image(image, max_side=settings.NEWS_IMAGE_MAX_SIDE)
