@@ -108,3 +108,15 @@ def test_commas_semicolons_and_backslashes_survive_the_round_trip(client_for, pe
     properties = strict_vcard(client_for("office").get(f"/verzeichnis/personen/{person.pk}/vcard/").content)
     [title] = [value for name, _p, value in properties if name == "TITLE"]
     assert unescape(title) == "Leitung; Planung, Steuerung \\ Koordination"
+
+
+@pytest.mark.parametrize("text", ["ä" * 80, "a,;\\" * 40, "x" * 74 + "\n" + "€" * 30, "🙂" * 40])
+def test_folding_keeps_utf8_characters_and_escapes_whole(text):
+    from lib.contentlines import escape_text, fold
+
+    line = "NOTE:" + escape_text(text)
+    folded = fold(line)
+    physical = folded.split("\r\n")
+    assert all(len(part.encode("utf-8")) <= 75 for part in physical)
+    assert all(re.search(r"(?<!\\)(\\\\)*\\$", part) is None for part in physical[:-1])  # no escape cut in two
+    assert "".join(part[1:] if i else part for i, part in enumerate(physical)) == line
