@@ -3,6 +3,10 @@
 Times are written with TZID=Europe/Berlin and a compact VTIMEZONE (the EU rule since 1996), as
 Thunderbird and Outlook write them themselves. Every event keeps its UID for life; SEQUENCE comes
 from the event, so calendar apps replace an older copy.
+
+``icalendar`` escapes TEXT values and quotes parameters; user text goes through
+``lib.contentlines.plain_text`` first so that line breaks other parsers see (a lone CR, U+2028 …)
+arrive as one escaped newline, and URIs lose any white space. No .ics is assembled by hand.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 from icalendar import Event as ICalEvent
+
+from lib.contentlines import plain_text, uri
 
 from .models import Event
 
@@ -50,7 +56,7 @@ def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
     if method:
         cal.add("method", method)
     if name:
-        cal.add("x-wr-calname", name)
+        cal.add("x-wr-calname", plain_text(name))
         cal.add("x-wr-timezone", "Europe/Berlin")
     cal.add_component(berlin_vtimezone())
     return cal
@@ -64,22 +70,25 @@ def _vevent(event: Event, *, cancelled: bool = False, attendees: Iterable[tuple[
     item.add("last-modified", (event.modified or timezone.now()).astimezone(dt.UTC))
     item.add("dtstart", event.starts_at.astimezone(BERLIN))
     item.add("dtend", event.ends_at.astimezone(BERLIN))
-    item.add("summary", event.title)
-    description = event.description.strip()
-    if event.online_url:
-        description = f"{description}\n\nOnline: {event.online_url}".strip()
+    item.add("summary", plain_text(event.title))
+    online_url = uri(event.online_url)
+    description = plain_text(event.description).strip()
+    if online_url:
+        description = f"{description}\n\nOnline: {online_url}".strip()
     if description:
         item.add("description", description)
-    if event.location or event.online_url:
-        item.add("location", event.location or event.online_url)
-    if event.online_url:
-        item.add("url", event.online_url)
+    if event.location or online_url:
+        item.add("location", plain_text(event.location) or online_url)
+    if online_url:
+        item.add("url", online_url)
     else:
         item.add("url", settings.SITE_URL + event.get_absolute_url())
     item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     item.add("transp", "OPAQUE")
     for name, email in attendees:
-        item.add("attendee", f"mailto:{email}", parameters={"CN": name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+        item.add(
+            "attendee", uri(f"mailto:{email}"), parameters={"CN": plain_text(name), "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"}
+        )
     return item
 
 

@@ -10,6 +10,7 @@ import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from lib.concurrency import save_versioned
+from lib.images import ImageRefused, clean_image
 from search.indexing import schedule
 from workspaces.access import can_contribute
 
@@ -28,19 +30,34 @@ logger = logging.getLogger(__name__)
 MAX_TAGS = 12
 
 
-def _checked(uploaded) -> tuple[filetypes.FileKind, str, str]:
-    """Kind, safe file name and SHA-256 of an uploaded file, or ValidationError."""
+def _checked(uploaded) -> tuple[filetypes.FileKind, str, str, object]:
+    """Kind, safe file name, SHA-256 and the file to store of an upload, or ValidationError.
+
+    Raster images are stored re-encoded (lib.images): bounded in pixels, without EXIF/GPS or
+    other metadata. Every other kind is stored byte for byte.
+    """
     try:
         kind = filetypes.detect(uploaded, uploaded.name or "")
     except filetypes.Refused as exc:
-        name = filetypes.safe_file_name(uploaded.name or "", filetypes.KINDS["text"]).removesuffix(".txt")
-        raise ValidationError(_("„%(name)s“: %(reason)s") % {"name": name, "reason": exc}) from None
+        raise _refused(uploaded, exc) from None
+    if kind.code in filetypes.RASTER_IMAGES.values():
+        try:
+            clean = clean_image(uploaded)
+        except ImageRefused as exc:
+            raise _refused(uploaded, exc) from None
+        kind = filetypes.KINDS[filetypes.RASTER_IMAGES[clean.format]]
+        uploaded = ContentFile(clean.data, name=uploaded.name or "")
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    return kind, filetypes.safe_file_name(uploaded.name or "", kind), digest.hexdigest()
+    return kind, filetypes.safe_file_name(uploaded.name or "", kind), digest.hexdigest(), uploaded
+
+
+def _refused(uploaded, reason) -> ValidationError:
+    name = filetypes.safe_file_name(uploaded.name or "", filetypes.KINDS["text"]).removesuffix(".txt")
+    return ValidationError(_("„%(name)s“: %(reason)s") % {"name": name, "reason": reason})
 
 
 def _add_version(
@@ -65,7 +82,7 @@ def _add_version(
         )
         version.save()
     else:
-        kind, name, digest = checked or _checked(uploaded)
+        kind, name, digest, uploaded = checked or _checked(uploaded)
         version = DocumentVersion(
             document=document,
             number=number,

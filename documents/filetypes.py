@@ -52,6 +52,10 @@ KINDS = {
 }
 
 
+# Pillow's format name -> kind: images shown inline, so stored re-encoded (documents.actions._checked).
+RASTER_IMAGES = {"PNG": "png", "JPEG": "jpeg", "GIF": "gif", "WEBP": "webp"}
+
+
 class Refused(Exception):
     """The file is not accepted; the message says why, in German."""
 

@@ -153,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.GermanCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -171,13 +172,24 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Interkommunal] "
+# Failed sign-ins: per client address across accounts, and per client address and account
+# together ("key": see accounts.adapters.AccountAdapter._get_login_attempts_cache_key) — never
+# per account alone, so a stranger cannot lock the owner (or the managing office) out.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,100/h/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Failed sign-ins per account from browsers it has never signed in from (key: the account); the
+# owner's known browsers (cookie set at sign-in, valid KNOWN_DEVICE_DAYS) are never held back by it.
+LOGIN_FAILED_UNKNOWN_CLIENTS_RATE = env_str("LOGIN_FAILED_UNKNOWN_CLIENTS_RATE", "30/h/key")
+KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 180)
+# Behind a reverse proxy every request comes from the proxy's address: name how many proxies
+# append to X-Forwarded-For (or the header the proxy sets) so rate limits see the real client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Interkommunal"
@@ -348,6 +360,12 @@ if NOTIFICATIONS_MAIL_RETENTION_DAYS < 1:
 TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 2)
 # Largest image of a news post, in megabytes.
 NEWS_IMAGE_MAX_MB = env_int("NEWS_IMAGE_MAX_MB", 5)
+# News images are scaled down to fit this many pixels on their longer side.
+NEWS_IMAGE_MAX_SIDE = env_int("NEWS_IMAGE_MAX_SIDE", 2560)
+# Uploaded images (news, documents) with more pixels are refused before decoding (lib/images.py).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+if NEWS_IMAGE_MAX_SIDE < 64 or not 1_000_000 <= IMAGE_MAX_PIXELS <= 178_000_000:
+    raise ImproperlyConfigured("NEWS_IMAGE_MAX_SIDE must be at least 64 and IMAGE_MAX_PIXELS between 1 and 178 million.")
 # --- Documents ----------------------------------------------------------------------------
 # Largest upload (all files of one upload together), in megabytes.
 DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 100)
@@ -389,17 +407,19 @@ if POLL_RETENTION_DAYS < 1 or POLL_REMINDER_HOURS < 1:
 NOTIFICATIONS_DAILY_JOBS["polls-housekeeping"] = "polls.housekeeping.run_daily"
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
+# Capability links (calendar feed, poll and invitation links, password reset, unsubscribe) are
+# redacted in every record and every formatted line: see ops/logredact.py.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "ops.logredact.RedactingJsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "ops.logredact.RedactingFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
         "console": {

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from lib.contentlines import plain_text, uri
+
 from .models import AgendaItem, Meeting, MeetingFile, MeetingStatus, Minutes
 
 
@@ -30,19 +32,19 @@ def build_ics(meeting: Meeting, *, method: str, sequence: int, attendees: list =
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(meeting.start))
     event.add("dtend", timezone.localtime(meeting.end))
-    event.add("summary", f"{meeting.body.name}: {meeting.title}")
+    event.add("summary", plain_text(f"{meeting.body.name}: {meeting.title}"))
     if meeting.location:
-        event.add("location", ", ".join(p for p in (str(meeting.location), meeting.location.address) if p))
-    lines = [f"{row.number}. {row.item.title}" for row in agenda or []]
-    event.add("description", "\n".join(lines) or meeting.title)
+        event.add("location", plain_text(", ".join(p for p in (str(meeting.location), meeting.location.address) if p)))
+    lines = [plain_text(f"{row.number}. {row.item.title}") for row in agenda or []]
+    event.add("description", "\n".join(lines) or plain_text(meeting.title))
     event.add("status", "CANCELLED" if method == "CANCEL" or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
     event.add("url", settings.SITE_URL + meeting.get_absolute_url())
-    organizer = vCalAddress(f"mailto:{settings.MANAGING_OFFICE_EMAIL}")
+    organizer = vCalAddress(uri(f"mailto:{settings.MANAGING_OFFICE_EMAIL}"))
     organizer.params["cn"] = vText(_("Geschäftsführung"))
     event["organizer"] = organizer
     for person in attendees:
-        address = vCalAddress(f"mailto:{person.email}")
-        address.params["cn"] = vText(person.full_name)
+        address = vCalAddress(uri(f"mailto:{person.email}"))
+        address.params["cn"] = vText(plain_text(person.full_name))
         address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["rsvp"] = vText("FALSE")
         event.add("attendee", address, encode=0)

@@ -1,26 +1,13 @@
-"""vCard 3.0 (RFC 2426) for a person, with only the fields the viewer may see."""
+"""vCard 3.0 (RFC 2426) for a person, with only the fields the viewer may see.
+
+Version 3.0 because Outlook still reads 4.0 poorly; its escaping and folding rules are the ones
+RFC 6350 states more precisely, and ``lib.contentlines`` applies those to every value.
+"""
 
 from __future__ import annotations
 
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Fold lines longer than 75 octets, as the RFC asks."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
+from lib.contentlines import escape_text as _escape
+from lib.contentlines import fold as _fold
 
 
 def person_vcard(person, *, email: bool, phone: bool) -> str:

@@ -7,14 +7,18 @@ event that the worker fans out; people @mentioned are told at once, whatever the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
+from lib.images import ImageRefused, clean_image
 from notifications.actions import notify
 from notifications.audience import Audience
 from search.indexing import schedule, schedule_many
@@ -30,6 +34,18 @@ def _audit(post: Post) -> dict:
     data = snapshot(post)
     data["image"] = post.image.name if post.image else ""
     return data
+
+
+def _sanitised(image):
+    """A new file re-encoded without metadata and scaled to NEWS_IMAGE_MAX_SIDE; the stored image as it is."""
+    if not image or isinstance(image, FieldFile) or not hasattr(image, "read"):
+        return image
+    try:
+        clean = clean_image(image, max_side=settings.NEWS_IMAGE_MAX_SIDE)
+    except ImageRefused as exc:
+        raise ValidationError({"image": str(exc)}) from None
+    stem = (image.name or "bild").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "bild"
+    return ContentFile(clean.data, name=f"{stem}.{clean.extension}")
 
 
 def _place(post: Post) -> str:
@@ -114,7 +130,7 @@ def create_post(
         workspace=workspace,
         title=title,
         body=body,
-        image=image or "",
+        image=_sanitised(image) or "",
         image_alt=image_alt,
         author=actor,
         is_public=is_public and publish,
@@ -134,6 +150,8 @@ def create_post(
 def update_post(actor, post: Post, expected_version: int, *, publish: bool = False, **fields) -> Post:
     before = _audit(post)
     was_public, was_published = post.is_public, post.is_published
+    if fields.get("image"):
+        fields["image"] = _sanitised(fields["image"])
     for name, value in fields.items():
         if name not in EDITABLE:
             raise ValueError(name)

@@ -1,4 +1,4 @@
-"""One structured log line per request, with a request id for tracing."""
+"""One structured log line per request, with a request id for tracing; capability tokens redacted."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import logging
 import re
 import time
 import uuid
+
+from .logredact import redact
 
 logger = logging.getLogger("interkommunal.request")
 
@@ -27,16 +29,17 @@ class RequestLogMiddleware:
         if not _UNLOGGED.match(request.path):
             user = getattr(request, "user", None)
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            path = redact(request.path)
             logger.info(
                 "%s %s %s %sms",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 duration_ms,
                 extra={
                     "request_id": request.request_id,
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": duration_ms,
                     "user_id": user.pk if user is not None and user.is_authenticated else None,

@@ -44,7 +44,7 @@ def test_unknown_address_gets_the_same_answer_as_a_wrong_password(client, person
 
 
 def test_repeated_failed_logins_are_rate_limited_with_a_clear_message(client, personas):
-    # ACCOUNT_RATE_LIMITS["login_failed"] allows five failures per address in five minutes.
+    # ACCOUNT_RATE_LIMITS["login_failed"] allows five failures per client and address in five minutes.
     for _attempt in range(5):
         assert password_login(client, "member@test.example", "falsches-passwort-123").status_code == 200
     response = password_login(client, "member@test.example", PASSWORD)

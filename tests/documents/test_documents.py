@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from audit.models import AuditEvent
 from documents import actions, filetypes, generate
@@ -146,7 +147,9 @@ def test_active_content_is_only_ever_downloaded_with_nosniff_and_sandbox(scene, 
             "bild.svg", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
         ),
     )
-    png = actions.upload(lead, workspace, SimpleUploadedFile("bild.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64))
+    pixels = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(pixels, "PNG")
+    png = actions.upload(lead, workspace, SimpleUploadedFile("bild.png", pixels.getvalue()))
     client = client_as(lead)
     for document, disposition in ((html, "attachment"), (svg, "attachment"), (png, "inline")):
         response = client.get(f"/dokumente/{document.pk}/herunterladen/")
