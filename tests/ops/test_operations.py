@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db]
 def test_healthz_reports_a_missing_worker(client):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": {"ok": True}, "worker": {"ok": False, "last_seen": None}}
+    assert response.json()["checks"] == {"database": {"ok": True}, "worker": {"ok": False, "last_seen": None, "stuck": []}}
 
 
 def test_healthz_is_ok_with_a_fresh_heartbeat_and_not_with_a_stale_one(client):
