@@ -15,6 +15,7 @@ This module must not import Django: the child imports it too.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import resource
 import signal
@@ -119,8 +120,18 @@ def stop_all() -> None:
         _kill(process)
 
 
+def _die_with_parent() -> None:
+    """Linux: be killed when the worker dies (SIGKILL, OOM killer) instead of parsing on as an orphan."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def child_main(work: Callable[[list[str], bytes], bytes]) -> None:
     """The child's side: stdin to ``work(args, data)``, its answer to stdout; running out of memory exits 3."""
+    _die_with_parent()
     try:
         data = sys.stdin.buffer.read()
         output = work(sys.argv[1:], data)
