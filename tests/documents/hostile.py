@@ -7,7 +7,7 @@ different resource of the extraction:
   million empty text operators (just under pypdf's token cap, and no text, so the character cap
   never stops it); reading it page by page costs hours.
 - ``pdf_nested_forms``: form XObjects drawing each other ten times per level, so one page draws
-  one glyph 10**8 times ("billion laughs" for PDF).
+  an empty string 10**5 times ("billion laughs" for PDF), on every one of 2,000 pages.
 - ``docx_element_flood``: a document.xml of ~50 MB consisting of tiny empty paragraphs, packed
   just under the ratio check; a tree of it takes over a gigabyte of memory.
 - ``xlsx_cell_flood``: a worksheet with millions of cells.
@@ -68,25 +68,31 @@ def pdf_shared_content_bomb(pages: int = 2000, operators: int = 900_000) -> byte
     return _pdf(objects)
 
 
-def pdf_nested_forms(levels: int = 8, fan_out: int = 10) -> bytes:
-    """One page drawing form X1, which draws X2 ``fan_out`` times, … down to a form with one glyph."""
+def pdf_nested_forms(pages: int = 2000, levels: int = 6, fan_out: int = 10) -> bytes:
+    """Pages drawing form X1, which draws X2 ``fan_out`` times, … down to a form showing an empty string.
+
+    pypdf stops after 5,000 form invocations per page, but that is seconds per page, and every page
+    does it again.
+    """
+    first_form = 5 + pages
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        _FONT,
         _stream(b"/X1 Do", compress=False),
     ]
-    font_number = 5 + levels
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X1 %d 0 R >> >> /Contents 4 0 R >>"
+    objects += [page % first_form] * pages
     for level in range(1, levels + 1):
         if level < levels:
             body = b" ".join([b"/X%d Do" % (level + 1)] * fan_out)
-            resources = b"/Resources << /XObject << /X%d %d 0 R >> >>" % (level + 1, 5 + level)
+            resources = b"/Resources << /XObject << /X%d %d 0 R >> >>" % (level + 1, first_form + level)
         else:
-            body = b"BT /F1 1 Tf (x) Tj ET"
-            resources = b"/Resources << /Font << /F1 %d 0 R >> >>" % font_number
+            body = b"BT /F1 1 Tf () Tj ET"
+            resources = b"/Resources << /Font << /F1 3 0 R >> >>"
         extra = b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources
         objects.append(_stream(body, extra, compress=False))
-    objects.append(_FONT)
     return _pdf(objects)
 
 
