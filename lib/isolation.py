@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_EXIT_CODE = 3  # the child ran out of its address space
+_PARENT_VARIABLE = "ISOLATION_PARENT_PID"
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,13 @@ def run(module: str, args: list[str], data: bytes, limits: Limits) -> bytes:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
-        env={"PATH": os.defpath, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"},
+        env={
+            "PATH": os.defpath,
+            "PYTHONPATH": str(ROOT),
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            _PARENT_VARIABLE: str(os.getpid()),
+        },
         start_new_session=True,  # its own process group: a kill takes anything it started along
     )
     with _lock:
@@ -122,11 +129,10 @@ def stop_all() -> None:
 
 def _die_with_parent() -> None:
     """Linux: be killed when the worker dies (SIGKILL, OOM killer) instead of parsing on as an orphan."""
-    parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
+    if str(os.getppid()) != os.environ.get(_PARENT_VARIABLE, str(os.getppid())):
+        os._exit(1)  # the parent died before the line above took effect
 
 
 def child_main(work: Callable[[list[str], bytes], bytes]) -> None:
