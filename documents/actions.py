@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
+from lib import isolation
 from lib.concurrency import save_versioned
 from lib.images import ImageRefused, clean_image
 from search.indexing import schedule
@@ -78,6 +80,7 @@ def _add_version(
             restored_from=restored_from.number,
             text=restored_from.text,
             text_status=restored_from.text_status,
+            text_failure=restored_from.text_failure,
             page_count=restored_from.page_count,
         )
         version.save()
@@ -232,24 +235,55 @@ def delete_for_good(user, document: Document) -> None:
     transaction.on_commit(lambda: [default_storage.delete(n) for n in names if n])
 
 
+def _limits() -> isolation.Limits:
+    return isolation.Limits(
+        cpu_seconds=settings.DOCUMENTS_EXTRACTION_CPU_SECONDS,
+        memory_mb=settings.DOCUMENTS_EXTRACTION_MEMORY_MB,
+        wall_seconds=settings.DOCUMENTS_EXTRACTION_WALL_SECONDS,
+    )
+
+
+def _set_text(version_id: int, status: str, *, failure: str = "", text: str = "", pages: int | None = None) -> None:
+    DocumentVersion.objects.filter(pk=version_id).update(text=text, page_count=pages, text_status=status, text_failure=failure)
+
+
 def extract_version_text(version_id: int) -> None:
-    """Worker: store the text of a version (or mark it not extractable), then re-index its document."""
+    """Worker: store the text of a version (or mark it not extractable or failed), then re-index its document.
+
+    The file is read in a child process with CPU, memory and wall-time limits. A file that hits a
+    limit is marked failed with the reason and never tried again; a run that was cut off (the worker
+    died) is tried again at most ``DOCUMENTS_EXTRACTION_MAX_ATTEMPTS`` times.
+    """
+    Status, Failure = DocumentVersion.TextStatus, DocumentVersion.TextFailure
     version = DocumentVersion.objects.select_related("document").filter(pk=version_id).first()
     if version is None:
         return
-    try:
-        with version.file.open("rb") as file:
-            result = extraction.extract(version.kind, file)
-    except extraction.NotExtractable as exc:
-        logger.info("text of document version %s not extractable: %s", version_id, exc)
-        DocumentVersion.objects.filter(pk=version_id).update(text="", text_status=DocumentVersion.TextStatus.NOT_EXTRACTABLE)
-    except OSError as exc:
-        logger.warning("document version %s: file not readable: %r", version_id, exc)
-        DocumentVersion.objects.filter(pk=version_id).update(text="", text_status=DocumentVersion.TextStatus.NOT_EXTRACTABLE)
+    DocumentVersion.objects.filter(pk=version_id).update(text_attempts=F("text_attempts") + 1)
+    if version.text_attempts >= settings.DOCUMENTS_EXTRACTION_MAX_ATTEMPTS:
+        logger.warning("document version %s: extraction cut off %s times; giving up", version_id, version.text_attempts)
+        _set_text(version_id, Status.FAILED, failure=Failure.INTERRUPTED)
     else:
-        DocumentVersion.objects.filter(pk=version_id).update(
-            text=result.text, page_count=result.pages, text_status=DocumentVersion.TextStatus.EXTRACTED
-        )
+        try:
+            with version.file.open("rb") as file:
+                data = file.read()
+            result = extraction.extract_isolated(version.kind, data, _limits())
+        except isolation.Interrupted:
+            DocumentVersion.objects.filter(pk=version_id).update(text_attempts=F("text_attempts") - 1)  # not the file's fault
+            raise
+        except isolation.Failed as exc:
+            logger.warning("document version %s: text extraction stopped: %s", version_id, exc)
+            _set_text(version_id, Status.FAILED, failure=exc.reason)
+        except extraction.LimitExceeded as exc:
+            logger.warning("document version %s: text extraction refused: %s", version_id, exc)
+            _set_text(version_id, Status.FAILED, failure=Failure.TOO_LARGE)
+        except extraction.NotExtractable as exc:
+            logger.info("text of document version %s not extractable: %s", version_id, exc)
+            _set_text(version_id, Status.NOT_EXTRACTABLE)
+        except OSError as exc:
+            logger.warning("document version %s: file not readable: %r", version_id, exc)
+            _set_text(version_id, Status.NOT_EXTRACTABLE)
+        else:
+            _set_text(version_id, Status.EXTRACTED, text=result.text, pages=result.pages)
     # Versions restored later copy the text; a restore racing with extraction gets it on the next run.
     from search.indexing import index_now
 

@@ -123,12 +123,24 @@ class TextStatus(models.TextChoices):
     EXTRACTED = "extracted", _("Text ausgelesen")
     NOT_EXTRACTABLE = "not_extractable", _("Text nicht auslesbar")
     NO_TEXT = "no_text", _("Dateiart ohne Text")
+    FAILED = "failed", _("Auslesen abgebrochen")
+
+
+class TextFailure(models.TextChoices):
+    """Why the extraction of a file was stopped (shown to the people who may edit the document)."""
+
+    TOO_LARGE = "too_large", _("Die Datei ist zu umfangreich oder zu verschachtelt, um ihren Text auszulesen.")
+    TIME = "time", _("Das Auslesen des Textes hat das Zeitlimit überschritten.")
+    MEMORY = "memory", _("Das Auslesen des Textes hat das Speicherlimit überschritten.")
+    CRASHED = "crashed", _("Das Auslesen des Textes ist mit einem Fehler abgebrochen.")
+    INTERRUPTED = "interrupted", _("Das Auslesen des Textes wurde mehrmals unterbrochen und wird nicht erneut versucht.")
 
 
 class DocumentVersion(TimestampedModel):
     """One uploaded file. Versions are never changed; restoring an old one adds a new version."""
 
     TextStatus = TextStatus
+    TextFailure = TextFailure
 
     document = models.ForeignKey(Document, verbose_name=_("Dokument"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("Fassung"))
@@ -149,6 +161,8 @@ class DocumentVersion(TimestampedModel):
     restored_from = models.PositiveIntegerField(_("wiederhergestellt aus Fassung"), null=True, blank=True)
     text = models.TextField(_("ausgelesener Text"), blank=True)
     text_status = models.CharField(_("Volltext"), max_length=20, choices=TextStatus.choices, default=TextStatus.PENDING)
+    text_failure = models.CharField(_("Grund des Abbruchs"), max_length=20, choices=TextFailure.choices, blank=True)
+    text_attempts = models.PositiveSmallIntegerField(_("Versuche, den Text auszulesen"), default=0)
     page_count = models.PositiveIntegerField(_("Seiten"), null=True, blank=True)
 
     class Meta:

@@ -323,13 +323,24 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # --- Background work ------------------------------------------------------------------
+# Two queues, two lanes in every worker: text extraction never holds up the other tasks.
+TASK_QUEUES = ["default", "extraction"]
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
 WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 90)
+# /healthz turns unhealthy when a worker has been on one task longer than this.
+WORKER_TASK_STUCK_SECONDS = env_int("WORKER_TASK_STUCK_SECONDS", 600)
+# A task whose worker died is run again, at most this many times in all; then it is marked failed.
+WORKER_TASK_MAX_ATTEMPTS = env_int("WORKER_TASK_MAX_ATTEMPTS", 3)
+# Seconds a stopping worker (SIGTERM) waits for a running task before it leaves it to be run again.
+WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 3)
+if WORKER_TASK_MAX_ATTEMPTS < 1 or WORKER_STOP_GRACE_SECONDS < 0:
+    raise ImproperlyConfigured("WORKER_TASK_MAX_ATTEMPTS must be at least 1, WORKER_STOP_GRACE_SECONDS not negative.")
 
 # --- Platform ---------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
@@ -346,6 +357,10 @@ if not (0 <= NOTIFICATIONS_DIGEST_HOUR <= 23 and 0 <= NOTIFICATIONS_WEEKLY_DIGES
 # Seconds a worker holds a mail it is sending; after that another worker takes it over (longer than EMAIL_TIMEOUT).
 NOTIFICATIONS_OUTBOX_LEASE_SECONDS = env_int("NOTIFICATIONS_OUTBOX_LEASE_SECONDS", 120)
 NOTIFICATIONS_OUTBOX_BATCH = env_int("NOTIFICATIONS_OUTBOX_BATCH", 50)
+# Tries per mail (with exponential back-off from 30 s up to an hour) before it is marked failed.
+NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS = env_int("NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS", 8)
+if NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS must be at least 1.")
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = env_str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "interkommunal.example")
 # Jobs the worker runs once a day from NOTIFICATIONS_DIGEST_HOUR (name → function taking the date).
 NOTIFICATIONS_DAILY_JOBS = {
@@ -371,6 +386,18 @@ if NEWS_IMAGE_MAX_SIDE < 64 or not 1_000_000 <= IMAGE_MAX_PIXELS <= 178_000_000:
 DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 100)
 if DOCUMENTS_MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured("DOCUMENTS_MAX_UPLOAD_MB must be at least 1.")
+# Text extraction runs in a child process with these limits; a file that hits one is marked failed.
+DOCUMENTS_EXTRACTION_CPU_SECONDS = env_int("DOCUMENTS_EXTRACTION_CPU_SECONDS", 60)
+DOCUMENTS_EXTRACTION_WALL_SECONDS = env_int("DOCUMENTS_EXTRACTION_WALL_SECONDS", 120)
+DOCUMENTS_EXTRACTION_MEMORY_MB = env_int("DOCUMENTS_EXTRACTION_MEMORY_MB", 1024)
+# Runs of one extraction that may be cut off (the worker died) before the version is marked failed.
+DOCUMENTS_EXTRACTION_MAX_ATTEMPTS = env_int("DOCUMENTS_EXTRACTION_MAX_ATTEMPTS", 2)
+if min(DOCUMENTS_EXTRACTION_CPU_SECONDS, DOCUMENTS_EXTRACTION_WALL_SECONDS, DOCUMENTS_EXTRACTION_MAX_ATTEMPTS) < 1:
+    raise ImproperlyConfigured("DOCUMENTS_EXTRACTION_* limits must be at least 1.")
+if DOCUMENTS_EXTRACTION_MEMORY_MB < 128:
+    raise ImproperlyConfigured("DOCUMENTS_EXTRACTION_MEMORY_MB must be at least 128 (the interpreter needs it).")
+if WORKER_TASK_STUCK_SECONDS <= DOCUMENTS_EXTRACTION_WALL_SECONDS:
+    raise ImproperlyConfigured("WORKER_TASK_STUCK_SECONDS must be longer than DOCUMENTS_EXTRACTION_WALL_SECONDS.")
 # --- Meetings of the bodies and OParl ---------------------------------------------------------
 # Days between the invitation and the meeting; fewer gives the office a warning.
 MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 14)

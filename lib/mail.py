@@ -7,6 +7,18 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+HEADER_TEXT_LIMIT = 200
+
+
+def header_text(value: str, limit: int = HEADER_TEXT_LIMIT) -> str:
+    """User text made safe for a mail header: one line, no control or format characters, at most ``limit`` characters.
+
+    A line break in a header is refused by the mail library (or, worse, starts a new header), so
+    everything that is not printable becomes a space and runs of spaces become one.
+    """
+    text = " ".join("".join(c if c.isprintable() else " " for c in value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
 
 def send_templated_mail(
     template: str,
@@ -24,7 +36,7 @@ def send_templated_mail(
     """
     with translation.override(language):
         ctx = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"mail/{template}.subject.txt", ctx).split())
+        subject = header_text(render_to_string(f"mail/{template}.subject.txt", ctx))
         text = render_to_string(f"mail/{template}.txt", ctx)
         html = render_to_string(f"mail/{template}.html", ctx)
     message = EmailMultiAlternatives(

@@ -29,12 +29,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from lib.mail import header_text
+
 from .models import Outbox
 from .tokens import make_token
 
 log = logging.getLogger(__name__)
 State = Outbox.State
-MAX_ATTEMPTS = 8
 
 
 def _lease() -> dt.timedelta:
@@ -71,7 +72,7 @@ def unsubscribe_url(user_id: int, scope: str) -> str:
 def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
     """The mail of one outbox row: German, plain text and HTML, with one-click unsubscribe headers."""
     event = row.event
-    subject = row.subject or event.subject
+    subject = header_text(row.subject or event.subject)
     unsubscribe = unsubscribe_url(row.recipient_id, row.unsubscribe_scope) if row.recipient_id else ""
     context = {
         "site_url": settings.SITE_URL,
@@ -103,7 +104,7 @@ def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if event is not None:
         for attachment in event.attachments.all():
-            message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+            message.attach(header_text(attachment.filename), bytes(attachment.content), attachment.mimetype)
     return message
 
 
@@ -114,8 +115,16 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(code, int) and code >= 500
 
 
+def _retry_delay(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(3600, 30 * 2**attempts))
+
+
 def _send(connection, row: Outbox) -> bool:
-    """Hand one claimed row to SMTP. Returns False when the connection should be reopened."""
+    """Hand one claimed row to SMTP. Returns False when the connection should be reopened.
+
+    Whatever goes wrong with this one mail (a refused recipient, a header the mail library rejects,
+    a broken connection, a bug) is recorded on its row; the batch goes on with the next mail.
+    """
     now = timezone.now()
     taken = Outbox.objects.filter(pk=row.pk, state=State.CLAIMED).update(
         state=State.SENDING, attempts=F("attempts") + 1, lease_until=now + _lease()
@@ -126,20 +135,26 @@ def _send(connection, row: Outbox) -> bool:
         message = build_message(row, connection)
         if connection.send_messages([message]) != 1:
             raise smtplib.SMTPException("The mail backend did not send the message.")
-    except (smtplib.SMTPException, OSError) as exc:
-        attempts = row.attempts + 1
-        if _permanent(exc) or attempts >= MAX_ATTEMPTS:
-            Outbox.objects.filter(pk=row.pk).update(state=State.FAILED, last_error=str(exc)[:2000], lease_until=None)
-            log.error("outbox: mail %s failed for good: %s", row.pk, exc)
-        else:
-            delay = dt.timedelta(seconds=min(3600, 30 * 2**attempts))
-            Outbox.objects.filter(pk=row.pk).update(
-                state=State.PENDING, last_error=str(exc)[:2000], next_attempt_at=timezone.now() + delay, lease_until=None
-            )
-            log.warning("outbox: mail %s not sent (%s); next try in %s", row.pk, exc, delay)
-        return False
+    except Exception as exc:
+        _record_failure(row, exc)
+        return False  # the connection's state is unknown after an error
     Outbox.objects.filter(pk=row.pk).update(state=State.SENT, sent_at=timezone.now(), lease_until=None)
     return True
+
+
+def _record_failure(row: Outbox, exc: Exception) -> None:
+    """Failed for good (a permanent SMTP answer, or the last attempt), or pending again after a back-off."""
+    attempts = row.attempts + 1
+    reason = f"{exc.__class__.__name__}: {exc}"[:2000]
+    if _permanent(exc) or attempts >= settings.NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS:
+        Outbox.objects.filter(pk=row.pk).update(state=State.FAILED, last_error=reason, lease_until=None)
+        log.error("outbox: mail %s failed for good after %s attempts: %s", row.pk, attempts, reason)
+    else:
+        delay = _retry_delay(attempts)
+        Outbox.objects.filter(pk=row.pk).update(
+            state=State.PENDING, last_error=reason, next_attempt_at=timezone.now() + delay, lease_until=None
+        )
+        log.warning("outbox: mail %s not sent (%s); next try in %s", row.pk, reason, delay)
 
 
 def deliver(batch: int | None = None, *, max_batches: int = 100) -> int:

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db]
 def test_healthz_reports_a_missing_worker(client):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": {"ok": True}, "worker": {"ok": False, "last_seen": None}}
+    assert response.json()["checks"] == {"database": {"ok": True}, "worker": {"ok": False, "last_seen": None, "stuck": []}}
 
 
 def test_healthz_is_ok_with_a_fresh_heartbeat_and_not_with_a_stale_one(client):
@@ -76,3 +76,50 @@ def test_each_request_is_logged_as_one_structured_line_without_survey_paths(clie
     assert records[0].path == "/"
     assert records[0].request_id == "abcdef123456"
     assert records[0].status == 200
+
+
+def test_healthz_reports_a_worker_stuck_on_one_task(client, settings):
+    settings.WORKER_TASK_STUCK_SECONDS = 600
+    now = timezone.now()
+    beat = WorkerHeartbeat.objects.create(
+        worker_id="w1:extraction",
+        hostname="h",
+        pid=1,
+        started_at=now - dt.timedelta(hours=1),
+        last_seen=now,  # the heartbeat thread still beats while the lane hangs
+        current_task="documents.tasks.extract_text",
+        task_started_at=now - dt.timedelta(minutes=11),
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"]["stuck"] == [
+        {"task": "documents.tasks.extract_text", "since": beat.task_started_at.isoformat()}
+    ]
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(task_started_at=now - dt.timedelta(minutes=2))
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_left_running_by_dead_workers_run_again_until_the_attempt_limit(settings):
+    """A worker that died (no heartbeat) leaves its task RUNNING; the next worker puts it back or gives it up."""
+    from django_tasks_db.models import DBTaskResult
+
+    from search.tasks import index_object
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+    settings.WORKER_TASK_MAX_ATTEMPTS = 3
+    once, thrice, alive = (index_object.enqueue("document", 999_990 + i).id for i in range(3))
+    DBTaskResult.objects.filter(pk=once).update(status="RUNNING", worker_ids=["gone-1:tasks"])
+    DBTaskResult.objects.filter(pk=thrice).update(status="RUNNING", worker_ids=["gone-1:tasks", "gone-2:tasks", "gone-3:tasks"])
+    DBTaskResult.objects.filter(pk=alive).update(status="RUNNING", worker_ids=["busy:tasks"])
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="busy:tasks", hostname="h", pid=1, started_at=now, last_seen=now)
+
+    call_command("worker", "--batch", "--interval", "0.1", verbosity=0)
+
+    results = {str(r.pk): r for r in DBTaskResult.objects.all()}
+    assert results[once].status == "SUCCESSFUL"
+    assert len(results[once].worker_ids) == 2
+    assert results[thrice].status == "FAILED"
+    assert results[thrice].exception_class_path == "ops.worker.Abandoned"
+    assert results[alive].status == "RUNNING"  # its worker is alive: not touched

@@ -1,0 +1,125 @@
+"""The background worker's parts: queue lanes with heartbeats, recovery of abandoned tasks.
+
+A worker process runs two *lanes*, each a django-tasks-db loop in its own thread: ``tasks``
+(every queue but ``extraction``) and ``extraction``. A file that takes its full time limit to
+fail holds up only the extraction lane; search indexing and mail go on beside it.
+
+Every lane has a ``WorkerHeartbeat`` row (its id is the lane's worker id in the task rows) that
+says which task it runs since when, so ``/healthz`` can report a lane stuck on one task, and a
+task whose lane no longer beats can be put back into the queue (``recover_abandoned_tasks``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from .models import WorkerHeartbeat
+
+log = logging.getLogger(__name__)
+EXTRACTION_QUEUE = "extraction"
+INTERRUPTED = "lib.isolation.Interrupted"
+ABANDONED = "ops.worker.Abandoned"
+
+
+class Abandoned(Exception):
+    """Recorded for a task whose workers died while running it, as often as allowed."""
+
+
+def process_id() -> str:
+    """Unique per process; lane ids append ``:<lane>`` and must stay under 64 characters."""
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class Lane(Worker):
+    """One queue loop of the worker, reporting the task it runs in its heartbeat row."""
+
+    def __init__(self, name: str, process: str, *, batch: bool, interval: float):
+        extraction = name == EXTRACTION_QUEUE
+        super().__init__(
+            queue_names=[EXTRACTION_QUEUE] if extraction else ["*"],
+            excluded_queue_names=[] if extraction else [EXTRACTION_QUEUE],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"{process}:{name}",
+        )
+        self.name = name
+
+    def beat(self, *, started: bool = False) -> None:
+        now = timezone.now()
+        defaults = {"hostname": socket.gethostname(), "pid": os.getpid(), "last_seen": now}
+        if started:
+            defaults["started_at"] = now
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id, defaults=defaults, create_defaults={**defaults, "started_at": now}
+        )
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(
+            current_task=db_task_result.task_path[:200], task_started_at=timezone.now()
+        )
+        try:
+            super().run_task(db_task_result)
+        finally:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(current_task="", task_started_at=None)
+        if db_task_result.status == TaskResultStatus.FAILED and db_task_result.exception_class_path == INTERRUPTED:
+            log.warning("task %s interrupted by the worker stopping; back in the queue", db_task_result.id)
+            _requeue(db_task_result.pk)
+
+    def run_until_stopped(self) -> None:
+        try:
+            self.run()
+        except Exception:
+            log.exception("worker lane %s stopped with an error", self.name)
+            raise
+        finally:
+            close_old_connections()
+
+
+def _requeue(pk) -> None:
+    DBTaskResult.objects.filter(pk=pk).update(
+        status=TaskResultStatus.READY, finished_at=None, exception_class_path="", traceback="", return_value=None
+    )
+
+
+def recover_abandoned_tasks() -> int:
+    """Put tasks back whose lane stopped beating while running them; give up after the attempt limit.
+
+    Attempts are counted by the task row's worker ids (one per claim).
+    """
+    now = timezone.now()
+    alive = set(
+        WorkerHeartbeat.objects.filter(
+            last_seen__gte=now - dt.timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS)
+        ).values_list("worker_id", flat=True)
+    )
+    recovered = 0
+    for pk, worker_ids in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("id", "worker_ids"):
+        if worker_ids and worker_ids[-1] in alive:
+            continue
+        running = DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING)
+        if len(worker_ids) >= settings.WORKER_TASK_MAX_ATTEMPTS:
+            running.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path=ABANDONED,
+                traceback=f"Its worker stopped while running it, {len(worker_ids)} times; not tried again.",
+            )
+            log.error("task %s abandoned by %s workers; marked failed", pk, len(worker_ids))
+        elif running.update(status=TaskResultStatus.READY):
+            log.warning("task %s was running on a worker that is gone; back in the queue", pk)
+        recovered += 1
+    return recovered
