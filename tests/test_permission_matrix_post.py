@@ -11,6 +11,8 @@ permission only after validating its form is caught too.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -63,15 +65,17 @@ WRITERS: dict[str, frozenset[str]] = {
     "sitzungen/aufgaben/<int:pk>/erledigt/": MEMBERS,
 }
 
+NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day
+
 # route → what the form on the page would post (the scene's ids are filled in)
 PAYLOADS: dict[str, dict[str, object]] = {
-    "verwaltung/kommunen/neu/": {"name": "Neustadt", "short_name": "Neustadt", "ags": "05999999", "join_date": "2030-01-01"},
+    "verwaltung/kommunen/neu/": {"name": "Neustadt", "short_name": "Neustadt", "ags": "05999999", "join_date": NEXT_YEAR},
     "verwaltung/personen/neu/": {"given_name": "Nora", "family_name": "Neu", "email": "nora.neu@test.example"},
     "konto/einladungen/neu/": {"person": "{member_person}", "email": "eingeladen@test.example"},
     "arbeitsbereiche/neu/": {"name": "Neuer Bereich", "kind": "project", "visibility": "private", "join_policy": "invitation"},
     "neuigkeiten/neu/": {"title": "Neu", "body": "Text"},
-    "sitzungen/vorlagen/neu/": {"reference": "0001/2030", "name": "Neue Vorlage", "date": "2030-01-01", "public": "on"},
-    "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": "2030-01-01"},
+    "sitzungen/vorlagen/neu/": {"reference": "0001/2030", "name": "Neue Vorlage", "date": NEXT_YEAR, "public": "on"},
+    "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": NEXT_YEAR},
     "neuigkeiten/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
     "sitzungen/<int:pk>/rueckmeldung/": {"answer": "attending"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
