@@ -244,7 +244,9 @@ def _watcher_findings(scenario: Field) -> dict[str, list[tuple[int, int]]]:
 
     def narrowed(strategy: str, code: int, candidates: list[dict]) -> None:
         if candidates and len(candidates) < K and code in {scenario.truth(row) for row in candidates}:
-            findings.setdefault(strategy, []).append((code, len(candidates)))
+            found = findings.setdefault(strategy, [])
+            if code not in {seen for seen, _size in found}:
+                found.append((code, len(candidates)))
 
     for position, (code, before, after) in enumerate(submissions):
         code_row = changed_code_row(before, after)

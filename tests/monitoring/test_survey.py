@@ -293,3 +293,22 @@ def test_two_submissions_racing_with_one_code_store_one_response(wave, codes):
     assert refused.value.access is Access.USED
     assert submitted_count() == 1
     assert AccessCode.objects.filter(wave=wave, used=True).count() == 1
+
+
+def test_the_benchmark_journey_answers_every_page(anonymous, wave, codes):
+    """bench/monitoring.py walks these pages; if the questionnaire changes, the benchmark must follow."""
+    from bench.monitoring import ANSWERS, JOURNEY
+
+    code = codes[0]
+    assert anonymous.get("/umfrage/").status_code == 200
+    assert anonymous.post("/umfrage/", {"code": code}).status_code == 200
+    given: dict[str, str] = {}
+    for index, (page, items) in enumerate(JOURNEY):
+        given.update({item: ANSWERS[item] for item in items})
+        last = index == len(JOURNEY) - 1
+        response = _post(anonymous, code, page, "submit" if last else "next", **given)
+        assert response.status_code == (302 if last else 200), page
+        if not last:
+            assert f'name="page" value="{JOURNEY[index + 1][0]}"' in response.content.decode()
+    assert anonymous.get("/umfrage/danke/").status_code == 200
+    assert submitted_count(wave) == 1

@@ -134,3 +134,46 @@ def test_signed_in_respondent_is_not_linked_to_the_answers(personas, wave, codes
     from audit.models import AuditEvent
 
     assert not AuditEvent.objects.filter(object_type__startswith="monitoring.response").exists()
+
+
+def _submit_all(wave, codes):
+    client = Client()
+    for code in codes:
+        assert answer_all(client, code).status_code == 302
+
+
+def test_answers_reach_the_responses_only_as_a_batch_of_k(wave):
+    codes = generate_codes(wave, 10)
+    _submit_all(wave, codes[:9])
+    assert Response.objects.count() == 0 and PendingResponse.objects.count() == 9
+    _submit_all(wave, codes[9:])
+    assert Response.objects.count() == 10 and PendingResponse.objects.count() == 0
+    assert len({str(r.id) for r in Response.objects.all()}) == 10
+
+
+def test_a_failed_move_loses_nothing_and_counts_nothing_twice(wave, monkeypatch, caplog):
+    from monitoring import codes as sealing
+
+    codes = generate_codes(wave, 11)
+    _submit_all(wave, codes[:9])
+    working = sealing.open_from_pool
+
+    def broken(payload):
+        raise sealing.UnreadablePoolEntry
+
+    monkeypatch.setattr(sealing, "open_from_pool", broken)
+    _submit_all(wave, codes[9:10])  # the respondent still gets the thank-you page: the answer is stored
+    assert "could not be moved" in caplog.text
+    assert Response.objects.count() == 0 and PendingResponse.objects.count() == 10
+    monkeypatch.setattr(sealing, "open_from_pool", working)
+    _submit_all(wave, codes[10:])
+    assert Response.objects.count() == 11 and PendingResponse.objects.count() == 0
+
+
+def test_pool_entries_survive_a_secret_key_rotation(wave, settings):
+    codes = generate_codes(wave, 3)
+    _submit_all(wave, codes)
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "rotated-" + old, [old]
+    assert len(stored_responses(wave)) == 3
+    assert PendingResponse.objects.count() == 0
