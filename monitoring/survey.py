@@ -165,7 +165,7 @@ def submit(wave: Wave, pages: list[Page], answers: Mapping[str, str], code: str 
     else:
         with transaction.atomic(), connection.cursor() as cursor:
             if code is not None:
-                cursor.execute(_USE_CODE, _use_code_params(code, wave, today))
+                cursor.execute(_use_code_sql(), _use_code_params(code, wave, today))
                 if cursor.rowcount != 1:
                     raise SubmissionRefused(Access.USED if _fielding_now(cursor, wave, today) else Access.ENDED)
                 cursor.execute("DELETE FROM monitoring_partialanswers WHERE key = %s", [codes.partial_key(code)])
@@ -187,8 +187,15 @@ def _use_code_params(code: str, wave: Wave, today: dt.date) -> list:
 
 _USE_CODE = (
     "UPDATE monitoring_accesscode SET used = %s WHERE code_hash = %s AND used = %s AND wave_id IN "
-    "(SELECT id FROM monitoring_wave WHERE id = %s AND status = %s AND fielding_start <= %s AND fielding_end >= %s)"
+    "(SELECT id FROM monitoring_wave WHERE id = %s AND status = %s AND fielding_start <= %s AND fielding_end >= %s{lock})"
 )
+"""Uses up a code while its wave is fielding. On PostgreSQL the wave row is share-locked: a submission
+racing with the closing of its wave waits for it and then sees the wave closed, instead of leaving
+answers in the pool of a wave that closing has already emptied."""
+
+
+def _use_code_sql() -> str:
+    return _USE_CODE.format(lock=" FOR KEY SHARE" if connection.vendor == "postgresql" else "")
 
 
 def _fielding_now(cursor, wave: Wave, today: dt.date) -> bool:
@@ -221,7 +228,7 @@ def _pool_in_one_statement(wave: Wave, sealed: str, code: str, today: dt.date) -
     Returns how many answers of the wave wait in the pool now.
     """
     sql = (
-        f"WITH used AS ({_USE_CODE} RETURNING 1), "  # noqa: S608 - fixed table and column names
+        f"WITH used AS ({_use_code_sql()} RETURNING 1), "  # noqa: S608 - fixed table and column names
         "dropped AS (DELETE FROM monitoring_partialanswers WHERE key = %s AND EXISTS (SELECT 1 FROM used)), "
         "pooled AS (INSERT INTO monitoring_pendingresponse (id, wave_id, sealed) "
         "SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM used) RETURNING 1) "
@@ -294,6 +301,8 @@ def rewrite_closed_wave(wave: Wave) -> int:
     are removed physically by :func:`compact_survey_tables` once the transaction has committed.
     """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # wait for a batch being moved right now
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_POOL_LOCK, wave.pk])
         cursor.execute("DELETE FROM monitoring_pendingresponse WHERE wave_id = %s RETURNING sealed", [wave.pk])
         rows = [codes.open_from_pool(payload) for (payload,) in cursor.fetchall()]
         fields = [f.attname for f in Response._meta.concrete_fields if not f.primary_key]

@@ -312,3 +312,40 @@ def test_the_benchmark_journey_answers_every_page(anonymous, wave, codes):
             assert f'name="page" value="{JOURNEY[index + 1][0]}"' in response.content.decode()
     assert anonymous.get("/umfrage/danke/").status_code == 200
     assert submitted_count(wave) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_racing_with_closing_waits_and_is_refused(cooperation, survey_round):
+    """PostgreSQL: while another transaction closes the wave, a submission must not slip answers into
+    the pool that closing has already emptied (they would be counted nowhere)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from monitoring.models import PendingResponse
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite has one writer at a time)")
+    wave = make_wave(survey_round, "essen")
+    code = generate_codes(wave, 1)[0]
+    closing = connections.create_connection("default")
+    closing.set_autocommit(False)
+    with closing.cursor() as cursor:
+        cursor.execute("SELECT id FROM monitoring_wave WHERE id = %s FOR UPDATE", [wave.pk])
+        cursor.execute("UPDATE monitoring_wave SET status = 'closed' WHERE id = %s", [wave.pk])
+    statuses = []
+
+    def respond():
+        statuses.append(answer_all(Client(), code).status_code)
+        connections.close_all()
+
+    respondent = threading.Thread(target=respond)
+    respondent.start()
+    respondent.join(1.0)
+    assert respondent.is_alive(), "the submission waits for the closing transaction"
+    closing.commit()
+    closing.close()
+    respondent.join(10)
+    assert statuses == [403]
+    assert PendingResponse.objects.count() == 0
+    assert not AccessCode.objects.get().used
