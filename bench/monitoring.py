@@ -8,7 +8,11 @@ measures, in one run:
 1. **Survey submissions**: gunicorn serves the platform in production mode; ``--clients`` load
    processes each submit complete questionnaires with their own one-time codes (one POST per
    submission, as the last page sends all answers) for ``--duration`` seconds. Only answered
-   submissions (302 to the thank-you page) count. The *floor* is the same number of processes
+   submissions (302 to the thank-you page) count; every one must be stored (in the responses or
+   still waiting in the mixing pool). Then the **whole journey** of a respondent as it really runs:
+   the code page, the code, every questionnaire page (each POST carries the earlier answers), the
+   submission and the thank-you page, with fresh codes, for ``--duration`` seconds
+   (``survey_journeys_per_s``). The *floor* is the same number of processes
    inserting bare response rows straight into PostgreSQL (one INSERT per transaction, no HTTP, no
    Django): the ratio says which share of the database's raw insert rate a full submission reaches.
 2. **Indicators for one wave of ``--responses`` responses across the ten cities**: responses are
@@ -47,7 +51,8 @@ from bench.foundation import Gunicorn, _machine_busy_seconds, _tree_cpu_seconds 
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 HOST = "127.0.0.1"
-SUBMISSIONS_TARGET = 200.0
+SUBMISSIONS_TARGET = 250.0
+JOURNEYS_TARGET = 25.0
 INDICATORS_TARGET_S = 10.0
 ANSWERS = {
     "q1": "yes",
@@ -103,6 +108,72 @@ def _submit_loop(pipe, port: int) -> None:
             connection.close()
             connection = None
     pipe.send((done, errors, time.process_time() - cpu))
+
+
+JOURNEY = [  # the pages ANSWERS routes through, with the items each page asks
+    ("you", ("q1", "q3")),
+    ("you_more", ("q4",)),
+    ("parents", ("q5m", "q7m", "q5f", "q7f")),
+    ("parents_more", ("q6m",)),
+    ("employment", ("department_group", "pay_band", "trainee", "age_band", "gender", "working_time")),
+]
+
+
+def _journey(connection: http.client.HTTPConnection, port: int, code: str) -> str:
+    """One respondent's whole visit, as the browser sends it: code page, code, every page, submit, thank-you page.
+
+    Each questionnaire page posts what is on it plus the earlier answers (hidden fields). Returns
+    "" when the respondent reached the thank-you page, else the step that went wrong."""
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{HOST}:{port}", "User-Agent": "bench"}
+
+    def call(method: str, path: str, fields: dict | None = None) -> int:
+        body = urllib.parse.urlencode(fields) if fields is not None else None
+        connection.request(method, path, body=body, headers=form if body is not None else {"User-Agent": "bench"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    for step, status in (("code page", call("GET", "/umfrage/")), ("code", call("POST", "/umfrage/", {"code": code}))):
+        if status != 200:
+            return f"{step}: {status}"
+    given: dict[str, str] = {}
+    for index, (page, items) in enumerate(JOURNEY):
+        given.update({item: ANSWERS[item] for item in items})
+        last = index == len(JOURNEY) - 1
+        fields = {"code": code, "page": page, "action": "submit" if last else "next", **given}
+        status = call("POST", "/umfrage/fragebogen/", fields)
+        if status != (302 if last else 200):
+            return f"page {page}: {status}"
+    status = call("GET", "/umfrage/danke/")
+    return "" if status == 200 else f"thank-you page: {status}"
+
+
+def _journey_loop(pipe, port: int) -> None:
+    """Respondents one after another, each through the whole questionnaire with the next code."""
+    (codes,) = pipe.recv()
+    done = errors = 0
+    problem = ""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    pipe.send("ready")
+    start_at, stop_at = pipe.recv()
+    while time.time() < start_at:
+        time.sleep(0.002)
+    cpu = time.process_time()
+    for code in codes:
+        if time.time() >= stop_at:
+            break
+        try:
+            failed = _journey(connection, port, code)
+        except (OSError, http.client.HTTPException) as error:
+            failed = repr(error)
+            connection.close()
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        if failed:
+            errors += 1
+            problem = problem or failed
+        elif time.time() <= stop_at:
+            done += 1
+    pipe.send((done, errors, time.process_time() - cpu, problem))
 
 
 def _insert_loop(pipe, database_url: str, wave_id: int) -> None:
@@ -388,8 +459,11 @@ def main() -> int:
             cursor.execute("SHOW server_version")
             postgres = cursor.fetchone()[0]
         codes_per_client = int(args.duration * 400 / args.clients) + 200
-        print(f"» codes: {args.clients} x {codes_per_client}", flush=True)
-        waves, codes = _prepare_survey(args.clients, codes_per_client)
+        journeys_per_client = int(args.duration * 60 / args.clients) + 50
+        print(f"» codes: {args.clients} x {codes_per_client} + {journeys_per_client}", flush=True)
+        waves, codes = _prepare_survey(args.clients, codes_per_client + journeys_per_client)
+        journey_codes = [c[codes_per_client:] for c in codes]
+        codes = [c[:codes_per_client] for c in codes]
         connections.close_all()
 
         port = free_tcp_port(HOST)
@@ -420,6 +494,16 @@ def main() -> int:
         client_cpu = sum(cpu for _done, _errors, cpu in results)
         foreign_share = max(machine_cpu - server_cpu - client_cpu, 0.0) / (window * (os.cpu_count() or 1))
         submissions_per_s = submitted / seconds
+
+        print(f"» journeys: {args.clients} clients for {args.duration:.0f} s", flush=True)
+        app_before, db_before = _tree_cpu_seconds(server.process.pid), _tree_cpu_seconds(postmaster)
+        results, seconds = _run_processes(_journey_loop, [(port,)] * args.clients, [(c,) for c in journey_codes], args.duration)
+        journey_cpu = _tree_cpu_seconds(server.process.pid) - app_before + _tree_cpu_seconds(postmaster) - db_before
+        journeys = sum(done for done, _errors, _cpu, _problem in results)
+        journey_errors = sum(e for _done, e, _cpu, _problem in results)
+        if journey_errors:
+            print(f"  {journey_errors} journeys failed, e.g. {next(p for *_rest, p in results if p)}", flush=True)
+        journeys_per_s = journeys / seconds
         server.stop()
         server = None
 
@@ -431,9 +515,13 @@ def main() -> int:
             raise RuntimeError(f"insert floor failed: {problems}")
         inserts_per_s = sum(done for done, _problem in results) / seconds
 
-        from monitoring.models import Response
+        from monitoring.models import PendingResponse, Response
 
-        stored = Response.objects.filter(wave__round__slug="bench-survey").count()
+        stored = (
+            Response.objects.filter(wave__round__slug="bench-survey").count()
+            + PendingResponse.objects.filter(wave__round__slug="bench-survey").count()
+        )
+        answered = submitted + journeys
         print(f"» {args.responses:,} responses across ten cities", flush=True)
         small = _small_round()
         million = _generate_million(args.responses)
@@ -454,6 +542,8 @@ def main() -> int:
             "survey_submission_app_cpu_ms": round(1000 * app_cpu / max(submitted, 1), 2),
             "survey_submission_db_cpu_ms": round(1000 * db_cpu / max(submitted, 1), 2),
             "survey_submission_client_cpu_ms": round(1000 * client_cpu / max(submitted, 1), 2),
+            "survey_journeys_per_s": round(journeys_per_s, 1),
+            "survey_journey_server_cpu_ms": round(1000 * journey_cpu / max(journeys, 1), 1),
             "indicators_1m_s": round(indicators_s, 2),
             "indicators_1m_group_by_s": round(group_by_s, 3),
             "indicators_1m_group_by_ratio": round(indicators_s / group_by_s, 1),
@@ -468,6 +558,8 @@ def main() -> int:
             "duration_s": args.duration,
             "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class},
             "submission_errors": errors,
+            "journey_errors": journey_errors,
+            "journey_requests": 2 + len(JOURNEY) + 1,
             "foreign_cpu_share_during_submissions": round(foreign_share, 3),
             "responses_stored_by_submissions": stored,
             "responses_in_indicator_round": args.responses,
@@ -484,10 +576,12 @@ def main() -> int:
             misses.append(f"indicators_1m_s {indicators_s:.2f} > {INDICATORS_TARGET_S}")
         if queries_small != queries_large:
             misses.append(f"dashboard queries differ: {queries_small} vs {queries_large}")
-        if errors:
-            misses.append(f"{errors} failed submissions")
-        if stored < submitted:
-            misses.append(f"{submitted} submissions answered but only {stored} stored")
+        if journeys_per_s < JOURNEYS_TARGET:
+            misses.append(f"survey_journeys_per_s {journeys_per_s:.1f} < {JOURNEYS_TARGET}")
+        if errors or journey_errors:
+            misses.append(f"{errors} failed submissions, {journey_errors} failed journeys")
+        if stored < answered:
+            misses.append(f"{answered} submissions answered but only {stored} stored")
         if not args.no_write:
             write_figures(args.output, figures, "monitoring", meta)
             print(f"Figures merged into {args.output}")

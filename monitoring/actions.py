@@ -8,7 +8,6 @@ will see at once; after that its aggregates never change.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import secrets
 
 from django.conf import settings
@@ -19,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record, snapshot
 
-from .models import AccessCode, AggregateCell, MonitoringAccess, PartialAnswers, Response, SurveyRound, Wave
-from .survey import generate_codes
+from .models import AccessCode, AggregateCell, MonitoringAccess, PartialAnswers, PendingResponse, Response, SurveyRound, Wave
+from .survey import generate_codes, rewrite_closed_wave
 
 ALLOWED = {
     Wave.Status.DRAFT: {Wave.Status.FIELDING},
@@ -74,7 +73,7 @@ def set_wave_status(actor, wave: Wave, status: str) -> Wave:
     today = timezone.localdate()
     if status == Wave.Status.CLOSED:
         PartialAnswers.objects.filter(wave=wave).delete()
-        shuffle_responses(wave)
+        rewrite_closed_wave(wave)
     if status == Wave.Status.RELEASED:
         wave.released_on = today
     if status == Wave.Status.FINAL:
@@ -83,22 +82,6 @@ def set_wave_status(actor, wave: Wave, status: str) -> Wave:
     wave.save(update_fields=["status", "released_on", "modified"])
     record(actor, f"monitoring.wave_{status}", wave, before=before, after=snapshot(wave))
     return wave
-
-
-def shuffle_responses(wave: Wave) -> None:
-    """Rewrite a wave's responses in random order with new random ids.
-
-    On PostgreSQL a table's physical order is its insertion order, i.e. the order in which
-    people answered. After closing, nothing in the stored rows or their order says who came when.
-    """
-    rows = list(Response.objects.filter(wave=wave).values())
-    if not rows:
-        return
-    random.SystemRandom().shuffle(rows)
-    Response.objects.filter(wave=wave).delete()
-    for row in rows:
-        row.pop("id")
-    Response.objects.bulk_create((Response(**row) for row in rows), batch_size=2000)
 
 
 @transaction.atomic
@@ -169,6 +152,7 @@ def delete_raw_responses(actor, wave: Wave) -> int:
     deleted, _details = Response.objects.filter(wave=wave).delete()
     codes, _details = AccessCode.objects.filter(wave=wave).delete()
     PartialAnswers.objects.filter(wave=wave).delete()
+    PendingResponse.objects.filter(wave=wave).delete()
     wave.raw_deleted_on = timezone.localdate()
     wave.save(update_fields=["raw_deleted_on", "modified"])
     record(

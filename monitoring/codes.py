@@ -8,6 +8,11 @@ does not reveal or confirm any code. Rotating ``SECRET_KEY`` invalidates outstan
 Paused answers are stored under a *different* HMAC of the code, so a row of paused answers
 cannot be joined to its access-code row without the code, and they are encrypted with a key
 derived from the code, so they cannot be read without it either.
+
+Submitted answers wait in the mixing pool sealed under a key derived from ``SECRET_KEY`` alone
+(the server must open them later, without the code). Every plaintext is padded to a multiple of
+:data:`PADDED_BLOCK` bytes, so the length of a sealed value does not tell how many questions were
+answered or which answers were given.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import secrets
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -55,18 +61,57 @@ def _cipher(normalised_code: str) -> AESGCM:
     return AESGCM(salted_hmac("monitoring.partial-answers.key", normalised_code, algorithm="sha256").digest())
 
 
-def encrypt_answers(normalised_code: str, answers: dict[str, str]) -> str:
+PADDED_BLOCK = 2048
+
+
+def _padded_json(data) -> bytes:
+    """JSON padded with spaces (which JSON ignores) to a multiple of PADDED_BLOCK bytes."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    return text + b" " * (-len(text) % PADDED_BLOCK)
+
+
+def _seal(cipher: AESGCM, data) -> str:
     nonce = secrets.token_bytes(12)
-    sealed = _cipher(normalised_code).encrypt(nonce, json.dumps(answers, sort_keys=True).encode(), None)
-    return base64.urlsafe_b64encode(nonce + sealed).decode()
+    return base64.urlsafe_b64encode(nonce + cipher.encrypt(nonce, _padded_json(data), None)).decode()
+
+
+def _open(cipher: AESGCM, payload: str):
+    raw = base64.urlsafe_b64decode(payload.encode())
+    return json.loads(cipher.decrypt(raw[:12], raw[12:], None))
+
+
+def encrypt_answers(normalised_code: str, answers: dict[str, str]) -> str:
+    return _seal(_cipher(normalised_code), answers)
 
 
 def decrypt_answers(normalised_code: str, payload: str) -> dict[str, str] | None:
     try:
-        raw = base64.urlsafe_b64decode(payload.encode())
-        data = json.loads(_cipher(normalised_code).decrypt(raw[:12], raw[12:], None))
+        data = _open(_cipher(normalised_code), payload)
     except (InvalidTag, ValueError):
         return None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         return None
     return data
+
+
+def _pool_cipher(secret: str) -> AESGCM:
+    return AESGCM(salted_hmac("monitoring.mixing-pool.key", "pool", secret=secret, algorithm="sha256").digest())
+
+
+def seal_for_pool(values: list) -> str:
+    """Seal a response row for the mixing pool (only the server can open it, and only as a batch)."""
+    return _seal(_pool_cipher(settings.SECRET_KEY), values)
+
+
+class UnreadablePoolEntry(Exception):
+    """A sealed answer opens with neither SECRET_KEY nor any SECRET_KEY_FALLBACKS entry."""
+
+
+def open_from_pool(payload: str) -> list:
+    """The row values sealed by :func:`seal_for_pool`; tries SECRET_KEY_FALLBACKS after a key rotation."""
+    for secret in (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())):
+        try:
+            return _open(_pool_cipher(secret), payload)
+        except (InvalidTag, ValueError):
+            continue
+    raise UnreadablePoolEntry

@@ -7,6 +7,11 @@ Anonymity is a property of the schema, not of good intentions (public-sector.md 
 * :class:`Response` has a random UUID4 key, the wave, the raw answers and what is derived from
   them. No code, no code id, no account, no IP address, no user agent, no timestamp: the wave's
   fielding period is the finest time information there is.
+* :class:`PendingResponse` is the mixing pool between the two: a submission uses up its code and
+  leaves its answers here, sealed under a server key and padded to one length. Only when at least
+  *k* answers of a wave wait are they moved, in one transaction and random order with fresh ids,
+  into :class:`Response` (:mod:`monitoring.survey`). So the database never shows which response
+  belongs to which used code, not even through transaction ids, physical order or statistics.
 * :class:`PartialAnswers` (pause and resume) is keyed by a second HMAC of the code and encrypted
   with a key derived from the code itself, and is deleted when the answers are submitted.
 * Dashboards, exports and the API read :class:`AggregateCell` rows only, which are written once
@@ -224,6 +229,25 @@ class PartialAnswers(models.Model):
 
     def __str__(self) -> str:
         return str(_("Zwischenstand"))
+
+
+class PendingResponse(models.Model):
+    """A submitted questionnaire waiting in the mixing pool: sealed, of one length, nothing else.
+
+    Written in the transaction that uses up the code (so it shares that transaction's id), and
+    deleted when its wave's pool is moved into :class:`Response` as a batch of at least *k*.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    class Meta:
+        verbose_name = _("wartende Antwort")
+        verbose_name_plural = _("wartende Antworten")
+
+    def __str__(self) -> str:
+        return str(_("wartende Antwort"))
 
 
 class Response(models.Model):

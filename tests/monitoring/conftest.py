@@ -16,7 +16,7 @@ from members.models import Municipality
 from monitoring import actions
 from monitoring.demo import load_headcounts, synthetic_responses
 from monitoring.imports import import_population
-from monitoring.models import Questionnaire, Response, SurveyRound, Wave
+from monitoring.models import PendingResponse, Questionnaire, Response, SurveyRound, Wave
 from monitoring.survey import generate_codes
 
 NO_MIGRATION = {"q1": "yes", "q3": "german_only", "q4": "birth", "q5m": "yes", "q7m": "yes", "q5f": "yes", "q7f": "yes"}
@@ -113,3 +113,17 @@ def answer_all(client: Client, code: str, own: dict[str, str] | None = None, emp
     """Submit a complete questionnaire in one request, as the last page does (earlier answers ride along)."""
     data = {"code": code, "page": "employment", "action": "submit", **(own or NO_MIGRATION), **(employment or EMPLOYMENT)}
     return client.post("/umfrage/fragebogen/", data)
+
+
+def stored_responses(wave: Wave) -> list[Response]:
+    """Close the wave as the office does (which empties its mixing pool) and return its responses."""
+    actions.set_wave_status(None, wave, Wave.Status.CLOSED)
+    return list(Response.objects.filter(wave=wave))
+
+
+def submitted_count(wave: Wave | None = None) -> int:
+    """Answers accepted so far: moved into the responses or still waiting in the mixing pool."""
+    responses, pooled = Response.objects.all(), PendingResponse.objects.all()
+    if wave is not None:
+        responses, pooled = responses.filter(wave=wave), pooled.filter(wave=wave)
+    return responses.count() + pooled.count()

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from monitoring import codes as code_lib
-from monitoring.models import AccessCode, Classification, PartialAnswers, Response, Wave
+from monitoring.models import AccessCode, Classification, PartialAnswers, Wave
 from monitoring.survey import generate_codes
 
-from .conftest import EMPLOYMENT, NO_MIGRATION, SECOND_GENERATION, answer_all, make_wave
+from .conftest import EMPLOYMENT, NO_MIGRATION, SECOND_GENERATION, answer_all, make_wave, stored_responses, submitted_count
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_codes_are_case_and_hyphen_insensitive(anonymous, codes):
     assert _h1(response) == "Geburtsort und Staatsangehörigkeit"
 
 
-def test_page_by_page_journey_with_routing(anonymous, codes):
+def test_page_by_page_journey_with_routing(anonymous, wave, codes):
     code = codes[0]
     step = _post(anonymous, code, "you", q1="no", q3="not_german")
     assert _h1(step) == "Zuzug und Erwerb der Staatsangehörigkeit"
@@ -59,30 +59,30 @@ def test_page_by_page_journey_with_routing(anonymous, codes):
     assert _h1(step) == "Angaben zu Ihrer Beschäftigung"  # no parent born abroad: the follow-up page is skipped
     done = _post(anonymous, code, "employment", "submit", **answers, **EMPLOYMENT)
     assert done.status_code == 302 and done["Location"] == "/umfrage/danke/"
-    response = Response.objects.get()
+    (response,) = stored_responses(wave)
     assert response.answers["q4"] == "not_asked"
     assert response.answers["q6m"] == "not_asked"
     assert response.migration_background == Classification.YES
     assert response.immigration_history == Classification.YES
 
 
-def test_changed_filter_answer_drops_the_stale_follow_up(anonymous, codes):
+def test_changed_filter_answer_drops_the_stale_follow_up(anonymous, wave, codes):
     stale = {**NO_MIGRATION, "q2": "yes"}  # q2 belongs to "not born in Germany", but q1 is "yes"
     answer_all(anonymous, codes[0], own=stale)
-    assert Response.objects.get().answers["q2"] == "not_asked"
+    assert stored_responses(wave)[0].answers["q2"] == "not_asked"
 
 
-def test_dont_know_about_a_parent_is_unclassifiable_not_no(anonymous, codes):
+def test_dont_know_about_a_parent_is_unclassifiable_not_no(anonymous, wave, codes):
     own = {**NO_MIGRATION, "q7f": "dont_know"}
     answer_all(anonymous, codes[0], own=own)
-    response = Response.objects.get()
+    (response,) = stored_responses(wave)
     assert response.migration_background == Classification.UNCLASSIFIABLE
     assert response.immigration_history == Classification.NO
 
 
-def test_second_generation_and_hr_attributes_are_stored(anonymous, codes):
+def test_second_generation_and_hr_attributes_are_stored(anonymous, wave, codes):
     answer_all(anonymous, codes[0], own=SECOND_GENERATION, employment={**EMPLOYMENT, "gender": "diverse", "trainee": "yes"})
-    response = Response.objects.get()
+    (response,) = stored_responses(wave)
     assert response.migration_background == Classification.YES
     assert response.immigration_history == Classification.YES
     assert response.one_sided_immigration_history == Classification.NO
@@ -97,7 +97,7 @@ def test_used_code_is_refused_with_a_clear_message(anonymous, codes):
     replay = answer_all(anonymous, codes[0])
     assert replay.status_code == 403
     assert "bereits abgeschickt" in replay.content.decode()
-    assert Response.objects.count() == 1
+    assert submitted_count() == 1
 
 
 def test_unknown_and_malformed_codes(anonymous, codes):
@@ -107,7 +107,7 @@ def test_unknown_and_malformed_codes(anonymous, codes):
         body = response.content.decode()
         assert "kennen wir nicht" in body or "Bitte geben Sie Ihren Zugangscode ein" in body
     assert answer_all(anonymous, "ABCD-EFGH-JKLM").status_code == 403
-    assert Response.objects.count() == 0
+    assert submitted_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_codes_outside_the_fielding_period(anonymous, cooperation, survey_round,
     code = generate_codes(wave, 1)[0]
     assert message in anonymous.post("/umfrage/", {"code": code}).content.decode()
     assert answer_all(anonymous, code).status_code == 403
-    assert Response.objects.count() == 0
+    assert submitted_count() == 0
     assert not AccessCode.objects.get().used
 
 
@@ -133,7 +133,7 @@ def test_submission_after_the_wave_closed_mid_answer_is_refused(anonymous, wave,
     anonymous.post("/umfrage/", {"code": codes[0]})
     Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
     assert answer_all(anonymous, codes[0]).status_code == 403
-    assert Response.objects.count() == 0
+    assert submitted_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_tampered_values_are_refused_and_nothing_is_stored(anonymous, codes, tam
     response = anonymous.post("/umfrage/fragebogen/", data)
     assert response.status_code == 400
     assert "passen nicht zum Fragebogen" in response.content.decode()
-    assert Response.objects.count() == 0
+    assert submitted_count() == 0
     assert not AccessCode.objects.filter(used=True).exists()
 
 
@@ -166,7 +166,7 @@ def test_partial_submission_is_refused(anonymous, codes):
     assert response.status_code == 400
     assert _h1(response) == "Ihre Eltern"
     assert "Bitte beantworten Sie 2 Fragen" in response.content.decode()
-    assert Response.objects.count() == 0
+    assert submitted_count() == 0
     assert not AccessCode.objects.filter(used=True).exists()
 
 
@@ -202,7 +202,7 @@ def test_pause_and_resume(anonymous, codes):
 
     answer_all(anonymous, code)
     assert PartialAnswers.objects.count() == 0
-    assert Response.objects.count() == 1
+    assert submitted_count() == 1
 
 
 def test_open_link_answers_without_code_and_cannot_pause(anonymous, cooperation, survey_round):
@@ -214,7 +214,7 @@ def test_open_link_answers_without_code_and_cannot_pause(anonymous, cooperation,
     data = {"page": "employment", "action": "submit", **NO_MIGRATION, **EMPLOYMENT}
     assert anonymous.post(url, data).status_code == 302
     assert anonymous.post(url, data).status_code == 302  # the weaker option: no protection against repeats
-    assert Response.objects.filter(wave=wave).count() == 2
+    assert submitted_count(wave) == 2
     assert anonymous.post(url, {**data, "action": "pause"}).status_code == 400
     missing = anonymous.get("/umfrage/offen/gibt-es-nicht/")
     assert missing.status_code == 404 and missing.cookies == {}
@@ -227,7 +227,7 @@ def test_cross_site_posts_are_refused(anonymous, codes):
     assert response.status_code == 403
     response = answer_all(Client(headers={"Sec-Fetch-Site": "cross-site"}), codes[0])
     assert response.status_code == 403
-    assert Response.objects.count() == 0
+    assert submitted_count() == 0
     same_origin = anonymous.post("/umfrage/", {"code": codes[0]}, headers={"Origin": "http://testserver"})
     assert same_origin.status_code == 200
 
@@ -247,7 +247,7 @@ def test_city_items_come_last_and_are_stored(anonymous, cooperation, survey_roun
     assert "keine Angabe" in step.content.decode()
     done = _post(anonymous, code, "local", "submit", **NO_MIGRATION, **EMPLOYMENT, local_fortbildung="ja")
     assert done.status_code == 302
-    assert Response.objects.get().answers["local_fortbildung"] == "ja"
+    assert stored_responses(wave)[0].answers["local_fortbildung"] == "ja"
 
 
 def test_survey_requests_are_not_logged(anonymous, codes, caplog):
@@ -291,5 +291,61 @@ def test_two_submissions_racing_with_one_code_store_one_response(wave, codes):
     with pytest.raises(SubmissionRefused) as refused:
         submit(wave, pages, answers, code=code)
     assert refused.value.access is Access.USED
-    assert Response.objects.count() == 1
+    assert submitted_count() == 1
     assert AccessCode.objects.filter(wave=wave, used=True).count() == 1
+
+
+def test_the_benchmark_journey_answers_every_page(anonymous, wave, codes):
+    """bench/monitoring.py walks these pages; if the questionnaire changes, the benchmark must follow."""
+    from bench.monitoring import ANSWERS, JOURNEY
+
+    code = codes[0]
+    assert anonymous.get("/umfrage/").status_code == 200
+    assert anonymous.post("/umfrage/", {"code": code}).status_code == 200
+    given: dict[str, str] = {}
+    for index, (page, items) in enumerate(JOURNEY):
+        given.update({item: ANSWERS[item] for item in items})
+        last = index == len(JOURNEY) - 1
+        response = _post(anonymous, code, page, "submit" if last else "next", **given)
+        assert response.status_code == (302 if last else 200), page
+        if not last:
+            assert f'name="page" value="{JOURNEY[index + 1][0]}"' in response.content.decode()
+    assert anonymous.get("/umfrage/danke/").status_code == 200
+    assert submitted_count(wave) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_racing_with_closing_waits_and_is_refused(cooperation, survey_round):
+    """PostgreSQL: while another transaction closes the wave, a submission must not slip answers into
+    the pool that closing has already emptied (they would be counted nowhere)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from monitoring.models import PendingResponse
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite has one writer at a time)")
+    wave = make_wave(survey_round, "essen")
+    code = generate_codes(wave, 1)[0]
+    closing = connections.create_connection("default")
+    closing.set_autocommit(False)
+    with closing.cursor() as cursor:
+        cursor.execute("SELECT id FROM monitoring_wave WHERE id = %s FOR UPDATE", [wave.pk])
+        cursor.execute("UPDATE monitoring_wave SET status = 'closed' WHERE id = %s", [wave.pk])
+    statuses = []
+
+    def respond():
+        statuses.append(answer_all(Client(), code).status_code)
+        connections.close_all()
+
+    respondent = threading.Thread(target=respond)
+    respondent.start()
+    respondent.join(1.0)
+    assert respondent.is_alive(), "the submission waits for the closing transaction"
+    closing.commit()
+    closing.close()
+    respondent.join(10)
+    assert statuses == [403]
+    assert PendingResponse.objects.count() == 0
+    assert not AccessCode.objects.get().used
