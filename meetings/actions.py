@@ -45,7 +45,9 @@ from .models import (
     Objection,
     Paper,
     Reply,
+    agenda_numbers,
     agenda_timings,
+    touch_linked_agenda,
 )
 
 Status = AgendaItem.Status
@@ -341,8 +343,10 @@ def reorder_agenda(user, meeting: Meeting, ordered_ids: list[int], expected_agen
     if sorted(ordered_ids) != sorted(items):
         raise ValidationError(_("Die Tagesordnung hat sich geändert; bitte laden Sie die Seite neu."))
     _bump_agenda(meeting, expected_agenda_version)
+    now = timezone.now()
     for index, pk in enumerate(ordered_ids):
-        AgendaItem.objects.filter(pk=pk).update(position=(index + 1) * 10, modified=timezone.now())
+        AgendaItem.objects.filter(pk=pk).update(position=(index + 1) * 10, modified=now)
+    _touch_meeting(meeting.pk)  # after the items: a meeting is never older than what it embeds
     record(user, "meetings.agenda_reordered", meeting, after={"order": ordered_ids})
 
 
@@ -423,12 +427,16 @@ def open_actions(body: Body, *, before: dt.datetime | None = None):
 
 
 def numbered_agenda(meeting: Meeting, items) -> list[AgendaRow]:
-    """TOP 1, 2, … with start and end times; the open-actions item lists every open action of the body."""
+    """TOP 1, 2, … (N1, N2 … for non-public items, see ``agenda_numbers``) with start and end times; the
+    open-actions item lists every open action of the body."""
     items = list(items)
+    numbers = agenda_numbers(
+        meeting.agenda_items.alive().filter(status=Status.ACCEPTED).only("pk", "position", "public", "status", "deleted_at")
+    )
     rows = []
     actions = None
-    for index, (item, start, end) in enumerate(agenda_timings(items, meeting.start), start=1):
-        row = AgendaRow(str(index), item, start, end)
+    for item, start, end in agenda_timings(items, meeting.start):
+        row = AgendaRow(numbers.get(item.pk, ""), item, start, end)
         if item.kind == Kind.OPEN_ACTIONS:
             if actions is None:
                 actions = list(open_actions(meeting.body, before=meeting.start))
@@ -825,6 +833,7 @@ def update_paper(user, paper: Paper, expected_version: int, **fields) -> None:
     paper.full_clean(validate_unique=False, validate_constraints=False)
     _check_reference(paper)
     _save_paper(paper, expected_version)
+    touch_linked_agenda(paper.consultations.all())
     record(user, "meetings.paper_changed", paper, before=before, after=snapshot(paper))
 
 
@@ -836,6 +845,7 @@ def delete_paper(user, paper: Paper) -> None:
         deleted_at=now, modified=now, version=F("version") + 1
     ):
         return
+    touch_linked_agenda(paper.consultations.all())
     steps = Consultation.objects.alive().filter(paper=paper).update(deleted_at=now, modified=now)
     files = MeetingFile.objects.alive().filter(paper=paper).update(deleted_at=now, modified=now)
     paper.refresh_from_db()
@@ -924,6 +934,7 @@ def reorder_consultations(user, paper: Paper, ordered_ids: list[int], expected_s
     now = timezone.now()
     for index, pk in enumerate(ordered_ids):
         Consultation.objects.filter(pk=pk).update(order=index, modified=now)
+    Paper.objects.filter(pk=paper.pk).update(modified=timezone.now())  # a paper is never older than its steps
     record(user, "meetings.consultations_reordered", paper, after={"order": ordered_ids})
     return sequence_warnings(paper)
 
