@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
-from meetings.models import AgendaItem, Decision, ExternalCommittee, MeetingFile
+from meetings.models import AgendaItem, Decision, ExternalCommittee
 from meetings.models import agenda_numbers as agenda_numbers_of
 from members.models import Body, Cooperation, Municipality
 
@@ -586,17 +586,15 @@ def file_detail(request, pk):
 
 
 def _file_response(request, pk, *, attachment: bool):
-    obj = publish.files(with_stubs=False).filter(pk=_int(pk)).first()
-    if obj is None:
-        if MeetingFile.objects.filter(pk=_int(pk), deleted_at__isnull=False).exists():
-            return _error(410, "Die Datei wurde gelöscht.")
-        raise Http404
+    """The bytes of a public file; a withdrawn one that clients were given is gone (410), others unknown (404)."""
+    obj = _one(publish.files(with_stubs=True), pk)
+    if not obj.oparl_visible:
+        return _error(410, "Die Datei wurde zurückgezogen.")
     response = FileResponse(obj.content.open("rb"), content_type=obj.mime_type)
     ascii_name = obj.file_name.encode("ascii", "ignore").decode().replace('"', "") or f"datei-{obj.pk}"
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f"{disposition}; filename=\"{ascii_name}\"; filename*=utf-8''{quote(obj.file_name)}"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _cors(response)
 
 
 @endpoint

@@ -221,6 +221,18 @@ def _known_urls(changed_since: dt.datetime | None = None) -> set[str]:
     return urls
 
 
+def _embedded_newer_than_parent(obj: dict) -> list[str]:
+    """Parents follow: no object is older than anything embedded in it."""
+    found = []
+    for value in obj.values():
+        for sub in value if isinstance(value, list) else [value]:
+            if isinstance(sub, dict) and "modified" in sub:
+                if dt.datetime.fromisoformat(sub["modified"]) > dt.datetime.fromisoformat(obj["modified"]):
+                    found.append(f"embedded {sub['id']} ({sub['modified']}) newer than {obj['id']} ({obj['modified']})")
+                found += _embedded_newer_than_parent(sub)
+    return found
+
+
 def _never_public_answer_404(get, urls: set[str]) -> list[str]:
     return [f"never-public object answers {status}: {url}" for url in sorted(urls) for status in [get(url)[0]] if status != 404]
 
@@ -252,6 +264,7 @@ def test_incremental_mirror_equals_full_crawl_after_every_step(
         stubs = mirror.update()
         truth = Mirror(get, ROOT + "/system").full_crawl()
         problems = differences(mirror.objects, truth)
+        problems += [p for obj in truth.values() for p in _embedded_newer_than_parent(obj)]
         for url in sorted(stubs):
             if url not in ever_served:
                 problems.append(f"stub for an object no client was ever given: {url}")
