@@ -134,6 +134,14 @@ def embeddable(kind: str) -> QuerySet:
     return listed(kind, with_stubs=False)
 
 
+def flagged(kind: str) -> QuerySet:
+    """All rows, each annotated like a list's rows (``oparl_visible`` says whether it is public)."""
+    qs, visible, modified = _rules()[kind]
+    return qs.annotate(
+        oparl_modified=modified, oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()), **EXTRAS.get(kind, {})
+    )
+
+
 def meetings(*, with_stubs: bool) -> QuerySet[Meeting]:
     return listed(MEETING, with_stubs=with_stubs)
 

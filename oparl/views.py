@@ -308,8 +308,15 @@ def attach_meetings(meetings: list) -> list:
     """
     ids = [m.pk for m in meetings]
     files = _group(publish.embeddable(publish.FILE).filter(meeting_id__in=ids).order_by("pk"), "meeting_id")
-    items = list(_items(publish.embeddable(publish.AGENDA_ITEM).filter(meeting_id__in=ids)).order_by("position", "pk"))
-    attach_items(items, agenda_numbers(ids))
+    agendas = _group(
+        _items(publish.flagged(publish.AGENDA_ITEM)).filter(
+            meeting_id__in=ids, deleted_at__isnull=True, status=AgendaItem.Status.ACCEPTED
+        ),
+        "meeting_id",
+    )
+    numbers = {pk: number for agenda in agendas.values() for pk, number in agenda_numbers_of(agenda).items()}
+    items = sorted((i for agenda in agendas.values() for i in agenda if i.oparl_visible), key=lambda i: (i.position, i.pk))
+    attach_items(items, numbers)
     by_meeting = _group(items, "meeting_id")
     location_ids = {m.location_id for m in meetings if m.location_id}
     locations = {loc.pk: loc for loc in publish.embeddable(publish.LOCATION).filter(pk__in=location_ids)} if location_ids else {}
