@@ -176,3 +176,34 @@ def paper_files_visible(user, paper: Paper) -> QuerySet[MeetingFile]:
     if sees_paper_internals(user, paper):
         return files
     return files.filter(public=True) if paper.public else files.none()
+
+
+# --- The public part as conditions (for queries that flag each row, e.g. the OParl lists) ----------------
+# The same rules as above for somebody without an account, written as Q objects so that one query can both
+# filter and mark rows; ``prefix`` reaches the object through a relation (``"meeting__"``).
+def public_meeting_q(prefix: str = "") -> Q:
+    """Scheduled, invited, held or cancelled — not a draft, not deleted."""
+    return Q(**{f"{prefix}pk__isnull": False, f"{prefix}deleted_at__isnull": True}) & ~Q(
+        **{f"{prefix}status": MeetingStatus.DRAFT}
+    )
+
+
+def public_agenda_item_q(prefix: str = "") -> Q:
+    """A public, accepted item on a public meeting."""
+    return Q(
+        **{f"{prefix}deleted_at__isnull": True, f"{prefix}public": True, f"{prefix}status": AgendaItem.Status.ACCEPTED}
+    ) & public_meeting_q(f"{prefix}meeting__")
+
+
+def public_paper_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}pk__isnull": False, f"{prefix}deleted_at__isnull": True, f"{prefix}public": True})
+
+
+def public_file_q() -> Q:
+    """A public document of a public meeting (the minutes once published), item or paper."""
+    of_meeting = public_meeting_q("meeting__") & (
+        ~Q(role=MeetingFile.Role.MINUTES) | Q(meeting__minutes__status=Minutes.Status.PUBLISHED)
+    )
+    return Q(deleted_at__isnull=True, public=True) & (
+        of_meeting | public_agenda_item_q("agenda_item__") | public_paper_q("paper__")
+    )

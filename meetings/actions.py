@@ -45,7 +45,9 @@ from .models import (
     Objection,
     Paper,
     Reply,
+    agenda_numbers,
     agenda_timings,
+    touch_linked_agenda,
 )
 
 Status = AgendaItem.Status
@@ -349,8 +351,10 @@ def reorder_agenda(user, meeting: Meeting, ordered_ids: list[int], expected_agen
     if sorted(ordered_ids) != sorted(items):
         raise ValidationError(_("Die Tagesordnung hat sich geändert; bitte laden Sie die Seite neu."))
     _bump_agenda(meeting, expected_agenda_version)
+    now = timezone.now()
     for index, pk in enumerate(ordered_ids):
-        AgendaItem.objects.filter(pk=pk).update(position=(index + 1) * 10, modified=timezone.now())
+        AgendaItem.objects.filter(pk=pk).update(position=(index + 1) * 10, modified=now)
+    _touch_meeting(meeting.pk)  # after the items: a meeting is never older than what it embeds
     record(user, "meetings.agenda_reordered", meeting, after={"order": ordered_ids})
 
 
@@ -431,12 +435,16 @@ def open_actions(body: Body, *, before: dt.datetime | None = None):
 
 
 def numbered_agenda(meeting: Meeting, items) -> list[AgendaRow]:
-    """TOP 1, 2, … with start and end times; the open-actions item lists every open action of the body."""
+    """TOP 1, 2, … (N1, N2 … for non-public items, see ``agenda_numbers``) with start and end times; the
+    open-actions item lists every open action of the body."""
     items = list(items)
+    numbers = agenda_numbers(
+        meeting.agenda_items.alive().filter(status=Status.ACCEPTED).only("pk", "position", "public", "status", "deleted_at")
+    )
     rows = []
     actions = None
-    for index, (item, start, end) in enumerate(agenda_timings(items, meeting.start), start=1):
-        row = AgendaRow(str(index), item, start, end)
+    for item, start, end in agenda_timings(items, meeting.start):
+        row = AgendaRow(numbers.get(item.pk, ""), item, start, end)
         if item.kind == Kind.OPEN_ACTIONS:
             if actions is None:
                 actions = list(open_actions(meeting.body, before=meeting.start))
@@ -851,6 +859,7 @@ def update_paper(user, paper: Paper, expected_version: int, **fields) -> None:
     paper.full_clean(validate_unique=False, validate_constraints=False)
     _check_reference(paper)
     _save_paper(paper, expected_version)
+    touch_linked_agenda(paper.consultations.all())
     record(user, "meetings.paper_changed", paper, before=before, after=snapshot(paper))
 
 
@@ -862,6 +871,7 @@ def delete_paper(user, paper: Paper) -> None:
         deleted_at=now, modified=now, version=F("version") + 1
     ):
         return
+    touch_linked_agenda(paper.consultations.all())
     steps = Consultation.objects.alive().filter(paper=paper).update(deleted_at=now, modified=now)
     files = MeetingFile.objects.alive().filter(paper=paper).update(deleted_at=now, modified=now)
     paper.refresh_from_db()
@@ -950,6 +960,7 @@ def reorder_consultations(user, paper: Paper, ordered_ids: list[int], expected_s
     now = timezone.now()
     for index, pk in enumerate(ordered_ids):
         Consultation.objects.filter(pk=pk).update(order=index, modified=now)
+    Paper.objects.filter(pk=paper.pk).update(modified=timezone.now())  # a paper is never older than its steps
     record(user, "meetings.consultations_reordered", paper, after={"order": ordered_ids})
     return sequence_warnings(paper)
 

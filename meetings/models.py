@@ -700,8 +700,20 @@ class Consultation(TimestampedModel):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        before = Consultation.objects.filter(pk=self.pk).values_list("agenda_item_id", flat=True).first() if self.pk else None
         super().save(*args, **kwargs)
         _touch(Paper, self.paper_id)
+        touch_linked_agenda(Consultation.objects.filter(pk=self.pk), extra_items=[before] if before else [])
+
+
+def touch_linked_agenda(steps, extra_items=()) -> None:
+    """An agenda item shows its paper's step (OParl ``AgendaItem.consultation``): when steps or their paper
+    change, the linked items and their meetings change too."""
+    item_ids = set(steps.exclude(agenda_item=None).values_list("agenda_item_id", flat=True)) | set(extra_items)
+    if item_ids:
+        now = timezone.now()
+        AgendaItem.objects.filter(pk__in=item_ids).update(modified=now)
+        Meeting.objects.filter(agenda_items__in=item_ids).update(modified=now)
 
 
 def agenda_timings(items: list[AgendaItem], start: dt.datetime) -> list[tuple[AgendaItem, dt.datetime, dt.datetime]]:
@@ -713,6 +725,22 @@ def agenda_timings(items: list[AgendaItem], start: dt.datetime) -> list[tuple[Ag
         rows.append((item, cursor, end))
         cursor = end
     return rows
+
+
+def agenda_numbers(items) -> dict[int, str]:
+    """The number of each accepted item, the same on every page, in every PDF and mail, and in OParl.
+
+    Public items count 1, 2, 3 … and non-public ones N1, N2 … (the usual split into a public and a
+    non-public part), so what the public sees is numbered without gaps and reveals no hidden item, while
+    members see the same numbers for the same items. ``items`` is the meeting's whole agenda.
+    """
+    numbers: dict[int, str] = {}
+    counts = {True: 0, False: 0}
+    for item in sorted(items, key=lambda i: (i.position, i.pk)):
+        if item.deleted_at is None and item.status == AgendaItem.Status.ACCEPTED:
+            counts[item.public] += 1
+            numbers[item.pk] = str(counts[True]) if item.public else f"N{counts[False]}"
+    return numbers
 
 
 class DigestSent(models.Model):

@@ -89,3 +89,9 @@ def person_matches_query(q: str) -> Q:
             | Q(organisation__name__icontains=word)
         )
     return condition
+
+
+def public_person_q(prefix: str = "") -> Q:
+    """A profile everybody sees (as :func:`people_visible_to` answers for somebody without an account), as a
+    condition; ``prefix`` reaches the person through a relation (``"person__"``)."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}profile_visibility": Visibility.PUBLIC})

@@ -1,114 +1,192 @@
-"""What OParl may show: the public part of the meeting cycle, as querysets and Q conditions.
+"""What OParl may show: the public part of the meeting cycle, as querysets with two annotations per row.
 
-Three states per object: *visible* (served in full), *stub* (served as ``deleted: true`` — soft-deleted or
-withdrawn from the public after it was public) and *absent* (never public: 404 and never listed).
-Non-public agenda items, unpublished minutes, draft meetings and contact data not marked public
-never leave the server.
+Three states per object: *visible* (served in full), *stub* (``deleted: true``: it was served once and has
+since left the public set — deleted, withdrawn, made non-public, its meeting or paper gone) and *absent*
+(never served: 404 and in no list). The public rules are the ones of ``meetings.access`` and
+``members.access``; :class:`oparl.models.ServedObject` records what was handed out.
+
+``oparl_modified`` is the moment the object's OParl JSON last changed: the latest ``modified`` over the row
+and the rows its JSON reads (its meeting, paper, person, body, location). Embedded objects touch their
+parents when they change (``meetings.models``), so a parent's ``oparl_modified`` is never older than that
+of anything embedded in it, and a client that re-reads the lists with ``modified_since`` sees every change.
 """
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from meetings.models import AgendaItem, Consultation, Location, Meeting, MeetingFile, MeetingStatus, Minutes, Paper
-from members.models import Body, Membership, Person, Visibility
+from meetings.access import public_agenda_item_q, public_file_q, public_meeting_q, public_paper_q
+from meetings.models import AgendaItem, Consultation, Location, Meeting, MeetingFile, Paper
+from members.access import public_person_q
+from members.models import Body, Membership, Person
 
-MEETING_VISIBLE = Q(deleted_at__isnull=True) & ~Q(status=MeetingStatus.DRAFT)
-MEETING_STUB = Q(deleted_at__isnull=False)
+from .models import ServedObject
 
-ITEM_MEETING_VISIBLE = Q(meeting__deleted_at__isnull=True) & ~Q(meeting__status=MeetingStatus.DRAFT) & Q(meeting__isnull=False)
-ITEM_VISIBLE = ITEM_MEETING_VISIBLE & Q(deleted_at__isnull=True, public=True, status=AgendaItem.Status.ACCEPTED)
-ITEM_STUB = (
-    ITEM_MEETING_VISIBLE & Q(was_public=True) & ~(Q(deleted_at__isnull=True, public=True, status=AgendaItem.Status.ACCEPTED))
+# URL path segment of each kind that can become a stub (the ``kind`` in ServedObject).
+MEETING, AGENDA_ITEM, PAPER, CONSULTATION, FILE, LOCATION, PERSON, MEMBERSHIP = (
+    "meeting",
+    "agenda-item",
+    "paper",
+    "consultation",
+    "file",
+    "location",
+    "person",
+    "membership",
 )
-
-PAPER_VISIBLE = Q(deleted_at__isnull=True, public=True)
-PAPER_STUB = Q(deleted_at__isnull=False)
-
-CONSULTATION_VISIBLE = Q(deleted_at__isnull=True, paper__deleted_at__isnull=True, paper__public=True)
-CONSULTATION_STUB = Q(deleted_at__isnull=False) | Q(paper__deleted_at__isnull=False)
-
-_MINUTES_PUBLISHED = Q(meeting__minutes__status=Minutes.Status.PUBLISHED)
-FILE_VISIBLE = Q(deleted_at__isnull=True, public=True) & (
-    (
-        Q(meeting__isnull=False, meeting__deleted_at__isnull=True)
-        & ~Q(meeting__status=MeetingStatus.DRAFT)
-        & (~Q(role=MeetingFile.Role.MINUTES) | _MINUTES_PUBLISHED)
-    )
-    | Q(
-        agenda_item__isnull=False,
-        agenda_item__deleted_at__isnull=True,
-        agenda_item__public=True,
-        agenda_item__status=AgendaItem.Status.ACCEPTED,
-        agenda_item__meeting__deleted_at__isnull=True,
-    )
-    & ~Q(agenda_item__meeting__status=MeetingStatus.DRAFT)
-    | Q(paper__isnull=False, paper__deleted_at__isnull=True, paper__public=True)
-)
-FILE_STUB = Q(deleted_at__isnull=False)
-
-LOCATION_VISIBLE = Q(deleted_at__isnull=True)
-LOCATION_STUB = Q(deleted_at__isnull=False)
-
-PERSON_VISIBLE = Q(is_active=True, profile_visibility=Visibility.PUBLIC)
-
-MEMBERSHIP_VISIBLE = Q(person__is_active=True, person__profile_visibility=Visibility.PUBLIC)
-MEMBERSHIP_STUB = ~MEMBERSHIP_VISIBLE
+STUBBABLE = {MEETING, AGENDA_ITEM, PAPER, CONSULTATION, FILE, LOCATION, PERSON, MEMBERSHIP}
 
 
-def _flagged(qs: QuerySet, visible: Q, stub: Q, *, with_stubs: bool) -> QuerySet:
-    """Rows to serve, each annotated with ``oparl_visible`` (False → deleted stub)."""
+def _latest(*fields) -> Greatest:
+    """The latest of ``modified`` and the given related ``modified`` columns (a missing relation counts as none).
+
+    Coalesce keeps SQLite's GREATEST (which is NULL as soon as one argument is) and PostgreSQL's alike.
+    """
+    return Greatest(F("modified"), *(Coalesce(f, F("modified")) for f in fields), output_field=models.DateTimeField())
+
+
+def _served(kind: str) -> Exists:
+    return Exists(ServedObject.objects.filter(kind=kind, object_id=OuterRef("pk")))
+
+
+def _flagged(qs: QuerySet, kind: str, visible: Q, modified, *, with_stubs: bool) -> QuerySet:
+    """Rows to serve, annotated with ``oparl_visible`` (False → deleted stub) and ``oparl_modified``."""
+    qs = qs.annotate(oparl_modified=modified, **EXTRAS.get(kind, {}))
     if not with_stubs:
         return qs.filter(visible).annotate(oparl_visible=Value(True, output_field=BooleanField()))
-    return qs.filter(visible | stub).annotate(oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()))
+    return qs.filter(visible | Q(_served(kind))).annotate(oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()))
+
+
+def meeting_modified():
+    return _latest("body__modified", "location__modified")
+
+
+def agenda_item_modified():
+    return _latest("meeting__modified")
+
+
+def file_modified():
+    return _latest("meeting__modified", "agenda_item__modified", "agenda_item__meeting__modified", "paper__modified")
+
+
+def consultation_modified():
+    return _latest("paper__modified", "meeting__modified")
+
+
+def paper_modified():
+    """A step's meeting and agenda item decide whether the step links them, so the meetings count too."""
+    linked = Subquery(
+        Consultation.objects.filter(paper=OuterRef("pk"), meeting__isnull=False)
+        .values("paper")
+        .annotate(m=Max("meeting__modified"))
+        .values("m")[:1]
+    )
+    return _latest(linked)
+
+
+def person_modified():
+    last_seat = Subquery(
+        Membership.objects.filter(person=OuterRef("pk")).values("person").annotate(m=Max("modified")).values("m")[:1]
+    )
+    return _latest(last_seat)
+
+
+def membership_modified():
+    return _latest("person__modified")
+
+
+def consultation_visible_q() -> Q:
+    return Q(deleted_at__isnull=True) & public_paper_q("paper__")
+
+
+# What a kind's JSON reads from related rows, fetched in the same query.
+EXTRAS = {
+    "consultation": {
+        "oparl_links_visible": ExpressionWrapper(public_agenda_item_q("agenda_item__"), output_field=BooleanField())
+    },
+    "file": {"oparl_paper_date": F("paper__date")},
+}
+
+
+def _rules() -> dict:
+    """Per kind: the rows, the public rule and the moment its JSON last changed."""
+    return {
+        MEETING: (Meeting.objects.all(), public_meeting_q(), meeting_modified()),
+        AGENDA_ITEM: (AgendaItem.objects.all(), public_agenda_item_q(), agenda_item_modified()),
+        PAPER: (Paper.objects.all(), public_paper_q(), paper_modified()),
+        CONSULTATION: (Consultation.objects.all(), consultation_visible_q(), consultation_modified()),
+        FILE: (MeetingFile.objects.all(), public_file_q(), file_modified()),
+        LOCATION: (Location.objects.all(), Q(deleted_at__isnull=True), F("modified")),
+        PERSON: (Person.objects.all(), public_person_q(), person_modified()),
+        MEMBERSHIP: (Membership.objects.all(), public_person_q("person__"), membership_modified()),
+    }
+
+
+def listed(kind: str, *, with_stubs: bool) -> QuerySet:
+    """What a list (or, with stubs, a URL) serves: the public rows, plus with ``with_stubs`` the stubs."""
+    qs, visible, modified = _rules()[kind]
+    return _flagged(qs, kind, visible, modified, with_stubs=with_stubs)
+
+
+def embeddable(kind: str) -> QuerySet:
+    """Rows for embedding: only the public ones, annotated like a list's rows."""
+    return listed(kind, with_stubs=False)
+
+
+def flagged(kind: str) -> QuerySet:
+    """All rows, each annotated like a list's rows (``oparl_visible`` says whether it is public)."""
+    qs, visible, modified = _rules()[kind]
+    return qs.annotate(
+        oparl_modified=modified, oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()), **EXTRAS.get(kind, {})
+    )
 
 
 def meetings(*, with_stubs: bool) -> QuerySet[Meeting]:
-    return _flagged(Meeting.objects.all(), MEETING_VISIBLE, MEETING_STUB, with_stubs=with_stubs)
+    return listed(MEETING, with_stubs=with_stubs)
 
 
 def agenda_items(*, with_stubs: bool) -> QuerySet[AgendaItem]:
-    return _flagged(AgendaItem.objects.all(), ITEM_VISIBLE, ITEM_STUB, with_stubs=with_stubs)
+    return listed(AGENDA_ITEM, with_stubs=with_stubs)
 
 
 def papers(*, with_stubs: bool) -> QuerySet[Paper]:
-    return _flagged(Paper.objects.all(), PAPER_VISIBLE, PAPER_STUB, with_stubs=with_stubs)
+    return listed(PAPER, with_stubs=with_stubs)
 
 
 def consultations(*, with_stubs: bool) -> QuerySet[Consultation]:
-    return _flagged(Consultation.objects.all(), CONSULTATION_VISIBLE, CONSULTATION_STUB, with_stubs=with_stubs)
+    return listed(CONSULTATION, with_stubs=with_stubs)
 
 
 def files(*, with_stubs: bool) -> QuerySet[MeetingFile]:
-    return _flagged(MeetingFile.objects.all(), FILE_VISIBLE, FILE_STUB, with_stubs=with_stubs)
+    return listed(FILE, with_stubs=with_stubs)
 
 
 def locations(*, with_stubs: bool) -> QuerySet[Location]:
-    return _flagged(Location.objects.all(), LOCATION_VISIBLE, LOCATION_STUB, with_stubs=with_stubs)
+    return listed(LOCATION, with_stubs=with_stubs)
 
 
 def people(*, with_stubs: bool) -> QuerySet[Person]:
     """A person's ``modified`` includes changes to their memberships (embedded in the Person)."""
-    from django.db.models import Exists, Max, OuterRef, Subquery
-
-    last_seat = Subquery(
-        Membership.objects.filter(person=OuterRef("pk")).values("person").annotate(m=Max("modified")).values("m")[:1]
-    )
-    qs = Person.objects.annotate(seated=Exists(Membership.objects.filter(person=OuterRef("pk"))))
-    condition = PERSON_VISIBLE | (~PERSON_VISIBLE & Q(seated=True)) if with_stubs else PERSON_VISIBLE
-    flag = (
-        ExpressionWrapper(PERSON_VISIBLE, output_field=BooleanField()) if with_stubs else Value(True, output_field=BooleanField())
-    )
-    return qs.filter(condition).annotate(
-        oparl_visible=flag,
-        oparl_modified=Greatest("modified", Coalesce(last_seat, "modified")),
-    )
+    return listed(PERSON, with_stubs=with_stubs)
 
 
 def memberships(*, with_stubs: bool) -> QuerySet[Membership]:
-    return _flagged(Membership.objects.all(), MEMBERSHIP_VISIBLE, MEMBERSHIP_STUB, with_stubs=with_stubs)
+    return listed(MEMBERSHIP, with_stubs=with_stubs)
 
 
 def bodies() -> QuerySet[Body]:
     return Body.objects.all()
+
+
+def note_served(pairs: set[tuple[str, int]]) -> None:
+    """Record what was just handed out in full; one statement, and a no-op for what is already recorded."""
+    if pairs:
+        ServedObject.objects.bulk_create(
+            [ServedObject(kind=kind, object_id=pk) for kind, pk in sorted(pairs)], ignore_conflicts=True
+        )
+
+
+def all_public() -> set[tuple[str, int]]:
+    """Every object in the public set now (for the migration that starts the record on a running system)."""
+    return {(kind, pk) for kind in STUBBABLE for pk in listed(kind, with_stubs=False).values_list("pk", flat=True)}

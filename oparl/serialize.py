@@ -57,17 +57,18 @@ def clean(data: dict, keep: tuple[str, ...] = ()) -> dict:
     return {k: v for k, v in data.items() if k in keep or v not in (None, "", [], {})}
 
 
-def _common(kind: str, path: str, obj, modified: dt.datetime | None = None) -> dict:
+def _common(kind: str, path: str, obj) -> dict:
+    """``modified`` is the row's ``oparl_modified`` where the query computed it (see ``oparl.publish``)."""
     return {
         "id": url(path),
         "type": NS + kind,
         "created": datetime(obj.created),
-        "modified": datetime(modified or obj.modified),
+        "modified": datetime(getattr(obj, "oparl_modified", None) or obj.modified),
     }
 
 
-def stub(kind: str, path: str, obj, modified: dt.datetime | None = None) -> dict:
-    return {**_common(kind, path, obj, modified), "deleted": True}
+def stub(kind: str, path: str, obj) -> dict:
+    return {**_common(kind, path, obj), "deleted": True}
 
 
 def web(path: str) -> str:
@@ -189,7 +190,7 @@ def organization_of_city(city, cooperation_id: int) -> dict:
 
 def location(loc: Location, *, embedded: bool, back: dict | None = None) -> dict:
     p = f"location/{loc.pk}"
-    if not getattr(loc, "oparl_visible", True) or loc.deleted_at:
+    if not getattr(loc, "oparl_visible", True):
         return stub("Location", p, loc)
     data = {
         **_common("Location", p, loc),
@@ -219,7 +220,7 @@ def file(f: MeetingFile, *, embedded: bool) -> dict:
         "name": f.name,
         "fileName": f.file_name,
         "mimeType": f.mime_type,
-        "date": date(f.created.astimezone(BERLIN).date()),
+        "date": date(file_date(f)),
         "size": f.size,
         "sha512Checksum": f.sha512,
         "accessUrl": url(f"{p}/access"),
@@ -232,39 +233,45 @@ def file(f: MeetingFile, *, embedded: bool) -> dict:
     return clean(data)
 
 
-def _rel(obj, attr: str, name: str) -> list:
-    """A prefetched list (``to_attr``) when the view made one, else the related manager."""
-    value = getattr(obj, attr, None)
-    return value if value is not None else list(getattr(obj, name).all())
+GENERATED_ROLES = {MeetingFile.Role.INVITATION, MeetingFile.Role.MINUTES}
 
 
-def _public_files(files, role: str | None = None) -> list:
-    return [f for f in files if f.deleted_at is None and f.public and (role is None or f.role == role)]
+def file_date(f: MeetingFile) -> dt.date:
+    """The document's own date: a paper's documents carry the paper's date; the invitation and the minutes
+    are dated by their latest rendition; an upload by the day it was uploaded."""
+    paper_date = getattr(f, "oparl_paper_date", None)
+    if paper_date is not None:
+        return paper_date
+    stamp = f.modified if f.role in GENERATED_ROLES else f.created
+    return stamp.astimezone(BERLIN).date()
 
 
-def agenda_item(
-    item: AgendaItem, *, embedded: bool, number: str, order: int, minutes_published: bool, omit_internal: bool = False
-) -> dict:
+def _of_role(files: list, role: str) -> list:
+    """The files (already only the public ones, see ``oparl.publish.embeddable``) with one role."""
+    return [f for f in files if f.role == role]
+
+
+def agenda_item(item: AgendaItem, *, embedded: bool, omit_internal: bool = False) -> dict:
+    """``oparl_number`` is the item's number on every page, PDF and in OParl (``meetings.models.agenda_numbers``);
+    a public item's number is its place among the public items, so ``order`` follows from it."""
     p = f"agenda-item/{item.pk}"
     if not getattr(item, "oparl_visible", True):
         return stub("AgendaItem", p, item)
     data = {
         **_common("AgendaItem", p, item),
-        "number": number,
-        "order": order,
+        "number": item.oparl_number,
+        "order": int(item.oparl_number) - 1,
         "name": item.title,
         "public": True,
         "web": web(f"/sitzungen/{item.meeting_id}/"),
     }
-    consultations = [c for c in _rel(item, "oparl_consultations", "consultations") if c.deleted_at is None]
-    if consultations:
-        data["consultation"] = url(f"consultation/{consultations[0].pk}")
-    if minutes_published:
+    if item.oparl_consultations:
+        data["consultation"] = url(f"consultation/{item.oparl_consultations[0].pk}")
+    if _minutes_published(item.meeting):
         data["result"] = item.result
-        decisions = _rel(item, "oparl_decisions", "decisions")
-        data["resolutionText"] = "\n\n".join(d.text for d in decisions)
+        data["resolutionText"] = "\n\n".join(d.text for d in item.oparl_decisions)
     if not omit_internal:
-        data["auxiliaryFile"] = [file(f, embedded=True) for f in _public_files(_rel(item, "oparl_files", "files"))]
+        data["auxiliaryFile"] = [file(f, embedded=True) for f in item.oparl_files]
     if not embedded:
         data["meeting"] = url(f"meeting/{item.meeting_id}")
     return clean(data, keep=("order",))
@@ -275,19 +282,6 @@ def _minutes_published(meeting: Meeting) -> bool:
         return meeting.minutes.status == Minutes.Status.PUBLISHED
     except Minutes.DoesNotExist:
         return False
-
-
-def numbering(all_items: list[AgendaItem]) -> dict[int, tuple[str, int]]:
-    """Printed number (over the full agenda) and OParl order (over the public items) per item id."""
-    result = {}
-    order = 0
-    for index, item in enumerate(sorted(all_items, key=lambda i: (i.position, i.pk)), start=1):
-        if item.deleted_at is None and item.status == AgendaItem.Status.ACCEPTED:
-            visible = item.public
-            result[item.pk] = (str(index), order)
-            if visible:
-                order += 1
-    return result
 
 
 def meeting(m: Meeting, *, embedded: bool = False, omit_internal: bool = False) -> dict:
@@ -305,28 +299,22 @@ def meeting(m: Meeting, *, embedded: bool = False, omit_internal: bool = False) 
         "organization": [url(org_key(body_id=m.body_id))],
         "web": web(f"/sitzungen/{m.pk}/"),
     }
-    if m.location_id:
-        data["location"] = location(m.location, embedded=True)
-    meeting_files = _rel(m, "oparl_files", "files")
-    invitation = _public_files(meeting_files, MeetingFile.Role.INVITATION)
+    if m.oparl_location is not None:
+        data["location"] = location(m.oparl_location, embedded=True)
+    invitation = _of_role(m.oparl_files, MeetingFile.Role.INVITATION)
     if invitation:
         data["invitation"] = file(invitation[0], embedded=True)
-    protocol = _public_files(meeting_files, MeetingFile.Role.MINUTES)
+    protocol = _of_role(m.oparl_files, MeetingFile.Role.MINUTES)
     if protocol and published:
         data["resultsProtocol"] = file(protocol[0], embedded=True)
     if not omit_internal:
-        data["auxiliaryFile"] = [file(f, embedded=True) for f in _public_files(meeting_files, MeetingFile.Role.AUXILIARY)]
-        items = _rel(m, "oparl_items", "agenda_items")
-        numbers = numbering(items)
-        public_items = [i for i in sorted(items, key=lambda i: (i.position, i.pk)) if i.pk in numbers and i.public]
-        data["agendaItem"] = [
-            agenda_item(i, embedded=True, number=numbers[i.pk][0], order=numbers[i.pk][1], minutes_published=published)
-            for i in public_items
-        ]
+        data["auxiliaryFile"] = [file(f, embedded=True) for f in _of_role(m.oparl_files, MeetingFile.Role.AUXILIARY)]
+        data["agendaItem"] = [agenda_item(i, embedded=True) for i in m.oparl_items]
     return clean(data)
 
 
-def consultation(c: Consultation, *, embedded: bool, item_visible: bool) -> dict:
+def consultation(c: Consultation, *, embedded: bool) -> dict:
+    """The meeting and agenda item are linked only while the item is public (``oparl_links_visible``)."""
     p = f"consultation/{c.pk}"
     if not getattr(c, "oparl_visible", True):
         return stub("Consultation", p, c)
@@ -336,7 +324,7 @@ def consultation(c: Consultation, *, embedded: bool, item_visible: bool) -> dict
         "authoritative": c.authoritative,
         "role": c.role,
     }
-    if c.meeting_id and item_visible:
+    if c.meeting_id and c.oparl_links_visible:
         data["meeting"] = url(f"meeting/{c.meeting_id}")
         data["agendaItem"] = url(f"agenda-item/{c.agenda_item_id}")
     if not embedded:
@@ -344,26 +332,12 @@ def consultation(c: Consultation, *, embedded: bool, item_visible: bool) -> dict
     return clean(data)
 
 
-def consultation_links_visible(c: Consultation) -> bool:
-    """The meeting and agenda item of a consultation are only linked when both are public."""
-    item = c.agenda_item
-    if item is None or c.meeting is None:
-        return False
-    return (
-        item.deleted_at is None
-        and item.public
-        and item.status == AgendaItem.Status.ACCEPTED
-        and c.meeting.deleted_at is None
-        and c.meeting.status != "draft"
-    )
-
-
 def paper(pa: Paper, cooperation_id: int, *, omit_internal: bool = False) -> dict:
     p = f"paper/{pa.pk}"
     if not getattr(pa, "oparl_visible", True):
         return stub("Paper", p, pa)
-    files = _public_files(_rel(pa, "oparl_files", "files"))
-    main = [f for f in files if f.role == MeetingFile.Role.MAIN]
+    files = pa.oparl_files
+    main = _of_role(files, MeetingFile.Role.MAIN)
     data = {
         **_common("Paper", p, pa),
         "body": url(f"body/{cooperation_id}"),
@@ -372,11 +346,7 @@ def paper(pa: Paper, cooperation_id: int, *, omit_internal: bool = False) -> dic
         "date": date(pa.date),
         "paperType": pa.paper_type,
         "underDirectionOf": [url(org_key(body_id=pa.lead_body_id))] if pa.lead_body_id else [],
-        "consultation": [
-            consultation(c, embedded=True, item_visible=consultation_links_visible(c))
-            for c in _rel(pa, "oparl_consultations", "consultations")
-            if c.deleted_at is None
-        ],
+        "consultation": [consultation(c, embedded=True) for c in pa.oparl_consultations],
         "web": web(f"/sitzungen/vorlagen/{pa.pk}/"),
     }
     if main:
@@ -409,11 +379,10 @@ SALUTATIONS = {Person.Salutation.FRAU: "Frau", Person.Salutation.HERR: "Herr"}
 
 def person(pe: Person, cooperation_id: int, *, omit_internal: bool = False) -> dict:
     p = f"person/{pe.pk}"
-    modified = getattr(pe, "oparl_modified", None) or pe.modified
     if not getattr(pe, "oparl_visible", True):
-        return stub("Person", p, pe, modified)
+        return stub("Person", p, pe)
     data = {
-        **_common("Person", p, pe, modified),
+        **_common("Person", p, pe),
         "body": url(f"body/{cooperation_id}"),
         "name": pe.full_name,
         "familyName": pe.family_name,
@@ -426,5 +395,5 @@ def person(pe: Person, cooperation_id: int, *, omit_internal: bool = False) -> d
         "web": web(f"/verzeichnis/personen/{pe.pk}/"),
     }
     if not omit_internal:
-        data["membership"] = [membership(ms, embedded=True) for ms in _rel(pe, "oparl_memberships", "memberships")]
+        data["membership"] = [membership(ms, embedded=True) for ms in pe.oparl_memberships]
     return clean(data)

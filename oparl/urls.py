@@ -33,4 +33,5 @@ urlpatterns = [
     path(B + "location/<str:pk>", views.location_detail, name="location"),
     path(B + "legislative-term/<str:pk>", views.legislative_term_detail, name="legislative_term"),
     re_path(r"^oparl/v1\.1/(?P<rest>.+)/$", views.strip_slash, name="strip_slash"),
+    re_path(r"^oparl(?:/(?P<rest>.*))?$", views.not_found, name="not_found"),
 ]

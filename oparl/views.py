@@ -10,7 +10,9 @@ with ``modified_since``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
@@ -18,68 +20,127 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.views.decorators.http import require_safe
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
 
-from meetings.models import AgendaItem, Consultation, Decision, ExternalCommittee, MeetingFile
-from members.models import Body, Cooperation, Membership, Municipality
+from meetings.models import AgendaItem, Decision, ExternalCommittee
+from meetings.models import agenda_numbers as agenda_numbers_of
+from members.models import Body, Cooperation, Municipality
 
 from . import publish
 from . import serialize as s
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+METHODS = "GET, HEAD, OPTIONS"
+CANONICAL_ID = re.compile(r"^[1-9][0-9]*$")
+ONE_SECOND = dt.timedelta(seconds=1)
 
 
 class BadFilter(Exception):
     pass
 
 
-def _json(data: dict, status: int = 200) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(),
-        status=status,
-        content_type="application/json; charset=utf-8",
-    )
+def _cors(response: HttpResponse) -> HttpResponse:
+    """Every answer — objects, lists, errors, redirects, files, preflights — may be read from any origin."""
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-    if status == 200:
-        response["Cache-Control"] = "public, max-age=60"
+    response["Access-Control-Allow-Methods"] = METHODS
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
     return response
+
+
+def _served_pairs(value, prefix: str) -> set[tuple[str, int]]:
+    """(kind, id) of every full object (not a stub) in a rendered answer, embedded ones included."""
+    found: set[tuple[str, int]] = set()
+    if isinstance(value, list):
+        for v in value:
+            found |= _served_pairs(v, prefix)
+    elif isinstance(value, dict):
+        ident = value.get("id")
+        if isinstance(ident, str) and ident.startswith(prefix) and "type" in value and not value.get("deleted"):
+            kind, _slash, pk = ident.removeprefix(prefix).partition("/")
+            if kind in publish.STUBBABLE and pk.isdigit():
+                found.add((kind, int(pk)))
+        for v in value.values():
+            if isinstance(v, list | dict):
+                found |= _served_pairs(v, prefix)
+    return found
+
+
+def _last_modified(data: dict) -> dt.datetime | None:
+    """An object's ``modified`` (lists have none: an object leaving a list does not move any ``modified`` in it)."""
+    if "data" in data or "modified" not in data:
+        return None
+    return dt.datetime.fromisoformat(data["modified"])
+
+
+def _json(data: dict, status: int = 200) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    if status == 200:
+        publish.note_served(_served_pairs(data, s.base() + "/"))
+        response["Cache-Control"] = "public, max-age=60"
+        response["ETag"] = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        modified = _last_modified(data)
+        if modified is not None:
+            response["Last-Modified"] = http_date(modified.timestamp())
+    return _cors(response)
 
 
 def _error(status: int, message: str, debug: str = "") -> HttpResponse:
     return _json(s.clean({"type": s.NS + "Error", "message": message, "debug": debug}), status)
 
 
-def endpoint(view: Callable) -> Callable:
-    """GET/HEAD only, errors as OParl Error objects, CORS on everything."""
+def _preflight() -> HttpResponse:
+    response = _cors(HttpResponse(status=204))
+    response["Access-Control-Max-Age"] = "86400"
+    return response
 
-    @require_safe
+
+def endpoint(view: Callable) -> Callable:
+    """GET/HEAD (and the CORS preflight OPTIONS) only; errors as OParl Error objects; conditional GET."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return _preflight()
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, "Nur GET, HEAD und OPTIONS sind erlaubt.")
+            response["Allow"] = METHODS
+            return response
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except Http404:
             return _error(404, "Objekt nicht gefunden.")
         except BadFilter as exc:
             return _error(400, "Ungültiger Filter.", str(exc))
+        if response.status_code != 200 or not response.has_header("ETag"):
+            return response
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        conditional = get_conditional_response(request, etag=response["ETag"], last_modified=last_modified, response=response)
+        return _cors(conditional) if conditional is not response else response
 
     wrapped.csrf_exempt = True
     return wrapped
 
 
 def parse_datetime(name: str, raw: str) -> dt.datetime:
+    """Lenient (a ``+`` that arrived as a space, ``Z``, no seconds, no zone = Berlin), but a value the
+    database cannot compare — out of range once converted to UTC — is a 400 like any other bad value."""
     text = raw.strip().replace(" ", "+")
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         value = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=BERLIN)
+        value.astimezone(dt.UTC) + ONE_SECOND  # raises OverflowError at the ends of the calendar
+    except (ValueError, OverflowError):
         raise BadFilter(f"{name}: {raw!r} ist kein Zeitpunkt im Format yyyy-mm-ddThh:mm:ss±hh:mm.") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=BERLIN)
     return value
 
 
@@ -92,16 +153,19 @@ def _filters(request) -> dict[str, dt.datetime]:
     return found
 
 
-def _apply_filters(qs: QuerySet, filters: dict, modified_field: str = "modified") -> QuerySet:
-    lookups = {
-        "created_since": ("created", "gte"),
-        "created_until": ("created", "lte"),
-        "modified_since": (modified_field, "gte"),
-        "modified_until": (modified_field, "lte"),
-    }
+def _apply_filters(qs: QuerySet, filters: dict, modified_field: str = "oparl_modified") -> QuerySet:
+    """``*_since`` from the given moment on; ``*_until`` through the whole second it names, because OParl
+    publishes times to the second: an object shown as modified at 10:00:00 matches ``modified_until=10:00:00``.
+    A value with a fraction of a second is taken exactly."""
+    fields = {"created": "created", "modified": modified_field}
     for name, value in filters.items():
-        field, op = lookups[name]
-        qs = qs.filter(**{f"{field}__{op}": value})
+        field, bound = fields[name.split("_")[0]], name.split("_")[1]
+        if bound == "since":
+            qs = qs.filter(**{f"{field}__gte": value})
+        elif value.microsecond:
+            qs = qs.filter(**{f"{field}__lte": value})
+        else:
+            qs = qs.filter(**{f"{field}__lt": value + ONE_SECOND})
     return qs
 
 
@@ -132,7 +196,7 @@ def keyset_page(
     segments: list[tuple[str, QuerySet]],
     render: Callable[[object], dict] | None,
     *,
-    modified_field: str = "modified",
+    modified_field: str = "oparl_modified",
     render_page: Callable[[list], list[dict]] | None = None,
 ):
     """One page over one or more querysets in a fixed order; the cursor is ``<segment><pk>``.
@@ -204,10 +268,10 @@ def _the_cooperation() -> Cooperation:
 
 
 def _int(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    """Only the canonical spelling of an id resolves: digits, no sign, no leading zero, no ``1_0``."""
+    if not isinstance(pk, str) or not CANONICAL_ID.match(pk):
+        raise Http404
+    return int(pk)
 
 
 # --- Prefetching (constant queries per page) ---------------------------------------------------------
@@ -219,54 +283,72 @@ def _group(rows, key: str) -> dict:
 
 
 def _meetings(qs):
-    return qs.select_related("body", "location", "minutes")
+    return qs.select_related("body", "minutes")
 
 
 def _items(qs):
     return qs.select_related("meeting__minutes")
 
 
+def agenda_numbers(meeting_ids) -> dict[int, str]:
+    """The numbers of the agenda items of these meetings, counted over each whole agenda (one query)."""
+    rows = AgendaItem.objects.filter(meeting_id__in=meeting_ids).only(
+        "pk", "meeting_id", "position", "public", "status", "deleted_at"
+    )
+    numbers: dict[int, str] = {}
+    for agenda in _group(rows, "meeting_id").values():
+        numbers.update(agenda_numbers_of(agenda))
+    return numbers
+
+
 def attach_meetings(meetings: list) -> list:
-    """Embedded files and agenda items for a page of meetings: one query per kind, grouped in Python.
+    """Embedded files, location and agenda items for a page of meetings: one query per kind, grouped in Python.
 
     Django's prefetch_related cost more CPU than the rest of the page (a queryset and a manager per object).
     """
     ids = [m.pk for m in meetings]
-    files = _group(MeetingFile.objects.filter(meeting_id__in=ids).order_by("pk"), "meeting_id")
-    items = list(
-        AgendaItem.objects.filter(meeting_id__in=ids, deleted_at__isnull=True, status=AgendaItem.Status.ACCEPTED).order_by(
-            "position", "pk"
-        )
+    files = _group(publish.embeddable(publish.FILE).filter(meeting_id__in=ids).order_by("pk"), "meeting_id")
+    agendas = _group(
+        _items(publish.flagged(publish.AGENDA_ITEM)).filter(
+            meeting_id__in=ids, deleted_at__isnull=True, status=AgendaItem.Status.ACCEPTED
+        ),
+        "meeting_id",
     )
-    attach_items(items)
+    numbers = {pk: number for agenda in agendas.values() for pk, number in agenda_numbers_of(agenda).items()}
+    items = sorted((i for agenda in agendas.values() for i in agenda if i.oparl_visible), key=lambda i: (i.position, i.pk))
+    attach_items(items, numbers)
     by_meeting = _group(items, "meeting_id")
+    location_ids = {m.location_id for m in meetings if m.location_id}
+    locations = {loc.pk: loc for loc in publish.embeddable(publish.LOCATION).filter(pk__in=location_ids)} if location_ids else {}
     for meeting in meetings:
         meeting.oparl_files = files.get(meeting.pk, [])
         meeting.oparl_items = by_meeting.get(meeting.pk, [])
+        meeting.oparl_location = locations.get(meeting.location_id)
     return meetings
 
 
-def attach_items(items: list) -> list:
+def attach_items(items: list, numbers: dict[int, str] | None = None) -> list:
     ids = [i.pk for i in items]
-    files = _group(MeetingFile.objects.filter(agenda_item_id__in=ids).order_by("pk"), "agenda_item_id")
+    numbers = agenda_numbers({i.meeting_id for i in items}) if numbers is None else numbers
+    files = _group(publish.embeddable(publish.FILE).filter(agenda_item_id__in=ids).order_by("pk"), "agenda_item_id")
     decisions = _group(Decision.objects.filter(agenda_item_id__in=ids).order_by("pk"), "agenda_item_id")
-    consultations = _group(_public_consultations().filter(agenda_item_id__in=ids), "agenda_item_id")
+    consultations = _group(
+        publish.embeddable(publish.CONSULTATION).filter(agenda_item_id__in=ids).order_by("pk"), "agenda_item_id"
+    )
     for item in items:
         item.oparl_files = files.get(item.pk, [])
         item.oparl_decisions = decisions.get(item.pk, [])
         item.oparl_consultations = consultations.get(item.pk, [])
+        item.oparl_number = numbers.get(item.pk, "")
     return items
-
-
-def _public_consultations():
-    return Consultation.objects.filter(deleted_at__isnull=True, paper__deleted_at__isnull=True, paper__public=True).order_by("pk")
 
 
 def attach_papers(papers: list) -> list:
     ids = [p.pk for p in papers]
-    files = _group(MeetingFile.objects.filter(paper_id__in=ids).order_by("pk"), "paper_id")
+    files = _group(publish.embeddable(publish.FILE).filter(paper_id__in=ids).order_by("pk"), "paper_id")
     consultations = _group(
-        Consultation.objects.filter(paper_id__in=ids).select_related("meeting", "agenda_item").order_by("order", "pk"), "paper_id"
+        publish.embeddable(publish.CONSULTATION).filter(paper_id__in=ids).order_by("order", "pk"),
+        "paper_id",
     )
     for paper in papers:
         paper.oparl_files = files.get(paper.pk, [])
@@ -276,7 +358,8 @@ def attach_papers(papers: list) -> list:
 
 def attach_people(people: list) -> list:
     memberships = _group(
-        Membership.objects.filter(person_id__in=[p.pk for p in people]).order_by("start_date", "pk"), "person_id"
+        publish.embeddable(publish.MEMBERSHIP).filter(person_id__in=[p.pk for p in people]).order_by("start_date", "pk"),
+        "person_id",
     )
     for person in people:
         person.oparl_memberships = memberships.get(person.pk, [])
@@ -284,23 +367,9 @@ def attach_people(people: list) -> list:
 
 
 def _render_items(objs: list[AgendaItem]) -> list[dict]:
-    """Agenda items on their own: printed number and order come from their meetings' full agendas (one query)."""
+    """Agenda items on their own, numbered as in their meetings (embedded, on the page, in the PDF)."""
     attach_items(objs)
-    meeting_ids = {i.meeting_id for i in objs}
-    siblings: dict[int, list] = {}
-    for row in AgendaItem.objects.filter(meeting_id__in=meeting_ids).only(
-        "pk", "meeting_id", "position", "public", "status", "deleted_at"
-    ):
-        siblings.setdefault(row.meeting_id, []).append(row)
-    numbers = {}
-    for rows in siblings.values():
-        numbers.update(s.numbering(rows))
-    out = []
-    for item in objs:
-        number, order = numbers.get(item.pk, ("", 0))
-        published = s._minutes_published(item.meeting)
-        out.append(s.agenda_item(item, embedded=False, number=number, order=order, minutes_published=published))
-    return out
+    return [s.agenda_item(item, embedded=False) for item in objs]
 
 
 # --- Views -----------------------------------------------------------------------------------------------
@@ -311,21 +380,21 @@ def system(request):
 
 @endpoint
 def body_list(request):
-    qs = Cooperation.objects.all()
+    qs = Cooperation.objects.annotate(oparl_modified=F("modified"))
     omit = _omit(request)
     return keyset_page(request, "bodies", [("b", qs)], lambda c: s.body(c, omit_internal=omit))
 
 
 @endpoint
 def body_detail(request, pk):
-    return _json(s.body(_cooperation(_int(pk)), omit_internal=_omit(request)))
+    return _json(s.body(_cooperation(pk), omit_internal=_omit(request)))
 
 
 def _org_segments():
     return [
-        ("g", publish.bodies()),
-        ("c", Municipality.objects.all()),
-        ("x", ExternalCommittee.objects.select_related("municipality")),
+        ("g", publish.bodies().annotate(oparl_modified=F("modified"))),
+        ("c", Municipality.objects.annotate(oparl_modified=F("modified"))),
+        ("x", ExternalCommittee.objects.select_related("municipality").annotate(oparl_modified=F("modified"))),
     ]
 
 
@@ -339,7 +408,7 @@ def _render_organization(obj, cooperation_id: int) -> dict:
 
 @endpoint
 def organization_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
 
     return keyset_page(
         request, f"body/{cooperation.pk}/organizations", _org_segments(), lambda o: _render_organization(o, cooperation.pk)
@@ -348,14 +417,12 @@ def organization_list(request, pk):
 
 def _organization(key: str):
     prefix, digits = key[:1], key[1:]
-    if not digits.isdigit():
-        raise Http404
     if prefix == "g":
-        obj = Body.objects.filter(pk=int(digits)).first()
+        obj = Body.objects.filter(pk=_int(digits)).first()
     elif prefix == "x":
-        obj = ExternalCommittee.objects.select_related("municipality").filter(pk=int(digits)).first()
+        obj = ExternalCommittee.objects.select_related("municipality").filter(pk=_int(digits)).first()
     elif prefix == "c":
-        obj = Municipality.objects.filter(pk=int(digits)).first()
+        obj = Municipality.objects.filter(pk=_int(digits)).first()
     else:
         obj = None
     if obj is None:
@@ -388,7 +455,7 @@ def organization_meetings(request, key):
 @endpoint
 def organization_consultations(request, key):
     obj = _organization(key)
-    qs = publish.consultations(with_stubs=_with_stubs(request)).select_related("meeting", "agenda_item")
+    qs = publish.consultations(with_stubs=_with_stubs(request))
     if isinstance(obj, Body):
         qs = qs.filter(body=obj)
     elif isinstance(obj, ExternalCommittee):
@@ -399,13 +466,13 @@ def organization_consultations(request, key):
         request,
         f"organization/{key}/consultations",
         [("", qs)],
-        lambda c: s.consultation(c, embedded=False, item_visible=s.consultation_links_visible(c)),
+        lambda c: s.consultation(c, embedded=False),
     )
 
 
 @endpoint
 def person_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = publish.people(with_stubs=_with_stubs(request))
     omit = _omit(request)
     return keyset_page(
@@ -413,7 +480,6 @@ def person_list(request, pk):
         f"body/{cooperation.pk}/persons",
         [("", qs)],
         None,
-        modified_field="oparl_modified",
         render_page=lambda objs: [s.person(p, cooperation.pk, omit_internal=omit) for p in attach_people(objs)],
     )
 
@@ -428,7 +494,7 @@ def person_detail(request, pk):
 
 @endpoint
 def membership_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = publish.memberships(with_stubs=_with_stubs(request))
     return keyset_page(request, f"body/{cooperation.pk}/memberships", [("", qs)], lambda m: s.membership(m, embedded=False))
 
@@ -441,7 +507,7 @@ def membership_detail(request, pk):
 
 @endpoint
 def meeting_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = _meetings(publish.meetings(with_stubs=_with_stubs(request)))
     omit = _omit(request)
     return keyset_page(
@@ -462,7 +528,7 @@ def meeting_detail(request, pk):
 
 @endpoint
 def agenda_item_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = _items(publish.agenda_items(with_stubs=_with_stubs(request)))
     return keyset_page(request, f"body/{cooperation.pk}/agenda-items", [("", qs)], None, render_page=_render_items)
 
@@ -475,7 +541,7 @@ def agenda_item_detail(request, pk):
 
 @endpoint
 def paper_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = publish.papers(with_stubs=_with_stubs(request))
     omit = _omit(request)
     return keyset_page(
@@ -497,25 +563,25 @@ def paper_detail(request, pk):
 
 @endpoint
 def consultation_list(request, pk):
-    cooperation = _cooperation(_int(pk))
-    qs = publish.consultations(with_stubs=_with_stubs(request)).select_related("meeting", "agenda_item")
+    cooperation = _cooperation(pk)
+    qs = publish.consultations(with_stubs=_with_stubs(request))
     return keyset_page(
         request,
         f"body/{cooperation.pk}/consultations",
         [("", qs)],
-        lambda c: s.consultation(c, embedded=False, item_visible=s.consultation_links_visible(c)),
+        lambda c: s.consultation(c, embedded=False),
     )
 
 
 @endpoint
 def consultation_detail(request, pk):
-    obj = _one(publish.consultations(with_stubs=True).select_related("meeting", "agenda_item"), pk)
-    return _json(s.consultation(obj, embedded=False, item_visible=s.consultation_links_visible(obj)))
+    obj = _one(publish.consultations(with_stubs=True), pk)
+    return _json(s.consultation(obj, embedded=False))
 
 
 @endpoint
 def file_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = publish.files(with_stubs=_with_stubs(request))
     return keyset_page(request, f"body/{cooperation.pk}/files", [("", qs)], lambda f: s.file(f, embedded=False))
 
@@ -527,17 +593,15 @@ def file_detail(request, pk):
 
 
 def _file_response(request, pk, *, attachment: bool):
-    obj = publish.files(with_stubs=False).filter(pk=_int(pk)).first()
-    if obj is None:
-        if MeetingFile.objects.filter(pk=_int(pk), deleted_at__isnull=False).exists():
-            return _error(410, "Die Datei wurde gelöscht.")
-        raise Http404
+    """The bytes of a public file; a withdrawn one that clients were given is gone (410), others unknown (404)."""
+    obj = _one(publish.files(with_stubs=True), pk)
+    if not obj.oparl_visible:
+        return _error(410, "Die Datei wurde zurückgezogen.")
     response = FileResponse(obj.content.open("rb"), content_type=obj.mime_type)
     ascii_name = obj.file_name.encode("ascii", "ignore").decode().replace('"', "") or f"datei-{obj.pk}"
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f"{disposition}; filename=\"{ascii_name}\"; filename*=utf-8''{quote(obj.file_name)}"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _cors(response)
 
 
 @endpoint
@@ -552,21 +616,21 @@ def file_download(request, pk):
 
 @endpoint
 def location_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     qs = publish.locations(with_stubs=_with_stubs(request))
     return keyset_page(request, f"body/{cooperation.pk}/locations", [("", qs)], lambda loc: s.location(loc, embedded=False))
 
 
 @endpoint
 def location_detail(request, pk):
-    obj = _one(publish.locations(with_stubs=True), pk)
-    meetings = list(publish.meetings(with_stubs=False).filter(location=obj).order_by("pk").values_list("pk", flat=True))
-    return _json(s.location(obj, embedded=False, back={"meetings": [s.url(f"meeting/{m}") for m in meetings]}))
+    """Without the optional back-references: a list of meetings here would change the Location (and every
+    meeting embedding it) whenever another meeting at the same place is added or withdrawn."""
+    return _json(s.location(_one(publish.locations(with_stubs=True), pk), embedded=False))
 
 
 @endpoint
 def legislative_term_list(request, pk):
-    cooperation = _cooperation(_int(pk))
+    cooperation = _cooperation(pk)
     _filters(request)
     params = _keep_params(request)
     path = f"body/{cooperation.pk}/legislative-terms"
@@ -584,9 +648,22 @@ def legislative_term_detail(request, pk):
     raise Http404
 
 
+@endpoint
 def strip_slash(request, rest):
-    """The canonical URLs have no trailing slash; the slashed form answers 301."""
+    """The canonical URLs have no trailing slash: the slashed form of a real one answers 301, others 404."""
     target = f"/oparl/v1.1/{rest}"
+    try:
+        match = resolve(target)
+    except Resolver404:
+        match = None
+    if match is None or match.url_name in {"strip_slash", "not_found"}:
+        raise Http404
     if request.META.get("QUERY_STRING"):
         target += "?" + request.META["QUERY_STRING"]
-    return HttpResponsePermanentRedirect(target)
+    return _cors(HttpResponsePermanentRedirect(target))
+
+
+@endpoint
+def not_found(request, rest=""):
+    """Everything else under the prefix: a 404 with the Error object (no redirect that could loop)."""
+    raise Http404

@@ -358,6 +358,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "oparl/v1.1/location/<str:pk>": ("/oparl/v1.1/location/{location}", PUBLIC),
     "oparl/v1.1/legislative-term/<str:pk>": ("/oparl/v1.1/legislative-term/1", _row(404, 404, 404, 404, 404, 404)),
     "^oparl/v1\\.1/(?P<rest>.+)/$": ("/oparl/v1.1/system/", _row(301, 301, 301, 301, 301, 301)),
+    "^oparl(?:/(?P<rest>.*))?$": ("/oparl/v1.1/unbekannt", _row(404, 404, 404, 404, 404, 404)),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
 }

@@ -81,11 +81,18 @@ def test_unknown_and_never_public_ids_answer_404_with_the_error_object(oparl):
 
 def test_deleted_objects_are_stubs_and_listed_only_with_modified_since(oparl):
     client = Client()
-    stub = client.get(f"/oparl/v1.1/meeting/{oparl['deleted'].pk}").json()
-    assert stub["deleted"] is True and set(stub) == {"id", "type", "created", "modified", "deleted"}
-    item_stub = client.get(f"/oparl/v1.1/agenda-item/{oparl['gone_item'].pk}").json()
-    assert item_stub["deleted"] is True
     cooperation = oparl["held"].body.cooperation_id
+    shown, _ = actions.create_meeting(
+        oparl["office"], oparl["held"].body, start=oparl["upcoming"].start, end=oparl["upcoming"].end, status="scheduled"
+    )
+    assert client.get(f"/oparl/v1.1/meeting/{shown.pk}").json()["id"] == f"{ROOT}/meeting/{shown.pk}"
+    client.get(f"/oparl/v1.1/meeting/{oparl['held'].pk}")  # hands out the items, the gone one no longer
+    actions.soft_delete(oparl["office"], shown)
+    stub = client.get(f"/oparl/v1.1/meeting/{shown.pk}").json()
+    assert stub["deleted"] is True and set(stub) == {"id", "type", "created", "modified", "deleted"}
+    # Deleted before anybody was given them: absent, like something never public.
+    assert client.get(f"/oparl/v1.1/meeting/{oparl['deleted'].pk}").status_code == 404
+    assert client.get(f"/oparl/v1.1/agenda-item/{oparl['gone_item'].pk}").status_code == 404
     plain = client.get(f"/oparl/v1.1/body/{cooperation}/meetings", {"limit": 100}).json()
     assert all(not m.get("deleted") for m in plain["data"])
     since = client.get(f"/oparl/v1.1/body/{cooperation}/meetings", {"modified_since": "2000-01-01T00:00:00+01:00"}).json()
@@ -93,7 +100,8 @@ def test_deleted_objects_are_stubs_and_listed_only_with_modified_since(oparl):
     while "next" in since["links"]:
         since = client.get(since["links"]["next"].removeprefix(BASE)).json()
         ids += [m["id"] for m in since["data"]]
-    assert f"{ROOT}/meeting/{oparl['deleted'].pk}" in ids
+    assert f"{ROOT}/meeting/{shown.pk}" in ids
+    assert f"{ROOT}/meeting/{oparl['deleted'].pk}" not in ids
 
 
 def test_malformed_filter_dates_answer_400(oparl):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from meetings import actions
+
 from .check import Crawl
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,12 +68,16 @@ def test_deletions_appear_as_stubs_with_modified_since(live):
     root, scene = live
     body = f"{root}/body/{scene['held'].body.cooperation_id}"
     crawl = Crawl(http_get, root)
+    upcoming = f"{root}/meeting/{scene['upcoming'].pk}"
+    assert upcoming in [m["id"] for m in crawl.read_list(f"{body}/meetings")]
+    actions.soft_delete(scene["office"], scene["upcoming"])
     with_deleted = crawl.read_list(f"{body}/meetings?modified_since=2000-01-01T00%3A00%3A00%2B01%3A00")
-    assert any(m.get("deleted") for m in with_deleted)
+    assert [m["id"] for m in with_deleted if m.get("deleted")] == [upcoming]
     without = crawl.read_list(f"{body}/meetings")
     assert not any(m.get("deleted") for m in without)
-    stub = requests.get(f"{root}/meeting/{scene['deleted'].pk}", timeout=30)
+    stub = requests.get(upcoming, timeout=30)
     assert stub.status_code == 200 and stub.json()["deleted"] is True
+    assert requests.get(f"{root}/meeting/{scene['deleted'].pk}", timeout=30).status_code == 404  # never handed out
 
 
 def test_http_details(live):
