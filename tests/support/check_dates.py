@@ -96,6 +96,12 @@ def _frozen_spans(tree: ast.Module) -> list[tuple[int, int]]:
     return spans
 
 
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """First and last line of a statement, its decorators included."""
+    decorators = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(d.lineno for d in decorators)]), node.end_lineno or node.lineno
+
+
 def check_file(path: Path, today: dt.date) -> list[Finding]:
     source = path.read_text(encoding="utf-8")
     if MODULE_MARKER in source:
@@ -103,7 +109,7 @@ def check_file(path: Path, today: dt.date) -> list[Finding]:
     tree = ast.parse(source, filename=str(path))
     lines = source.splitlines()
     frozen = _frozen_spans(tree)
-    statements = [(n.lineno, n.end_lineno or n.lineno) for n in ast.walk(tree) if isinstance(n, ast.stmt)]
+    statements = [_span(n) for n in ast.walk(tree) if isinstance(n, ast.stmt)]
     horizon = today - SAFE_PAST
     findings: list[Finding] = []
     for node in ast.walk(tree):
@@ -121,7 +127,8 @@ def check_file(path: Path, today: dt.date) -> list[Finding]:
             if any(start <= line <= end for start, end in frozen):
                 continue
             # The reason may stand anywhere in the innermost statement holding the date (formatters move comments).
-            start, end = min((span for span in statements if span[0] <= line <= span[1]), key=lambda sp: sp[1] - sp[0])
+            holding = [span for span in statements if span[0] <= line <= span[1]] or [(line, node.end_lineno or line)]
+            start, end = min(holding, key=lambda sp: sp[1] - sp[0])
             if any(MARKER in lines[n - 1] for n in range(start, end + 1)):
                 continue
             findings.append(Finding(path, line, date, lines[line - 1]))
