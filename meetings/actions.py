@@ -321,6 +321,14 @@ def decide_item(
         raise ValidationError(_("Unbekannte Entscheidung."))
     item.save()
     record(user, f"meetings.item_{decision}", item, before=before, after=snapshot(item))
+    _public_pdfs_follow(before.get("meeting_id"), item.meeting_id)
+
+
+def _public_pdfs_follow(*meeting_ids) -> None:
+    """What the public sees of these meetings changed: their stored public PDFs follow in this transaction."""
+    from .documents import refresh_public_pdfs
+
+    refresh_public_pdfs(meeting_ids)
 
 
 def backlog(body: Body):
@@ -775,6 +783,8 @@ def soft_delete(user, obj) -> None:
     obj.deleted_at = timezone.now()
     obj.save()
     record(user, "meetings.deleted", obj)
+    if isinstance(obj, AgendaItem):
+        _public_pdfs_follow(obj.meeting_id)
 
 
 # --- Papers (Vorlagen) and their consultation sequence -------------------------------------------

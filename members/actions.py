@@ -66,7 +66,18 @@ def update_person(actor, person: Person, expected_version: int, **fields) -> Per
     person.full_clean()
     save_versioned(person, expected_version)
     record(actor, "person.changed", person, before=before, after=snapshot(person))
+    person_changed(person.pk)
     return person
+
+
+def person_changed(person_id: int) -> None:
+    """Who sees a person, or under which name, may have changed: the search entry and the stored public
+    PDFs that name them follow in the same transaction (``save_versioned`` bypasses ``post_save``)."""
+    from meetings.documents import refresh_for_person  # late: meetings builds on members
+    from search.indexing import schedule
+
+    schedule("person", person_id)
+    refresh_for_person(person_id)
 
 
 @transaction.atomic

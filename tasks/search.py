@@ -31,6 +31,11 @@ class TaskProvider(Provider):
     def queryset(self):
         return Task.objects.select_related("workspace").prefetch_related("assignees", "assigned_municipalities")
 
+    def visible_to(self, user):
+        from .access import tasks_visible_to
+
+        return tasks_visible_to(user)
+
     def build(self, task: Task) -> Entry | None:
         with translation.override("de"):
             status = str(task.get_status_display())
