@@ -184,3 +184,11 @@ def test_an_unpublished_or_trashed_document_leaves_the_public_search_at_once(pub
     # No commit callbacks ran: the worker has not caught up.
     assert f"/dokumente/{public_document.pk}/" not in search_hits(Client(), "Quittenmarmelade")
     assert Client().get(f"/dokumente/{public_document.pk}/").status_code != 200
+
+
+def test_a_stale_search_entry_never_shows_what_the_access_function_refuses(public_document, personas):
+    """An UPDATE that bypasses every action leaves the entry as it was; the search still asks the rule."""
+    from documents.models import Document
+
+    Document.objects.filter(pk=public_document.pk).update(is_public=False)
+    assert f"/dokumente/{public_document.pk}/" not in search_hits(Client(), "Quittenmarmelade")
