@@ -25,6 +25,16 @@ def schedule_many(kind: str, object_ids: list[int]) -> None:
         index_now(kind, object_id)
 
 
+def schedule_after_commit(kind: str, object_ids: list[int]) -> None:
+    """For a receiver that runs *before* its change (``m2m_changed`` with ``pre_clear``): index these
+    objects once the change is committed, in the worker (the search checks every hit meanwhile)."""
+    from .tasks import index_objects
+
+    ids = list(object_ids)
+    if ids:
+        transaction.on_commit(lambda: index_objects.enqueue(kind, ids))
+
+
 def schedule_workspace_content(workspace_id: int) -> None:
     """After a workspace's visibility changed: index again what depends on it (see registry.workspace_lookup)."""
     from .tasks import index_workspace_content
