@@ -75,8 +75,9 @@ def delete_event(actor, event: Event) -> dict:
     record(actor, "event.deleted", event, before=before)
     event.sequence += 1  # a CANCEL must carry a SEQUENCE above the last one sent
     event_deleting.send(sender=Event, event=event, actor=actor)
-    schedule("event", event.pk)
+    pk = event.pk
     event.delete()
+    schedule("event", pk)
     return before
 
 

@@ -17,6 +17,11 @@ class EventProvider(Provider):
     label = _("Termine")
     model = Event
 
+    def visible_to(self, user):
+        from .access import events_visible_to
+
+        return events_visible_to(user)
+
     def build(self, event: Event) -> Entry | None:
         return Entry(
             title=event.title,

@@ -26,6 +26,12 @@ def documents_visible_to(user) -> QuerySet[Document]:
     return Document.objects.active().filter(Q(is_public=True) | Q(workspace__in=workspaces_visible_to(user)))
 
 
+def document_visible_to(user, document: Document) -> bool:
+    """The one rule for opening a document (page, download): ``may(user, document)``. Lists and the search
+    use ``documents_visible_to``, which leaves trashed documents out for everybody."""
+    return may(user, document, READ)
+
+
 def public_documents() -> QuerySet[Document]:
     return Document.objects.active().filter(is_public=True)
 

@@ -18,6 +18,11 @@ class DocumentProvider(Provider):
     def queryset(self):
         return Document.objects.select_related("current", "created_by__person").prefetch_related("tags")
 
+    def visible_to(self, user):
+        from .access import documents_visible_to
+
+        return documents_visible_to(user)
+
     def build(self, document: Document) -> Entry | None:
         if document.is_trashed or document.current is None:
             return None

@@ -15,14 +15,16 @@ The ``get_*_for_user`` functions answer 404 both for missing objects and for for
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import PLATFORM_ADMIN, is_office, roles_of
 from members.models import Body, Membership, Person
 
-from .models import AgendaItem, Consultation, Meeting, MeetingFile, MeetingStatus, Minutes, Paper
+from .models import AgendaItem, Consultation, Decision, Meeting, MeetingFile, MeetingStatus, Minutes, Paper
 
+ANONYMOUS = AnonymousUser()
 INTERNAL_ROLES = [r for r in Membership.Role.values if r != Membership.Role.GUEST]
 AGENDA_ROLES = [Membership.Role.SPEAKER, Membership.Role.DEPUTY_SPEAKER]
 
@@ -112,6 +114,35 @@ def get_body_for_meetings(user, slug: str, *, propose: bool = False) -> Body:
     return body
 
 
+def meeting_visible_to(user, meeting: Meeting) -> bool:
+    return meetings_visible_to(user).filter(pk=meeting.pk).exists()
+
+
+def _on_public_meeting(prefix: str = "meeting__") -> Q:
+    """The meeting (reached through ``prefix``) is out there for everybody: alive and no longer a draft."""
+    return Q(**{f"{prefix}isnull": False, f"{prefix}deleted_at__isnull": True}) & ~Q(**{f"{prefix}status": MeetingStatus.DRAFT})
+
+
+def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
+    """The one rule for agenda items, on every channel (page, PDFs, iCal, OParl, files of the item).
+
+    Everybody: accepted, public items of a meeting that is alive and no longer a draft — a rejected,
+    deferred, withdrawn (no longer public) or deleted item, or one of a deleted meeting, is not public.
+    The body's internal members and the office: every item that is alive (the backlog too), except on a
+    deleted meeting.
+    """
+    qs = AgendaItem.objects.alive().filter(Q(meeting__isnull=True) | Q(meeting__deleted_at__isnull=True))
+    public = Q(status=AgendaItem.Status.ACCEPTED, public=True) & _on_public_meeting()
+    if is_office(user):
+        return qs
+    body_ids = internal_body_ids(user)
+    return qs.filter(public | Q(body_id__in=body_ids)) if body_ids else qs.filter(public)
+
+
+def agenda_item_visible_to(user, item: AgendaItem) -> bool:
+    return agenda_items_visible_to(user).filter(pk=item.pk).exists()
+
+
 def get_agenda_item_for_user(user, pk, *, decide: bool = False) -> AgendaItem:
     item = AgendaItem.objects.alive().select_related("body", "meeting").filter(pk=_int(pk)).first()
     if item is None or not sees_internal(user, item.body_id):
@@ -122,18 +153,28 @@ def get_agenda_item_for_user(user, pk, *, decide: bool = False) -> AgendaItem:
 
 
 def visible_agenda(user, meeting: Meeting) -> QuerySet[AgendaItem]:
-    qs = meeting.agenda_items.alive().filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk")
-    if not sees_internal(user, meeting.body_id):
-        qs = qs.filter(public=True)
-    return qs
+    """The agenda of ``meeting`` as ``user`` may see it (accepted items in order)."""
+    return agenda_items_visible_to(user).filter(meeting=meeting, status=AgendaItem.Status.ACCEPTED).order_by("position", "pk")
 
 
 def minutes_visible(user, minutes: Minutes | None) -> bool:
-    if minutes is None:
+    """Minutes: the body's internal side at every stage, everybody else once published; never of a meeting
+    the user may not see (deleted, or a draft)."""
+    if minutes is None or not meeting_visible_to(user, minutes.meeting):
         return False
     if sees_internal(user, minutes.meeting.body_id):
         return True
     return minutes.status == Minutes.Status.PUBLISHED
+
+
+def decisions_visible_to(user) -> QuerySet[Decision]:
+    """Decisions are part of the minutes: of an agenda item the user sees, in minutes the user may read."""
+    qs = Decision.objects.filter(agenda_item__in=agenda_items_visible_to(user))
+    if is_office(user):
+        return qs
+    return qs.filter(
+        Q(agenda_item__body_id__in=internal_body_ids(user)) | Q(agenda_item__meeting__minutes__status=Minutes.Status.PUBLISHED)
+    )
 
 
 # --- Papers ------------------------------------------------------------------------------------
@@ -169,41 +210,88 @@ def get_paper_for_user(user, pk, *, manage: bool = False) -> Paper:
     return paper
 
 
-def paper_files_visible(user, paper: Paper) -> QuerySet[MeetingFile]:
-    files = paper.files.alive().order_by("-role", "name", "pk")  # main document first
-    if paper.deleted_at is not None:
-        return files.none()
-    if sees_paper_internals(user, paper):
-        return files
-    return files.filter(public=True) if paper.public else files.none()
+def paper_visible_to(user, paper: Paper) -> bool:
+    return papers_visible_to(user).filter(pk=paper.pk).exists()
 
 
-# --- The public part as conditions (for queries that flag each row, e.g. the OParl lists) ----------------
-# The same rules as above for somebody without an account, written as Q objects so that one query can both
-# filter and mark rows; ``prefix`` reaches the object through a relation (``"meeting__"``).
-def public_meeting_q(prefix: str = "") -> Q:
-    """Scheduled, invited, held or cancelled — not a draft, not deleted."""
-    return Q(**{f"{prefix}pk__isnull": False, f"{prefix}deleted_at__isnull": True}) & ~Q(
-        **{f"{prefix}status": MeetingStatus.DRAFT}
+# --- Files (documents of meetings, agenda items and papers, generated PDFs included) ----------------
+def files_visible_to(user) -> QuerySet[MeetingFile]:
+    """The one rule for a ``MeetingFile``, whichever channel serves it (meeting page, download, OParl).
+
+    A file follows its parent: the meeting, agenda item or paper must be visible to the user. The
+    parent's internal side (office, internal members of the body or of the paper's bodies) gets every
+    file; everybody else the public ones — the minutes file only once the minutes are published, and
+    the invitation in its public rendition only (the full one is stored as not public).
+    """
+    qs = MeetingFile.objects.alive()
+    office = is_office(user)
+    body_ids = internal_body_ids(user)
+    shared = Q(public=True)
+    of_meeting = Q(meeting__in=meetings_visible_to(user)) & (
+        shared & (~Q(role=MeetingFile.Role.MINUTES) | Q(meeting__minutes__status=Minutes.Status.PUBLISHED))
+        | Q(meeting__body_id__in=body_ids)
     )
+    of_item = Q(agenda_item__in=agenda_items_visible_to(user)) & (shared | Q(agenda_item__body_id__in=body_ids))
+    of_paper = Q(paper__in=papers_visible_to(user)) & (
+        shared | Q(paper__in=Paper.objects.filter(_paper_internal_filter(body_ids)))
+    )
+    if office:
+        of_meeting = Q(meeting__in=meetings_visible_to(user))
+        of_item = Q(agenda_item__in=agenda_items_visible_to(user))
+        of_paper = Q(paper__in=papers_visible_to(user))
+    return qs.filter(of_meeting | of_item | of_paper)
+
+
+def file_visible_to(user, file: MeetingFile) -> bool:
+    return files_visible_to(user).filter(pk=file.pk).exists()
+
+
+def get_file_for_user(user, pk) -> MeetingFile:
+    file = files_visible_to(user).filter(pk=_int(pk)).first()
+    if file is None:
+        raise Http404
+    return file
+
+
+def paper_files_visible(user, paper: Paper) -> QuerySet[MeetingFile]:
+    return files_visible_to(user).filter(paper=paper).order_by("-role", "name", "pk")  # main document first
+
+
+# --- The public part, for channels without a user (OParl, stored public PDFs) ---------------------
+def public_meetings() -> QuerySet[Meeting]:
+    return meetings_visible_to(ANONYMOUS)
+
+
+def public_agenda_items() -> QuerySet[AgendaItem]:
+    return agenda_items_visible_to(ANONYMOUS)
+
+
+def public_papers() -> QuerySet[Paper]:
+    return papers_visible_to(ANONYMOUS)
+
+
+def public_files() -> QuerySet[MeetingFile]:
+    return files_visible_to(ANONYMOUS)
+
+
+# --- The same public part as conditions (for queries that flag each row, e.g. the OParl lists) ------------
+# Not a second copy of the rule: each condition asks the functions above (as a subquery), so OParl, the
+# pages and the PDFs cannot disagree. ``prefix`` reaches the object through a relation (``"meeting__"``).
+def _member_of(prefix: str, rows: QuerySet) -> Q:
+    return Q(**{f"{prefix[:-2] if prefix else 'pk'}__in": rows.values("pk")})
+
+
+def public_meeting_q(prefix: str = "") -> Q:
+    return _member_of(prefix, public_meetings())
 
 
 def public_agenda_item_q(prefix: str = "") -> Q:
-    """A public, accepted item on a public meeting."""
-    return Q(
-        **{f"{prefix}deleted_at__isnull": True, f"{prefix}public": True, f"{prefix}status": AgendaItem.Status.ACCEPTED}
-    ) & public_meeting_q(f"{prefix}meeting__")
+    return _member_of(prefix, public_agenda_items())
 
 
 def public_paper_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}pk__isnull": False, f"{prefix}deleted_at__isnull": True, f"{prefix}public": True})
+    return _member_of(prefix, public_papers())
 
 
-def public_file_q() -> Q:
-    """A public document of a public meeting (the minutes once published), item or paper."""
-    of_meeting = public_meeting_q("meeting__") & (
-        ~Q(role=MeetingFile.Role.MINUTES) | Q(meeting__minutes__status=Minutes.Status.PUBLISHED)
-    )
-    return Q(deleted_at__isnull=True, public=True) & (
-        of_meeting | public_agenda_item_q("agenda_item__") | public_paper_q("paper__")
-    )
+def public_file_q(prefix: str = "") -> Q:
+    return _member_of(prefix, public_files())

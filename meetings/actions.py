@@ -331,6 +331,24 @@ def decide_item(
         raise ValidationError(_("Unbekannte Entscheidung."))
     item.save()
     record(user, f"meetings.item_{decision}", item, before=before, after=snapshot(item))
+    _public_pdfs_follow(before.get("meeting_id"), item.meeting_id)
+
+
+@transaction.atomic
+def set_item_public(user, item: AgendaItem, public: bool) -> None:
+    """Publish an agenda item or withdraw it from the public (pages, PDFs and OParl follow at once)."""
+    before = snapshot(item)
+    item.public = public
+    item.save()
+    record(user, "meetings.item_published" if public else "meetings.item_withdrawn", item, before=before, after=snapshot(item))
+    _public_pdfs_follow(item.meeting_id)
+
+
+def _public_pdfs_follow(*meeting_ids) -> None:
+    """What the public sees of these meetings changed: their stored public PDFs follow in this transaction."""
+    from .documents import refresh_public_pdfs
+
+    refresh_public_pdfs(meeting_ids)
 
 
 def backlog(body: Body):
@@ -809,6 +827,8 @@ def soft_delete(user, obj) -> None:
     obj.deleted_at = timezone.now()
     obj.save()
     record(user, "meetings.deleted", obj)
+    if isinstance(obj, AgendaItem):
+        _public_pdfs_follow(obj.meeting_id)
 
 
 # --- Papers (Vorlagen) and their consultation sequence -------------------------------------------

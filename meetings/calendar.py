@@ -78,8 +78,10 @@ def personal_meetings(user, start: dt.datetime, end: dt.datetime) -> list[Meetin
     bodies = bodies_of(user)
     if not bodies:
         return []
+    from .access import meetings_visible_to
+
     meetings = (
-        Meeting.objects.alive()
+        meetings_visible_to(user)
         .filter(body_id__in=bodies, end__gt=start, start__lt=end)
         .exclude(status__in=HIDDEN)
         .select_related("body", "location", "host_municipality")

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
-from accounts.roles import is_office
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
 from lib.errors import add_to_form, add_to_messages
 from members.models import Body
@@ -184,9 +183,21 @@ def _agenda(request, meeting: Meeting):
     items = (
         access.visible_agenda(request.user, meeting)
         .select_related("presenter", "municipality")
-        .prefetch_related("files", "decisions", "actions", Prefetch("consultations", paper_steps, to_attr="paper_steps"))
+        .prefetch_related(
+            Prefetch("files", access.files_visible_to(request.user).order_by("pk")),
+            "decisions",
+            "actions",
+            Prefetch("consultations", paper_steps, to_attr="paper_steps"),
+        )
     )
-    return actions.numbered_agenda(meeting, items)
+    rows = actions.numbered_agenda(meeting, items)
+    seen = None
+    for row in rows:  # "Offene Aufgaben" lists actions of earlier meetings: only of items the user sees
+        if row.open_actions:
+            if seen is None:
+                seen = set(access.agenda_items_visible_to(request.user).values_list("pk", flat=True))
+            row.open_actions = [a for a in row.open_actions if a.agenda_item_id in seen]
+    return rows
 
 
 def meeting_detail(request, pk: int):
@@ -207,11 +218,7 @@ def meeting_detail(request, pk: int):
         "can_manage": access.can_manage(user),
         "can_order": access.can_order_agenda(user, meeting.body_id),
         "minutes": minutes if access.minutes_visible(user, minutes) else None,
-        "files": [
-            f
-            for f in meeting.files.alive()
-            if internal or (f.public and (f.role != "minutes" or (minutes and minutes.status == "published")))
-        ],
+        "files": list(access.files_visible_to(user).filter(meeting=meeting).order_by("role", "public", "pk")),
     }
     context["invitation_sent_file"] = any(f.role == MeetingFile.Role.INVITATION for f in context["files"])
     if internal and person and meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.INVITED}:
@@ -379,7 +386,7 @@ def invitation_pdf(request, pk: int):
     meeting = access.get_meeting_for_user(request.user, pk)
     if not access.sees_internal(request.user, meeting.body_id):
         raise Http404
-    response = HttpResponse(documents.invitation_pdf(meeting), content_type="application/pdf")
+    response = HttpResponse(documents.invitation_pdf(meeting, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="einladung-{meeting.pk}.pdf"'
     return response
 
@@ -513,24 +520,16 @@ def minutes_pdf(request, pk: int):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if not access.minutes_visible(request.user, minutes):
         raise Http404
-    internal = access.sees_internal(request.user, meeting.body_id)
-    response = HttpResponse(documents.minutes_pdf(minutes, public_only=not internal), content_type="application/pdf")
+    response = HttpResponse(documents.minutes_pdf(minutes, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="protokoll-{meeting.pk}.pdf"'
     return response
 
 
 def decision_register(request):
     form = DecisionFilterForm(request.GET or None)
-    decisions = Decision.objects.select_related("agenda_item__meeting__body", "agenda_item__meeting__minutes").filter(
-        agenda_item__deleted_at__isnull=True
+    decisions = access.decisions_visible_to(request.user).select_related(
+        "agenda_item__meeting__body", "agenda_item__meeting__minutes"
     )
-    user = request.user
-    if not is_office(user):
-        internal_bodies = [b.pk for b in Body.objects.all() if access.sees_internal(user, b)] if user.is_authenticated else []
-        decisions = decisions.filter(
-            Q(agenda_item__meeting__body_id__in=internal_bodies)
-            | Q(agenda_item__public=True, agenda_item__meeting__minutes__status=Minutes.Status.PUBLISHED)
-        )
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -563,25 +562,7 @@ def action_complete(request, pk: int):
 
 
 def document(request, pk: int):
-    f = MeetingFile.objects.alive().select_related("meeting", "agenda_item__meeting", "paper").filter(pk=_as_int(pk)).first()
-    if f is None:
-        raise Http404
-    meeting = f.meeting or (f.agenda_item.meeting if f.agenda_item else None)
-    body_id = meeting.body_id if meeting else (f.agenda_item.body_id if f.agenda_item else None)
-    internal = body_id is not None and access.sees_internal(request.user, body_id)
-    if f.paper_id:
-        allowed = access.paper_files_visible(request.user, f.paper).filter(pk=f.pk).exists()
-    elif f.agenda_item_id:
-        allowed = internal or (
-            f.public and f.agenda_item.public and meeting is not None and meeting.status != MeetingStatus.DRAFT
-        )
-    else:
-        published = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).exists()
-        allowed = internal or (
-            f.public and meeting.status != MeetingStatus.DRAFT and (f.role != MeetingFile.Role.MINUTES or published)
-        )
-    if not allowed:
-        raise Http404
+    f = access.get_file_for_user(request.user, pk)
     return FileResponse(f.content.open("rb"), filename=f.file_name, content_type=f.mime_type)
 
 

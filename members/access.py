@@ -6,23 +6,29 @@ nobody can probe which ids exist.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import is_member, is_office
 
-from .models import Body, Municipality, Person, Visibility
+from .models import Body, Membership, Municipality, Person, Visibility
+
+PUBLIC_LEVELS = [Visibility.PUBLIC]
+MEMBER_LEVELS = [Visibility.PUBLIC, Visibility.MEMBERS]
 
 
 def visibility_levels_for(user) -> list[str]:
     if is_office(user):
         return [Visibility.PUBLIC, Visibility.MEMBERS, Visibility.OFFICE]
     if is_member(user):
-        return [Visibility.PUBLIC, Visibility.MEMBERS]
-    return [Visibility.PUBLIC]
+        return list(MEMBER_LEVELS)
+    return list(PUBLIC_LEVELS)
 
 
 def people_visible_to(user) -> QuerySet[Person]:
+    """The one rule for people, on every channel: directory, profile, vCard, search, OParl, and every
+    page or PDF that names a person (presenter, attendee, assignee: ``named_for``)."""
     levels = visibility_levels_for(user)
     qs = Person.objects.filter(profile_visibility__in=levels)
     if not is_office(user):
@@ -30,6 +36,31 @@ def people_visible_to(user) -> QuerySet[Person]:
     if user.is_authenticated:
         qs = qs | Person.objects.filter(user=user)
     return qs
+
+
+def person_visible_to(user, person: Person) -> bool:
+    if user.is_authenticated and person.user_id == user.pk:
+        return True
+    return person_shown_at(person, visibility_levels_for(user))
+
+
+def person_shown_at(person: Person, levels: list[str]) -> bool:
+    """Whether a reader who sees the profile ``levels`` sees ``person`` (``people_visible_to`` for one row;
+    also for a stored PDF rendered once for a whole audience, e.g. the public or every member)."""
+    return person.profile_visibility in levels and (person.is_active or Visibility.OFFICE in levels)
+
+
+def memberships_visible_to(user) -> QuerySet[Membership]:
+    """A seat is seen with its person (current and ended ones, as OParl shows them)."""
+    return Membership.objects.filter(person__in=people_visible_to(user))
+
+
+def public_people() -> QuerySet[Person]:
+    return people_visible_to(AnonymousUser())
+
+
+def public_memberships() -> QuerySet[Membership]:
+    return memberships_visible_to(AnonymousUser())
 
 
 def get_person_for_user(user, pk, *, write: bool = False) -> Person:
@@ -92,6 +123,6 @@ def person_matches_query(q: str) -> Q:
 
 
 def public_person_q(prefix: str = "") -> Q:
-    """A profile everybody sees (as :func:`people_visible_to` answers for somebody without an account), as a
-    condition; ``prefix`` reaches the person through a relation (``"person__"``)."""
-    return Q(**{f"{prefix}is_active": True, f"{prefix}profile_visibility": Visibility.PUBLIC})
+    """:func:`public_people` as a condition (a subquery, not a copy of the rule); ``prefix`` reaches the
+    person through a relation (``"person__"``)."""
+    return Q(**{f"{prefix[:-2] if prefix else 'pk'}__in": public_people().values("pk")})

@@ -65,8 +65,26 @@ def update_person(actor, person: Person, expected_version: int, **fields) -> Per
         setattr(person, name, value)
     person.full_clean()
     save_versioned(person, expected_version)
-    record(actor, "person.changed", person, before=before, after=snapshot(person))
+    after = snapshot(person)
+    record(actor, "person.changed", person, before=before, after=after)
+    person_changed(person.pk, named_differently=any(before.get(f) != after.get(f) for f in NAMING_FIELDS))
     return person
+
+
+NAMING_FIELDS = ("title", "given_name", "family_name", "profile_visibility", "is_active")
+
+
+def person_changed(person_id: int, *, named_differently: bool = True) -> None:
+    """Who sees a person, or under which name, may have changed: the search entry and — when the name or
+    who may see the profile changed — the stored public PDFs that name them follow in the same
+    transaction (``save_versioned`` bypasses ``post_save``)."""
+    from search.indexing import schedule
+
+    schedule("person", person_id)
+    if named_differently:
+        from meetings.documents import refresh_for_person  # late: meetings builds on members
+
+        refresh_for_person(person_id)
 
 
 @transaction.atomic

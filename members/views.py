@@ -27,6 +27,7 @@ from .access import (
     get_body_for_user,
     get_municipality_for_user,
     get_person_for_user,
+    memberships_visible_to,
     people_visible_to,
     person_matches_query,
 )
@@ -377,10 +378,10 @@ ROLE_ORDER = Case(
 
 def body_detail(request, slug: str):
     body = get_body_for_user(request.user, slug)
-    visible = people_visible_to(request.user).values("pk")
     seats = (
-        Membership.objects.current()
-        .filter(body=body, person__in=visible)
+        memberships_visible_to(request.user)
+        .current()
+        .filter(body=body)
         .select_related("person", "municipality", "deputy_for__person")
         .annotate(role_rank=ROLE_ORDER)
         .order_by("role_rank", "municipality__short_name", "person__family_name")

@@ -186,10 +186,11 @@ def update_post(actor, post: Post, expected_version: int, *, publish: bool = Fal
 @transaction.atomic
 def delete_post(actor, post: Post) -> None:
     record(actor, "news.deleted", post, before=_audit(post))
-    schedule("post", post.pk)
-    schedule_many("comment", list(post.comments.values_list("pk", flat=True)))
+    pk, comments = post.pk, list(post.comments.values_list("pk", flat=True))
     image = post.image
     post.delete()
+    schedule("post", pk)  # the entries go in this transaction, once the rows are gone
+    schedule_many("comment", comments)
     if image:
         transaction.on_commit(lambda: image.storage.delete(image.name))
 
@@ -224,5 +225,6 @@ def add_comment(actor, post: Post, body: str) -> Comment:
 @transaction.atomic
 def delete_comment(actor, comment: Comment) -> None:
     record(actor, "news.comment_deleted", comment, before=snapshot(comment))
-    schedule("comment", comment.pk)
+    pk = comment.pk
     comment.delete()
+    schedule("comment", pk)

@@ -27,6 +27,11 @@ class PostProvider(Provider):
     label = _("Beiträge")
     model = Post
 
+    def visible_to(self, user):
+        from .access import posts_visible_to
+
+        return posts_visible_to(user)
+
     def build(self, post: Post) -> Entry | None:
         if not post.is_published:
             return None

@@ -1,4 +1,8 @@
-"""Keeping the index in step: ``schedule`` after a change (runs in the worker), ``index_now`` in the worker."""
+"""Keeping the index in step: the actions call ``schedule`` after a change; the entry is written at once, in
+the action's transaction, so a change of who may see an object reaches the search together with every other
+channel (issue 9: no channel lags behind the worker). Only the re-indexing of a whole workspace's content
+after a change of the workspace's visibility (``schedule_workspace_content``) runs in the worker; the search
+checks every hit against its kind's access function anyway (``service.search``), so nothing stale leaks."""
 
 from __future__ import annotations
 
@@ -10,14 +14,20 @@ from .registry import provider_for, providers
 
 
 def schedule(kind: str, object_id: int) -> None:
-    """Re-index one object after the current transaction commits (never inside the request)."""
-    from .tasks import index_object
-
-    transaction.on_commit(lambda: index_object.enqueue(kind, object_id))
+    """Write (or remove) the entry of one object now, in the caller's transaction: it commits or rolls
+    back together with the change itself."""
+    index_now(kind, object_id)
 
 
 def schedule_many(kind: str, object_ids: list[int]) -> None:
-    """Like ``schedule`` for several objects in one job (e.g. the comments of a deleted post)."""
+    """Like ``schedule`` for several objects (e.g. the comments of a deleted post)."""
+    for object_id in list(object_ids):
+        index_now(kind, object_id)
+
+
+def schedule_after_commit(kind: str, object_ids: list[int]) -> None:
+    """For a receiver that runs *before* its change (``m2m_changed`` with ``pre_clear``): index these
+    objects once the change is committed, in the worker (the search checks every hit meanwhile)."""
     from .tasks import index_objects
 
     ids = list(object_ids)

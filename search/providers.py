@@ -38,6 +38,11 @@ class PersonProvider(Provider):
     def queryset(self):
         return self.model.objects.select_related("municipality", "organisation")
 
+    def visible_to(self, user):
+        from members.access import people_visible_to
+
+        return people_visible_to(user)
+
     def build(self, person) -> Entry | None:
         audience = PERSON_AUDIENCE[person.profile_visibility] if person.is_active else Audience.OFFICE
         body = " · ".join(p for p in (person.function, person.department, person.affiliation) if p)
@@ -68,6 +73,11 @@ class WorkspaceProvider(Provider):
         from workspaces.models import Workspace
 
         return Workspace
+
+    def visible_to(self, user):
+        from workspaces.access import workspaces_findable_by
+
+        return workspaces_findable_by(user)
 
     def build(self, workspace) -> Entry | None:
         if workspace.visibility == workspace.Visibility.PUBLIC:

@@ -16,7 +16,8 @@ Another app makes its objects searchable in a few lines, e.g. in ``news/search.p
             )
 
 and in its AppConfig.ready(): ``search.registry.register(PostProvider())``. After a change, its
-``actions.py`` calls ``search.indexing.schedule("post", post.pk)``; the worker does the rest.
+``actions.py`` calls ``search.indexing.schedule("post", post.pk)``, which writes the entry in the same
+transaction; ``visible_to(user)`` names the kind's access function, which every hit is checked against.
 
 Who may find an entry is expressed by fields that the query filters on in SQL (search/backends.py):
 
@@ -76,6 +77,11 @@ class Provider:
 
     def build(self, obj) -> Entry | None:
         raise NotImplementedError
+
+    def visible_to(self, user) -> models.QuerySet | None:
+        """The kind's access function as a queryset (``documents_visible_to(user)`` …): the search drops every
+        hit outside it, so an entry that is not yet (or wrongly) up to date never shows. None: no check."""
+        return None
 
     def connect(self) -> None:
         """Hook up signals when the owning app has no actions that call ``schedule`` (optional)."""

@@ -95,9 +95,31 @@ def search(user, q: str, *, filters: Filters | None = None, page: int = 1, scope
     if filters.workspace_id and not _may_see_workspace(user, scope, filters.workspace_id):
         return results
     found = backend().search(parsed, scope, filters, PAGE_SIZE, (results.page - 1) * PAGE_SIZE)
-    results.hits, results.total, results.more = found.hits, found.total, found.more
+    results.hits, results.total, results.more = _checked(user, found.hits), found.total, found.more
     results.window_full, results.window = found.window_full, found.window
     for hit in results.hits:
         provider = provider_for(hit.kind)
         hit.kind_label = provider.label if provider else hit.kind
     return results
+
+
+def _checked(user, hits: list[Hit]) -> list[Hit]:
+    """Keep the hits that the kind's access function opens to ``user`` (one query per kind on the page).
+
+    The index already expresses that rule; this check makes the search agree with every other channel
+    even while an entry is out of date (an unknown kind is dropped)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    viewer = user if user is not None else AnonymousUser()
+    by_kind: dict[str, set[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, set()).add(hit.object_id)
+    allowed: dict[str, set[int]] = {}
+    for kind, ids in by_kind.items():
+        provider = provider_for(kind)
+        if provider is None:
+            allowed[kind] = set()
+            continue
+        visible = provider.visible_to(viewer)
+        allowed[kind] = ids if visible is None else set(visible.filter(pk__in=ids).values_list("pk", flat=True))
+    return [hit for hit in hits if hit.object_id in allowed[hit.kind]]

@@ -169,8 +169,9 @@ def _notify_status(actor, task: Task) -> None:
 @transaction.atomic
 def delete_task(actor, task: Task) -> None:
     record(actor, "task.deleted", task, before=_audit_data(task))
-    schedule("task", task.pk)
+    pk = task.pk
     task.delete()
+    schedule("task", pk)
 
 
 def send_due_reminders(today: dt.date) -> int:

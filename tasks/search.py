@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from lib.markdown import markdown_to_text
-from search.indexing import schedule, schedule_many
+from search.indexing import schedule, schedule_after_commit, schedule_many
 from search.registry import Entry, Provider, for_insiders
 
 from .models import Task
@@ -30,6 +30,11 @@ class TaskProvider(Provider):
 
     def queryset(self):
         return Task.objects.select_related("workspace").prefetch_related("assignees", "assigned_municipalities")
+
+    def visible_to(self, user):
+        from .access import tasks_visible_to
+
+        return tasks_visible_to(user)
 
     def build(self, task: Task) -> Entry | None:
         with translation.override("de"):
@@ -62,7 +67,7 @@ def _assignees_changed(sender, instance, action, reverse, pk_set, **kwargs) -> N
     # From the other side (a user's or a municipality's tasks): the tasks named, or all of them before a clear.
     if action == "pre_clear":
         field = "assignees" if sender is Task.assignees.through else "assigned_municipalities"
-        schedule_many("task", list(Task.objects.filter(**{field: instance}).values_list("pk", flat=True)))
+        schedule_after_commit("task", list(Task.objects.filter(**{field: instance}).values_list("pk", flat=True)))
     elif action != "post_clear":
         schedule_many("task", sorted(pk_set or ()))
 

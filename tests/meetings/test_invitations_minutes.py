@@ -64,7 +64,8 @@ def test_invitation_goes_out_with_pdf_and_request_then_update_then_cancel(
     uid = str(event["UID"])
     assert int(event["SEQUENCE"]) == 0
     assert any(p.get_content_type() == "application/pdf" for p in first.walk())
-    assert MeetingFile.objects.filter(meeting=meeting, role="invitation").count() == 1
+    stored = MeetingFile.objects.filter(meeting=meeting, role="invitation")
+    assert sorted(stored.values_list("public", flat=True)) == [False, True]  # for the body, and the public one
 
     smtp.clear()
     meeting.refresh_from_db()
@@ -76,7 +77,8 @@ def test_invitation_goes_out_with_pdf_and_request_then_update_then_cancel(
     event = cal.walk("VEVENT")[0]
     assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1 == update.sequence
     assert "Aktualisierte Einladung" in msg["Subject"]
-    assert MeetingFile.objects.filter(meeting=meeting, role="invitation").count() == 1
+    stored = MeetingFile.objects.filter(meeting=meeting, role="invitation")
+    assert sorted(stored.values_list("public", flat=True)) == [False, True]  # for the body, and the public one
 
     smtp.clear()
     with django_capture_on_commit_callbacks(execute=True):

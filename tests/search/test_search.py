@@ -193,10 +193,12 @@ def test_trash_removes_from_search_and_restore_brings_back(scene, users, django_
     assert titles(users["lead"], "Plattformthema") == {"platform"}
 
 
-def test_indexing_waits_for_the_commit_and_the_worker(scene, users):
+def test_the_entry_is_written_in_the_action_and_the_text_follows_the_extraction(scene, users):
+    """Issue 9: who finds an object changes in the action's transaction; the extracted text needs the worker."""
     workspace = scene["workspaces"]["private"]
     document = actions.upload(users["lead"], workspace, text_file("spaet.txt", "Nachzüglerwort"))
-    assert not SearchEntry.objects.filter(kind="document", object_id=document.pk).exists()
+    entry = SearchEntry.objects.get(kind="document", object_id=document.pk)  # no commit, no worker yet
+    assert "spaet.txt" in entry.body and "Nachzüglerwort" not in entry.body
 
 
 def test_public_flag_makes_a_private_document_findable_for_everybody(scene, users, django_capture_on_commit_callbacks):
