@@ -11,3 +11,17 @@ document.addEventListener("htmx:afterSettle", () => {
   const note = document.querySelector("[data-announce]");
   if (live && note) live.textContent = note.dataset.announce;
 });
+// On small screens the header's tools and the main menu fold behind a "Menü" button (CSS decides the width).
+// Without JavaScript the button stays hidden and everything is shown.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector("[data-menu-toggle]");
+  const header = toggle && toggle.closest(".site-header");
+  if (!header) return;
+  header.dataset.menu = "closed";
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = header.dataset.menu !== "open";
+    header.dataset.menu = open ? "open" : "closed";
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+});
