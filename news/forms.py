@@ -53,6 +53,18 @@ class PostForm(KernModelForm):
         else:
             del self.fields["version"]
             del self.fields["remove_image"]
+        # Not "(optional)": news.actions refuses an image without a description.
+        self.fields["image_alt"].required_when = _("nötig, wenn der Beitrag ein Bild hat")
+
+    def clean(self):
+        """The description of an image in the same round as every other error, not after them."""
+        data = super().clean()
+        has_image = bool(data.get("image")) and not data.get("remove_image")
+        if has_image and not (data.get("image_alt") or "").strip() and "image_alt" not in self.errors:
+            self.add_error(
+                "image_alt", _("Bitte beschreiben Sie das Bild in einem kurzen Text für Menschen, die es nicht sehen können.")
+            )
+        return data
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
