@@ -25,3 +25,20 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.setAttribute("aria-expanded", String(open));
   });
 });
+// A table wider than the screen says so above it ("scroll sideways"); the shadows at its edges come from CSS.
+document.addEventListener("DOMContentLoaded", () => {
+  const text = document.body.dataset.tableHint;
+  const wraps = Array.from(document.querySelectorAll(".table-wrap"));
+  if (!text || !wraps.length) return;
+  const hints = wraps.map((wrap) => {
+    const hint = document.createElement("p");
+    hint.className = "table-wrap__hint";
+    hint.textContent = text;
+    hint.hidden = true;
+    wrap.before(hint);
+    return hint;
+  });
+  const update = () => wraps.forEach((wrap, i) => { hints[i].hidden = wrap.scrollWidth <= wrap.clientWidth + 1; });
+  update();
+  window.addEventListener("resize", update);
+});
