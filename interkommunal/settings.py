@@ -316,7 +316,7 @@ else:
         "EMAIL_BACKEND",
         "ops.devmail.MailboxBackend" if ENV == "development" else "django.core.mail.backends.console.EmailBackend",
     )
-DEV_MAILBOX_DIR = Path(env_str("DEV_MAILBOX_DIR", str(VAR_DIR / "mail")))
+DEV_MAILBOX_DIR = Path(env_str("DEV_MAILBOX_DIR", "") or VAR_DIR / "mail")
 # The page /entwicklung/postfach/ answers only when mails go to that mailbox, never in production.
 DEV_MAILBOX = not PRODUCTION and EMAIL_BACKEND == "ops.devmail.MailboxBackend"
 
