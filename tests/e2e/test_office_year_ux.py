@@ -136,12 +136,19 @@ def test_a_news_image_needs_a_description_and_the_form_says_so_before_saving(pag
     label = page.locator("label[for=id_image_alt]")
     expect(label).to_contain_text("nötig, wenn der Beitrag ein Bild hat")
     expect(label).not_to_contain_text("optional")
-    page.get_by_label(re.compile("^Überschrift")).fill("Mit Bild")
     page.get_by_label("Text", exact=True).fill("Ein Foto vom Stand.")
     page.set_input_files("#id_image", files=[{"name": "stand.gif", "mimeType": "image/gif", "buffer": GIF}])
-    page.get_by_role("button", name="Speichern").click()
-    expect(page.locator("[data-error-summary]")).to_contain_text("Beschreibung des Bildes")
+    page.get_by_role("button", name="Speichern").click()  # no heading, no description: two errors at once
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Beschreibung des Bildes")
+    expect(summary).to_contain_text("Überschrift")
+    expect(page.get_by_text(re.compile("Ihr Bild „stand.gif“ ist ausgewählt"))).to_be_visible()  # not lost
     assert_accessible(page, context="Beitrag mit Bild ohne Beschreibung")
+    page.get_by_label(re.compile("^Überschrift")).fill("Mit Bild")
+    page.get_by_label(re.compile("^Beschreibung des Bildes")).fill("Der Stand der Stadt Bochum")
+    page.get_by_role("button", name="Speichern").click()  # the image is not chosen again
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mit Bild")
+    expect(page.get_by_role("img", name="Der Stand der Stadt Bochum")).to_be_visible()
 
 
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
