@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
 
@@ -73,8 +73,9 @@ def test_development_settings_keep_mails_out_of_the_terminal(tmp_path):
     assert out.stdout.split() == [MAILBOX, "True"]
 
 
-@override_settings(DEBUG=True)
 def test_dead_links_in_development_show_the_german_404_page(settings):
+    # Both through the settings fixture: an override_settings decorator around it would be restored out of order.
+    settings.DEBUG = True
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "ops.development.StyledNotFoundMiddleware"]
     client = Client()
     for url in ("/gibt-es-nicht/wirklich-nicht/", "/verzeichnis/personen/999999/"):
