@@ -20,9 +20,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, (list, tuple)):
+        if isinstance(data, (list, tuple)) and data:
             return [single(d, initial) for d in data]
-        return [single(data, initial)]
+        # No file at all (an empty list from the request) is "required", not an upload of nothing.
+        return [single(data or None, initial)]
 
 
 MAX_FILES = 20

@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAMiddleware",
     "lib.middleware.NoStoreForAuthenticatedMiddleware",
 ]
+if DEBUG:
+    # A dead link shows the site's German 404 page, not Django's English debug page (ops/development.py).
+    MIDDLEWARE.append("ops.development.StyledNotFoundMiddleware")
 
 ROOT_URLCONF = "interkommunal.urls"
 WSGI_APPLICATION = "interkommunal.wsgi.application"
@@ -320,7 +323,14 @@ if EMAIL_HOST:
 elif PRODUCTION:
     raise ImproperlyConfigured("EMAIL_HOST is required in production.")
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # Development keeps mails in a mailbox read in the browser (ops/devmail.py), so the terminal stays readable.
+    EMAIL_BACKEND = env_str(
+        "EMAIL_BACKEND",
+        "ops.devmail.MailboxBackend" if ENV == "development" else "django.core.mail.backends.console.EmailBackend",
+    )
+DEV_MAILBOX_DIR = Path(env_str("DEV_MAILBOX_DIR", "") or VAR_DIR / "mail")
+# The page /entwicklung/postfach/ answers only when mails go to that mailbox, never in production.
+DEV_MAILBOX = not PRODUCTION and EMAIL_BACKEND == "ops.devmail.MailboxBackend"
 
 # --- Background work ------------------------------------------------------------------
 # Two queues, two lanes in every worker: text extraction never holds up the other tasks.

@@ -10,6 +10,9 @@ secure_admin(admin.site)
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path(".well-known/security.txt", ops_views.security_txt, name="security_txt"),
+    path("entwicklung/postfach/", ops_views.dev_mailbox, name="dev_mailbox"),
+    path("entwicklung/postfach/<str:mail_id>/", ops_views.dev_mailbox_message, name="dev_mailbox_message"),
+    path("entwicklung/postfach/<str:mail_id>/html/", ops_views.dev_mailbox_html, name="dev_mailbox_html"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),

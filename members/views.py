@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import admin_required, login_required, office_required
-from accounts.roles import is_office
+from accounts.roles import EXTERNAL_GUEST, PLATFORM_ADMIN, ROLE_LABELS, is_office, primary_role, roles_of
 from audit.models import AuditEvent
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
 from lib.spreadsheet import to_csv, to_xlsx
@@ -195,8 +195,24 @@ def dashboard(request):
     return render(
         request,
         "members/dashboard.html",
-        {"person": person, "memberships": memberships, "dashboard_panels": DASHBOARD_PANELS},
+        {
+            "person": person,
+            "memberships": memberships,
+            "dashboard_panels": DASHBOARD_PANELS,
+            "role_label": _role_label(request.user, memberships),
+        },
     )
+
+
+def _role_label(user, memberships) -> str:
+    """What the dashboard says the person is. Without any seat the role is "external guest"; a city's HR or
+    integration person with access to the city's survey results is named for that instead."""
+    role = primary_role(user)
+    if role == EXTERNAL_GUEST and not memberships:
+        access = list(user.monitoring_access.select_related("municipality"))
+        if access:
+            return ", ".join(f"{a.get_function_display()} {a.municipality.short_name}" for a in access)
+    return str(ROLE_LABELS[role])
 
 
 @login_required
@@ -247,6 +263,8 @@ def office(request):
             "municipality_count": Municipality.objects.active().count(),
             "person_count": Person.objects.active().count(),
             "body_count": Body.objects.count(),
+            # The audit log is for platform admins only; the office gets no tile that answers 404.
+            "can_read_audit_log": PLATFORM_ADMIN in roles_of(request.user),
         },
     )
 

@@ -18,7 +18,7 @@ from lib.errors import add_to_form
 from tasks.access import can_edit_tasks
 from workspaces.access import can_view, get_workspace_for_user
 
-from . import actions
+from . import actions, kept_images
 from .access import (
     can_comment,
     can_delete_comment,
@@ -88,7 +88,12 @@ def workspace_news(request, slug: str):
 def _create(request, workspace):
     if not can_write_in(request.user, workspace):
         raise Http404
-    form = PostForm(request.POST or None, request.FILES or None, may_set_public=can_set_public(request.user, workspace))
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        may_set_public=can_set_public(request.user, workspace),
+        author=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -105,10 +110,13 @@ def _create(request, workspace):
         except ValidationError as exc:
             add_to_form(form, exc)
         else:
+            kept_images.discard(form.kept)
             messages.success(
                 request, _("Der Beitrag wurde veröffentlicht.") if post.is_published else _("Der Entwurf wurde gespeichert.")
             )
             return redirect(post)
+    if request.method == "POST":
+        form.keep_image()
     return render(request, "news/form.html", {"form": form, "workspace": workspace, "creating": True})
 
 
@@ -160,6 +168,7 @@ def post_edit(request, pk: int):
         instance=post,
         initial={"version": post.version},
         may_set_public=can_set_public(request.user, post.workspace),
+        author=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,8 +183,11 @@ def post_edit(request, pk: int):
         except ValidationError as exc:
             add_to_form(form, exc)
         else:
+            kept_images.discard(form.kept)
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(fresh)
+    if request.method == "POST":
+        form.keep_image()
     return render(request, "news/form.html", {"form": form, "workspace": post.workspace, "post": post, "creating": False})
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -319,8 +320,12 @@ class SqliteBackend:
             return Page([])
         hits = [Hit(*row[:8]) for row in rows]
         for hit in hits:
+            # SQLite keeps UTC without an offset; its driver hands back text or (for a declared timestamp) a naive
+            # datetime. Either is UTC, never local time: read as local, a due date at Berlin midnight fell a day early.
             if isinstance(hit.date, str):
-                hit.date = parse_datetime(hit.date).replace(tzinfo=dt.UTC)
+                hit.date = parse_datetime(hit.date)
+            if isinstance(hit.date, dt.datetime) and timezone.is_naive(hit.date):
+                hit.date = hit.date.replace(tzinfo=dt.UTC)
         _add_snippets(hits, [row[8] for row in rows], query)
         return Page(hits, total=rows[0][9])
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import login_required, office_required
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
 from lib.errors import add_to_form
-from workspaces.access import get_workspace_for_user
+from workspaces.access import can_view, get_workspace_for_user
 
 from . import actions
 from .access import can_change_status, can_edit_tasks, can_view_tasks, get_task_for_user
@@ -105,6 +105,10 @@ def task_detail(request, pk: int):
         {
             "task": task,
             "workspace": task.workspace,
+            # Assignees from a city may open the task without reading its workspace: the breadcrumbs then lead
+            # to their own tasks rather than to pages that answer 404.
+            "can_open_workspace": can_view(request.user, task.workspace),
+            "can_open_task_list": can_view_tasks(request.user, task.workspace),
             "can_edit": can_edit_tasks(request.user, task.workspace),
             "status_form": StatusForm(initial={"status": task.status, "version": task.version})
             if can_change_status(request.user, task)

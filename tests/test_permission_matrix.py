@@ -40,6 +40,10 @@ ENTRANCE = _row(200, 302, 302, 302, 302, 302)
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "healthz": ("/healthz", _row(503, 503, 503, 503, 503, 503)),  # no worker runs in the test
     ".well-known/security.txt": ("/.well-known/security.txt", PUBLIC),
+    # The development mailbox is off outside development (tests/ops/test_dev_mailbox.py covers it turned on).
+    "entwicklung/postfach/": ("/entwicklung/postfach/", _row(404, 404, 404, 404, 404, 404)),
+    "entwicklung/postfach/<str:mail_id>/": ("/entwicklung/postfach/x/", _row(404, 404, 404, 404, 404, 404)),
+    "entwicklung/postfach/<str:mail_id>/html/": ("/entwicklung/postfach/x/html/", _row(404, 404, 404, 404, 404, 404)),
     "i18n/setlang/": ("/i18n/setlang/", _row(302, 302, 302, 302, 302, 302)),
     # Website
     "": ("/", PUBLIC),

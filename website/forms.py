@@ -8,7 +8,9 @@ from .models import AccessibilityFeedback, Page
 
 
 class AccessibilityFeedbackForm(KernModelForm):
-    # A field people do not see; bots fill it in. Such submissions are dropped silently.
+    # A field people do not see (kern_form.html renders trap_fields hidden); bots fill it in. Such submissions are
+    # dropped silently.
+    trap_fields = ("website",)
     website = forms.CharField(
         required=False, label=_("Bitte leer lassen"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )

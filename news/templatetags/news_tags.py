@@ -53,3 +53,11 @@ def recent_activity(context, workspace):
             url = reverse("tasks:detail", args=[pk])
         items.append({"at": at, "label": LABELS[kind](title), "url": url})
     return {"items": items, "can_write": can_write_in(user, workspace)}
+
+
+@register.filter
+def with_mentions(html, viewer):
+    """``{{ post.body_html|with_mentions:request.user }}``: @mentions highlighted, linked where the viewer may open the person."""
+    from news.mentions import mark_mentions
+
+    return mark_mentions(html, viewer)

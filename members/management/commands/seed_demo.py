@@ -3,12 +3,15 @@ from django.core.management.base import BaseCommand
 from calendar_events.demo import load_demo_calendar
 from documents.demo import load_demo_documents
 from meetings.demo import load_demo_integration, load_demo_meetings
-from members.demo import DEMO_PASSWORD, load_demo, load_demo_accounts
-from monitoring.demo import DEMO_CODES, load_demo_monitoring
+from members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, PERSONAS, load_demo, load_demo_accounts
+from monitoring.demo import DEMO_CODES, DEMO_HR_EMAIL, load_demo_monitoring
 from news.demo import load_demo_news
 from search.indexing import rebuild
 from tasks.demo import load_demo_tasks
 from workspaces.demo import load_demo_workspaces
+
+# Logins shown besides the personas: a city's HR person sees the city's survey results (monitoring/demo.py).
+EXTRA_LOGINS = [(DEMO_HR_EMAIL, "Personalabteilung Essen (Monitoring der Stadt)")]
 
 
 class Command(BaseCommand):
@@ -16,10 +19,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Die Demo-Zugänge nicht ausgeben.")
+        parser.add_argument(
+            "--only-logins", action="store_true", help="Nur die Demo-Zugänge ausgeben, nichts laden (für bin/run)."
+        )
 
-    def handle(self, *args, quiet_logins: bool = False, **options):
+    def handle(self, *args, quiet_logins: bool = False, only_logins: bool = False, **options):
+        if only_logins:
+            self.print_logins()
+            return
         result = load_demo()
-        rows = load_demo_accounts()
+        load_demo_accounts()
         load_demo_workspaces()
         load_demo_monitoring()
         load_demo_news()
@@ -32,13 +41,16 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
         )
-        if quiet_logins:
-            return
-        self.stdout.write(f"\nDemo-Zugänge (Passwort für alle: {DEMO_PASSWORD}):")
-        for email, label, secret in rows:
+        if not quiet_logins:
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD}):")
+        for email, label in [(email, label) for email, label, _mfa in PERSONAS] + EXTRA_LOGINS:
             line = f"  {label:<48} {email}"
+            secret = DEMO_TOTP_SECRETS.get(email)
             if secret:
                 line += f"\n  {'':<48} Zwei-Faktor: Schlüssel {secret} in eine Authenticator-App eintragen"
                 line += f"\n  {'':<48} oder Code anzeigen: .venv/bin/python manage.py demo_code {email}"
             self.stdout.write(line)
-        self.stdout.write(f"\nBefragung ausprobieren (Essen, anonym): /umfrage/ mit einem der Codes {', '.join(DEMO_CODES[:3])}")
+        self.stdout.write(f"Befragung ausprobieren (Essen, anonym): /umfrage/ mit einem der Codes {', '.join(DEMO_CODES[:3])}")
