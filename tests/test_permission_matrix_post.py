@@ -166,7 +166,8 @@ def _forbidden(route: str, persona: str, url: str) -> bool:
 
 
 def _refused(response, persona: str) -> bool:
-    return response.status_code in (403, 404) or (persona == "anonymous" and _to_login(response))
+    """404/403, the login for anonymous, or 405 from a read-only interface (OParl takes GET, HEAD and OPTIONS only)."""
+    return response.status_code in (403, 404, 405) or (persona == "anonymous" and _to_login(response))
 
 
 class _Watch:
