@@ -46,6 +46,7 @@ from .protection import (
     audience_system,
     escalation_marks,
     protect_round,
+    whole_marks,
 )
 from .questionnaire import FACETS, NO_ANSWER, local_item
 from .stats.audit import integer_audit
@@ -486,6 +487,8 @@ def compute_round(survey_round: SurveyRound, waves: Sequence[Wave]) -> RoundResu
         if verdict.passed:
             break
         more = escalation_marks(audience, verdict, tables) - forced
+        if not more:  # last resort before refusing: no all-cities row at all
+            more = whole_marks(RUHR, tables) - forced
         if not more:
             break
         forced |= more

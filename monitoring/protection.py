@@ -438,13 +438,13 @@ def escalation_marks(audience: AudienceSystem, verdict, tables: Sequence[FacetTa
             return (tier, audience.values[i] if audience.values[i] is not None else 0, mark)
 
         if not candidates:
-            chosen |= _whole(city, tables)
+            chosen |= whole_marks(city, tables)
         elif not any(audience.marks[i] in chosen for i in candidates):
             chosen.add(audience.marks[min(candidates, key=cost)])
     return chosen
 
 
-def _whole(city: str, tables: Sequence[FacetTable]) -> set[Mark]:
+def whole_marks(city: str, tables: Sequence[FacetTable]) -> set[Mark]:
     """Everything of one city (or the whole all-cities row)."""
     marks = {(city, "*", "*", "all")}
     for table in tables:
