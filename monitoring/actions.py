@@ -75,13 +75,32 @@ def set_wave_status(actor, wave: Wave, status: str) -> Wave:
         PartialAnswers.objects.filter(wave=wave).delete()
         rewrite_closed_wave(wave)
     if status == Wave.Status.RELEASED:
+        wave.release_audit = _release_audit(wave)
         wave.released_on = today
     if status == Wave.Status.FINAL:
         wave.released_on = None
     wave.status = status
-    wave.save(update_fields=["status", "released_on", "modified"])
+    wave.save(update_fields=["status", "released_on", "release_audit", "modified"])
     record(actor, f"monitoring.wave_{status}", wave, before=before, after=snapshot(wave))
     return wave
+
+
+def _release_audit(wave: Wave) -> dict:
+    """Audit what the public will see once this wave is released; refuse the release if a count is too narrow."""
+    from .aggregation import public_release_audit  # numpy and scipy only for this office action
+
+    waves = list(Wave.objects.filter(round=wave.round_id))
+    released = [w for w in waves if w.status == Wave.Status.RELEASED or w.pk == wave.pk]
+    try:
+        verdict = public_release_audit(wave.round, [w.municipality_id for w in released], len(released) == len(waves))
+    except RuntimeError:  # the stored aggregates contradict each other: never publish them
+        verdict = {"passed": False, "k": wave.round.min_cell_size}
+    if not verdict["passed"]:
+        raise ValidationError(
+            _("Die Freigabe wird verweigert: Eine gesperrte Zahl ließe sich auf weniger als %(k)s eingrenzen.")
+            % {"k": verdict["k"]}
+        )
+    return verdict
 
 
 @transaction.atomic
@@ -108,7 +127,12 @@ def finalise_round(actor, survey_round: SurveyRound) -> SurveyRound:
     if open_waves:
         names = ", ".join(w.municipality.short_name for w in open_waves)
         raise ValidationError(_("Zuerst müssen alle Wellen beendet sein; noch offen: %(names)s.") % {"names": names})
-    result = compute_round(survey_round, waves)
+    try:
+        result = compute_round(survey_round, waves)
+    except RuntimeError as error:
+        raise ValidationError(
+            _("Die Auswertung wird verweigert: Die Geheimhaltung ließ sich nicht für alle Zahlen sicherstellen.")
+        ) from error
     AggregateCell.objects.bulk_create(aggregate_cells(survey_round, result), batch_size=1000)
     today = timezone.localdate()
     Wave.objects.filter(pk__in=[w.pk for w in waves]).update(status=Wave.Status.FINAL, finalised_on=today)
@@ -121,13 +145,19 @@ def finalise_round(actor, survey_round: SurveyRound) -> SurveyRound:
         if escalated
         else ""
     )
-    survey_round.save(update_fields=["finalised_on", "suppressed_boxes", "protection_note", "modified"])
+    survey_round.disclosure_audit = result.audit
+    survey_round.save(update_fields=["finalised_on", "suppressed_boxes", "protection_note", "disclosure_audit", "modified"])
     suppressed = sum(1 for r in result.rows for reason in r.reasons.values() if reason)
     record(
         actor,
         "monitoring.round_finalised",
         survey_round,
-        after={"waves": len(waves), "responses": int(result.data.cube.sum()), "suppressed_counts": suppressed},
+        after={
+            "waves": len(waves),
+            "responses": int(result.data.cube.sum()),
+            "suppressed_counts": suppressed,
+            "disclosure_audit": result.audit,
+        },
     )
     return survey_round
 

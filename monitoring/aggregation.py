@@ -18,24 +18,43 @@ concepts are never mixed, and the source is stored with every row.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.fields.json import KT
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import AggregateCell, Classification, Concept, HRHeadcount, PopulationReference, Response, SurveyRound, Wave
-from .protection import RUHR, TOTAL, UNLIMITED_HEADCOUNT, FacetTable, RoundProtection, protect_round
+from .protection import (
+    RUHR,
+    TOTAL,
+    UNLIMITED_HEADCOUNT,
+    AudienceSystem,
+    FacetTable,
+    PublishedGroup,
+    RoundProtection,
+    audience_system,
+    escalation_marks,
+    protect_round,
+    whole_marks,
+)
 from .questionnaire import FACETS, NO_ANSWER, local_item
+from .stats.audit import integer_audit
 from .stats.disclosure import DisclosureRules
 from .stats.indicators import WaveCounts, wave_indicators
 from .stats.weighting import Margin, RakingConvergenceError, RakingError, rake_table
 
+logger = logging.getLogger(__name__)
 CONCEPT_AXIS = {Concept.MIGRATION_BACKGROUND: 0, Concept.IMMIGRATION_HISTORY: 1}
 CLASS_INDEX = {Classification.YES: 0, Classification.NO: 1, Classification.UNCLASSIFIABLE: 2}
 FACET_SHAPE = tuple(len(f.categories) for f in FACETS)
@@ -317,12 +336,6 @@ def _row(table, protection, city, category, facet, stored_category, label, order
 def _attach_city_extras(rows: list[Row], data: RoundData, heads, weighting: bool) -> None:
     """Respondents, response rate inputs, benchmarks and weighted sums for the city totals."""
     bench = benchmarks(data.cities)
-    totals = {(r.city, r.concept): r for r in rows if r.facet == "total"}
-    respondents = data.cube.reshape(len(data.cities), -1).sum(axis=1)
-    shown = {
-        city: all(totals[(city, concept)].counts["classified"] is not None for concept in CONCEPT_AXIS) for city in data.cities
-    }
-    all_shown = all(shown.values())
     weights = {}
     if weighting:
         for c, city in enumerate(data.cities):
@@ -337,12 +350,23 @@ def _attach_city_extras(rows: list[Row], data: RoundData, heads, weighting: bool
         if row.facet != "total":
             continue
         if row.city == RUHR:
-            row.respondents = int(respondents.sum()) if all_shown else None
             known = [heads.get(city, {}).get((HRHeadcount.TOTAL, HRHeadcount.TOTAL)) for city in data.cities]
             row.headcount = sum(known) if all(known) else None
+        row.weighted = _weighted_sums(data, row, weights)
+
+
+def _attach_respondents(rows: list[Row], data: RoundData) -> None:
+    """A city's respondents are shown only with both concepts' totals; all cities' only with every city's."""
+    totals = {(r.city, r.concept): r for r in rows if r.facet == "total"}
+    respondents = data.cube.reshape(len(data.cities), -1).sum(axis=1)
+    shown = {
+        city: all(totals[(city, concept)].counts["classified"] is not None for concept in CONCEPT_AXIS) for city in data.cities
+    }
+    for row in totals.values():
+        if row.city == RUHR:
+            row.respondents = int(respondents.sum()) if all(shown.values()) else None
         else:
             row.respondents = int(respondents[data.cities.index(row.city)]) if shown[row.city] else None
-        row.weighted = _weighted_sums(data, row, weights)
 
 
 def _weighted_sums(data: RoundData, row: Row, weights: Mapping[str, np.ndarray]) -> tuple[float, float, float] | None:
@@ -426,20 +450,132 @@ class RoundResult:
     rows: list[Row]
     protection: RoundProtection
     data: RoundData
+    audit: dict = field(default_factory=dict)
+
+
+MAX_AUDIT_ROUNDS = 40
 
 
 def compute_round(survey_round: SurveyRound, waves: Sequence[Wave]) -> RoundResult:
+    """Count, protect until the integer audit passes for the widest audience, then compute indicators.
+
+    The Regiegruppe (and the office) see every published cell of the round; every other audience
+    sees a subset of the same cells, so its attacker has fewer relations and ranges at least as
+    wide. Auditing the widest view therefore covers all audiences; releases audit the public
+    view again (:func:`public_release_audit`).
+    """
     data = count_round(waves)
     heads = headcounts(data.waves)
     tables = facet_tables(data, heads)
     rules = DisclosureRules(min_respondents=survey_round.min_cell_size, min_headcount=settings.MONITORING_MIN_HEADCOUNT)
     carry = survey_round.previous.suppressed_boxes if survey_round.previous_id else ()
-    protection = protect_round(tables, rules, carry_over=carry)
     city_labels = {w.municipality.slug: w.municipality.short_name for w in data.waves.values()} | {RUHR: str(ALL_CITIES)}
-    rows = _rows_from_protection(data, tables, protection, heads, city_labels)
+    forced: set = set()
+    for _attempt in range(MAX_AUDIT_ROUNDS):
+        protection = protect_round(tables, rules, carry_over=carry, forced=forced)
+        rows = _rows_from_protection(data, tables, protection, heads, city_labels)
+        _attach_respondents(rows, data)
+        audience = audience_system([_published(row) for row in rows])
+        verdict = integer_audit(audience.system, rules.min_respondents, truth=_truth(audience, data))
+        logger.info(
+            "disclosure audit %s: %s hidden, %s too narrow, %s solves",
+            _attempt,
+            len(audience.targets),
+            len(verdict.failing),
+            verdict.solves,
+        )
+        if verdict.passed:
+            break
+        more = escalation_marks(audience, verdict, tables) - forced
+        if not more:  # last resort before refusing: no all-cities row at all
+            more = whole_marks(RUHR, tables) - forced
+        if not more:
+            break
+        forced |= more
+    if not verdict.passed:
+        raise RuntimeError("disclosure control could not protect the round; nothing is published")
+    protection.suppressed_boxes = sorted(
+        [t.concept, t.facet, [list(axis) for axis in c.box]]
+        for t in tables
+        for c in protection.cells[t.key].values()
+        if c.suppressed
+    )
     _attach_city_extras(rows, data, heads, survey_round.weighting)
     compute_indicators(rows)
-    return RoundResult(rows, protection, data)
+    return RoundResult(rows, protection, data, verdict_record(verdict, "regiegruppe", [_published(r) for r in rows]))
+
+
+def _published(row: Row) -> PublishedGroup:
+    return PublishedGroup(
+        row.city,
+        row.concept,
+        "total" if row.facet == "total" else row.facet,
+        row.category,
+        row.counts["positives"],
+        row.counts["negatives"],
+        row.counts["classified"],
+        row.respondents,
+    )
+
+
+def _truth(audience: AudienceSystem, data: RoundData) -> np.ndarray:
+    """The true counts as a point of the audience's system (a known integer solution)."""
+    point = np.zeros(len(audience.index))
+    facet_keys = [f.key for f in FACETS]
+    for (city, facet, category, m, e), i in audience.index.items():
+        c = data.cities.index(city)
+        if facet == "total":
+            point[i] = data.cube[c, m, e].sum()
+        elif "@" in facet:
+            key = facet.partition("@")[0]
+            spec = next(s for s in data.waves[city].local_items if f"local_{s['key']}" == key)
+            codes = [value for value, _label in local_item(spec).choices]
+            point[i] = data.local[city][key][codes.index(category), m, e]
+        else:
+            axis = facet_keys.index(facet)
+            facet = FACETS[axis]
+            by_category = data.cube[c, m, e].sum(axis=tuple(a for a in range(len(FACETS)) if a != axis))
+            point[i] = by_category[facet.index_of(category)]
+    return point
+
+
+def verdict_record(verdict, audience: str, groups: Sequence[PublishedGroup]) -> dict:
+    """What is stored with a release: who, k, how many hidden counts, the narrowest range, a digest of the outputs."""
+    canonical = json.dumps(sorted(dataclasses.astuple(g) for g in groups), default=str).encode()
+    return {
+        "audience": audience,
+        "passed": verdict.passed,
+        "k": verdict.k,
+        "suppressed_counts": int(verdict.widths.size),
+        "min_width": None if verdict.min_width is None else min(int(verdict.min_width), 10**6),
+        "solves": verdict.solves,
+        "checked_at": timezone.now().isoformat(timespec="seconds"),
+        "outputs_sha256": hashlib.sha256(canonical).hexdigest(),
+    }
+
+
+def public_release_audit(survey_round: SurveyRound, released_city_ids: Sequence[int], include_total: bool) -> dict:
+    """Audit what the public would see of a round (released cities, the all-cities row only if all are)."""
+    where = Q(municipality_id__in=list(released_city_ids))
+    if include_total:
+        where |= Q(municipality__isnull=True)
+    cells = AggregateCell.objects.filter(where, round=survey_round).select_related("municipality")
+    groups = [
+        PublishedGroup(
+            cell.municipality.slug if cell.municipality_id else RUHR,
+            cell.concept,
+            cell.facet,
+            cell.category,
+            cell.positives,
+            cell.negatives,
+            cell.classified,
+            cell.respondents,
+        )
+        for cell in cells
+    ]
+    audience = audience_system(groups)
+    verdict = integer_audit(audience.system, survey_round.min_cell_size)
+    return verdict_record(verdict, "public", groups)
 
 
 def aggregate_cells(survey_round: SurveyRound, result: RoundResult) -> list[AggregateCell]:

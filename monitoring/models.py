@@ -119,6 +119,12 @@ class SurveyRound(TimestampedModel):
     finalised_on = models.DateField(_("Auswertung abgeschlossen am"), null=True, blank=True)
     suppressed_boxes = models.JSONField(_("unterdrückte Zellen (für die Folgerunde)"), default=list, blank=True)
     protection_note = models.TextField(_("Hinweis zur Geheimhaltung"), blank=True)
+    disclosure_audit = models.JSONField(
+        _("Prüfung der Geheimhaltung"),
+        default=dict,
+        blank=True,
+        help_text=_("Ergebnis der Prüfung bei der Auswertung: k, gesperrte Zahlen, kleinste Spanne, Zeitpunkt, Prüfsumme."),
+    )
 
     class Meta:
         verbose_name = _("Erhebungsrunde")
@@ -166,6 +172,12 @@ class Wave(TimestampedModel):
     )
     finalised_on = models.DateField(_("ausgewertet am"), null=True, blank=True)
     released_on = models.DateField(_("veröffentlicht am"), null=True, blank=True)
+    release_audit = models.JSONField(
+        _("Prüfung der Geheimhaltung bei Veröffentlichung"),
+        default=dict,
+        blank=True,
+        help_text=_("Ergebnis der Prüfung dessen, was die Öffentlichkeit nach der Freigabe sieht."),
+    )
     raw_deleted_on = models.DateField(_("Rohdaten gelöscht am"), null=True, blank=True)
 
     class Meta:

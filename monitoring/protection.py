@@ -140,12 +140,16 @@ def protect_round(
     rules: DisclosureRules,
     carry_over: Iterable[Sequence] = (),
     max_rounds: int = 50,
+    forced: Iterable[Mark] = (),
 ) -> RoundProtection:
-    """Protect all tables of a round together; see the module docstring for the three steps."""
+    """Protect all tables of a round together; see the module docstring for the three steps.
+
+    ``forced`` marks are hidden in addition (the integer audit's escalation).
+    """
     carried: dict[tuple[str, str], set] = {}
     for concept, facet, box in carry_over:
         carried.setdefault((concept, facet), set()).add(tuple(tuple(axis) for axis in box))
-    marks: set[Mark] = set()
+    marks: set[Mark] = set(forced)
     escalated: set[str] = set()
     result = RoundProtection(cells={})
     for iteration in range(1, max_rounds + 1):
@@ -294,3 +298,156 @@ def joint_unsafe_cities(tables: Sequence[FacetTable], protection: RoundProtectio
             table = tables[t_index]
             unsafe |= set(table.cities) if city == RUHR else {city}
     return unsafe
+
+
+# --- Integer audit of everything an audience sees ---------------------------------------------------------------
+
+STATUS_CLASSES = ("yes", "no", "unclassifiable")
+_COUNT_STATUSES = (("positives", ("yes",)), ("negatives", ("no",)), ("classified", ("yes", "no")))
+
+
+@dataclass(frozen=True)
+class PublishedGroup:
+    """One published row of a round as an audience sees it (None: suppressed)."""
+
+    city: str  # slug or RUHR
+    concept: str  # "mh" or "eg"
+    facet: str  # HR attribute key, "total", or a city's own item "local_x@city"
+    category: str  # category code, "" for the total
+    positives: int | None
+    negatives: int | None
+    classified: int | None
+    respondents: int | None = None  # only on totals
+
+
+@dataclass
+class AudienceSystem:
+    """The audience's published numbers as linear relations over integer group counts.
+
+    Variables: per (city, facet, category) the 3 x 3 counts of (MH class, EG class). Every HR
+    attribute splits the city's respondents (equal totals per class pair); a city's own items
+    split at most them. ``marks[i]`` is the group hidden to break relation ``i`` (None: structural).
+    """
+
+    system: object
+    targets: list[tuple[str, str, str, str, str]]  # (city, concept, facet, category, count)
+    marks: list[Mark | None]
+    values: list[int | None]
+    index: dict[tuple, int]
+
+
+def audience_system(groups: Sequence[PublishedGroup]) -> AudienceSystem:
+    from .stats.audit import System
+
+    cities = sorted({g.city for g in groups if g.city != RUHR})
+    categories: dict[str, list[str]] = {}
+    for g in groups:
+        if g.facet != TOTAL:
+            members = categories.setdefault(g.facet, [])
+            if g.category not in members:
+                members.append(g.category)
+    index: dict[tuple, int] = {}
+
+    def var(city: str, facet: str, category: str, m: int, e: int) -> int:
+        return index.setdefault((city, facet, category, m, e), len(index))
+
+    rows: list[dict[int, float]] = []
+    low: list[float] = []
+    high: list[float] = []
+    marks: list[Mark | None] = []
+    values: list[int | None] = []
+
+    def relate(coefficients: dict[int, float], lo: float, hi: float, mark: Mark | None, value: int | None) -> None:
+        rows.append(coefficients)
+        low.append(lo)
+        high.append(hi)
+        marks.append(mark)
+        values.append(value)
+
+    for city in cities:
+        for facet, members in categories.items():
+            local_city = facet.partition("@")[2]
+            if local_city and local_city != city:
+                continue
+            for m in range(3):
+                for e in range(3):
+                    coefficients = {var(city, facet, c, m, e): 1.0 for c in members}
+                    coefficients[var(city, TOTAL, "", m, e)] = -1.0
+                    relate(coefficients, -np.inf if local_city else 0.0, 0.0, None, None)
+    targets: list[tuple[str, str, str, str, str]] = []
+    target_rows: list[dict[int, float]] = []
+    seen: set[tuple] = set()
+    for g in groups:
+        own = 0 if g.concept == "mh" else 1
+        members = cities if g.city == RUHR else [g.city]
+        group_mark: tuple = (g.city, "*", "*") if g.facet == TOTAL else (g.city, g.facet, g.category)
+        for name, statuses in _COUNT_STATUSES:
+            mark: Mark = (*group_mark, "all" if name == "classified" else "attr")
+            wanted = {STATUS_CLASSES.index(s) for s in statuses}
+            coefficients = {
+                var(c, g.facet, g.category, m, e): 1.0
+                for c in members
+                for m in range(3)
+                for e in range(3)
+                if (m, e)[own] in wanted
+            }
+            value = getattr(g, name)
+            key = (tuple(sorted(coefficients)),)
+            if value is not None:
+                relate(coefficients, value, value, mark, g.classified)
+            elif key not in seen:
+                seen.add(key)
+                targets.append((g.city, g.concept, g.facet, g.category, name))
+                target_rows.append(coefficients)
+        if g.facet == TOTAL:
+            coefficients = {var(c, TOTAL, "", m, e): 1.0 for c in members for m in range(3) for e in range(3)}
+            key = (tuple(sorted(coefficients)),)
+            if g.respondents is not None:
+                relate(coefficients, g.respondents, g.respondents, (*group_mark, "all"), g.respondents)
+            elif g.classified is None and key not in seen:
+                seen.add(key)
+                targets.append((g.city, g.concept, TOTAL, "", "respondents"))
+                target_rows.append(coefficients)
+
+    def matrix(entries: list[dict[int, float]]) -> sparse.csr_matrix:
+        data, cols, ptr = [], [], [0]
+        for entry in entries:
+            cols += list(entry)
+            data += list(entry.values())
+            ptr.append(len(cols))
+        return sparse.csr_matrix((data, cols, ptr), shape=(len(entries), len(index)))
+
+    system = System(matrix(rows), np.array(low, dtype=float), np.array(high, dtype=float), matrix(target_rows))
+    return AudienceSystem(system, targets, marks, values, index)
+
+
+def escalation_marks(audience: AudienceSystem, verdict, tables: Sequence[FacetTable]) -> set[Mark]:
+    """For each count the audit found too narrow: one more group to hide (see the README)."""
+    chosen: set[Mark] = set()
+    for target in verdict.failing:
+        city = audience.targets[target][0]
+        candidates = [i for i in verdict.binding.get(target, []) if audience.marks[i] is not None]
+
+        def cost(i: int, city: str = city) -> tuple:
+            """The target's own city first, then the all-cities row, then other cities; city totals last."""
+            mark = audience.marks[i]
+            total = mark[1] == "*"
+            tier = (0 if mark[0] == city else 1 if mark[0] == RUHR else 2) + (3 if total else 0)
+            if total and mark[0] == RUHR:
+                tier = 3
+            return (tier, audience.values[i] if audience.values[i] is not None else 0, mark)
+
+        if not candidates:
+            chosen |= whole_marks(city, tables)
+        elif not any(audience.marks[i] in chosen for i in candidates):
+            chosen.add(audience.marks[min(candidates, key=cost)])
+    return chosen
+
+
+def whole_marks(city: str, tables: Sequence[FacetTable]) -> set[Mark]:
+    """Everything of one city (or the whole all-cities row)."""
+    marks = {(city, "*", "*", "all")}
+    for table in tables:
+        if city == RUHR or city in table.cities:
+            marks |= {(city, table.facet, category, "all") for category in table.categories}
+    return marks

@@ -20,16 +20,11 @@ from .charts import Bar, Point, bar_chart, index_chart, trend_chart
 from .models import AggregateCell, Concept, Wave
 from .questionnaire import FACETS, local_item
 
-REASONS = {
-    "primary": gettext_lazy("Weniger als k Antworten (oder weniger als 20 Beschäftigte) in dieser Gruppe."),
-    "zero_or_full": gettext_lazy(
-        "Alle oder keine der Antwortenden haben das Merkmal; die Zahl würde etwas über jede einzelne Person aussagen."
-    ),
-    "secondary": gettext_lazy(
-        "Mitgesperrt, damit sich keine andere gesperrte Zahl aus Summen, Teilsummen oder anderen Tabellen errechnen lässt."
-    ),
-}
-REASON_MARK = {"primary": "a", "zero_or_full": "b", "secondary": "c"}
+SUPPRESSION_MARK = "."
+SUPPRESSION_LEGEND = gettext_lazy(
+    "„.“ bzw. null: gesperrt, zum Schutz der Antwortenden. Der Grund wird bewusst nicht angegeben; keine gesperrte Zahl "
+    "lässt sich aus allem Veröffentlichten genauer als auf eine Spanne von k eingrenzen. Aus gesperrten Zahlen wird nichts berechnet."
+)
 CONCEPT_SHORT = {
     Concept.MIGRATION_BACKGROUND: gettext_lazy("Migrationshintergrund"),
     Concept.IMMIGRATION_HISTORY: gettext_lazy("Einwanderungsgeschichte"),
@@ -40,15 +35,10 @@ def concept_from(value: str | None) -> str:
     return value if value in Concept.values else Concept.MIGRATION_BACKGROUND
 
 
-def reason_of(cell: AggregateCell) -> str:
-    return cell.classified_reason or cell.positives_reason
-
-
 def note_of(cell: AggregateCell) -> str:
-    """Short text for a chart row."""
-    reason = reason_of(cell)
-    if reason:
-        return _("gesperrt (%(mark)s)") % {"mark": REASON_MARK[reason]}
+    """Short text for a chart row: one neutral word for every suppressed cell, whatever the reason."""
+    if cell.suppressed:
+        return _("gesperrt")
     if cell.low_precision:
         return _("unter 30 Antworten")
     return ""
@@ -90,7 +80,6 @@ class CityReport:
     local: list[FacetBlock]
     trend: list[TrendRow]
     charts: dict[str, str] = field(default_factory=dict)
-    reasons_used: set[str] = field(default_factory=set)
 
 
 def _cells(scope: Scope, concept: str | None = None) -> list[AggregateCell]:
@@ -182,7 +171,6 @@ def city_report(scope: Scope, concept: str) -> CityReport:
         title=_("%(concept)s im Zeitverlauf") % {"concept": name},
         description=_("Anteil je Erhebungsrunde mit 95-%-Konfidenzintervall; die Zahlen stehen in der Tabelle darunter."),
     )
-    report.reasons_used = {reason_of(c) for c in cells if reason_of(c)}
     return report
 
 
@@ -196,7 +184,6 @@ class ComparisonReport:
     facet_matrix: list[tuple[str, list[AggregateCell]]]
     trend: list[TrendRow]
     charts: dict[str, str] = field(default_factory=dict)
-    reasons_used: set[str] = field(default_factory=set)
 
 
 def comparison_report(scope: Scope, concept: str, facet_key: str) -> ComparisonReport:
@@ -260,7 +247,6 @@ def comparison_report(scope: Scope, concept: str, facet_key: str) -> ComparisonR
             title=_("Alle Städte: %(concept)s im Zeitverlauf") % {"concept": name},
             description=_("Anteil je Erhebungsrunde mit 95-%-Konfidenzintervall; die Zahlen stehen in der Tabelle darunter."),
         )
-    report.reasons_used = {reason_of(c) for c in cells if reason_of(c)}
     return report
 
 
@@ -292,7 +278,6 @@ EXPORT_COLUMNS = [
     ("repraesentationsindex", gettext_lazy("Repräsentationsindex")),
     ("repraesentationsindex_18_64", gettext_lazy("Repräsentationsindex 18–64")),
     ("quelle_bevoelkerung", gettext_lazy("Quelle Bevölkerung")),
-    ("sperrgrund", gettext_lazy("Sperrgrund")),
 ]
 
 
@@ -308,12 +293,11 @@ def _group_label(cell: AggregateCell, local_labels: dict[str, str]) -> tuple[str
 
 
 def export_rows(scope: Scope) -> list[dict[str, object]]:
-    """Every published cell of the scope as a flat record (suppressed counts are None with a reason)."""
+    """Every published cell of the scope as a flat record (a suppressed count is None; no reason per cell)."""
     local_labels = {f"{local_item(s).key}@{w.municipality.slug}": str(s["text"]) for w in scope.waves for s in w.local_items}
     records = []
     for cell in _cells(scope):
         facet_label, group = _group_label(cell, local_labels)
-        reason = reason_of(cell)
         records.append(
             {
                 "runde": scope.round.slug,
@@ -341,7 +325,6 @@ def export_rows(scope: Scope) -> list[dict[str, object]]:
                 "repraesentationsindex": _round4(cell.index_total),
                 "repraesentationsindex_18_64": _round4(cell.index_working_age),
                 "quelle_bevoelkerung": cell.population_source,
-                "sperrgrund": str(REASONS[reason]) if reason else "",
             }
         )
     return records

@@ -6,8 +6,6 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from ..reports import REASON_MARK, REASONS, reason_of
-
 register = template.Library()
 
 
@@ -37,17 +35,11 @@ def interval(lower, upper, kind: str = "pct") -> str:
 
 @register.simple_tag
 def count(cell, field: str):
-    """A count, or the suppression mark "." with its reason for screen readers and a footnote link."""
+    """A count, or the one neutral suppression mark "." (explained once below the table, never per cell)."""
     value = getattr(cell, field)
-    reason = getattr(cell, f"{field}_reason", "") or (cell.classified_reason if field != "classified" else "")
     if value is not None:
         return num(value)
-    reason = reason or reason_of(cell)
-    return format_html(
-        '<span class="suppressed">.<sup aria-hidden="true">{}</sup><span class="kern-sr-only"> {}</span></span>',
-        REASON_MARK.get(reason, ""),
-        _("gesperrt: %(reason)s") % {"reason": REASONS.get(reason, "")},
-    )
+    return format_html('<span class="suppressed">.<span class="kern-sr-only"> {}</span></span>', _("gesperrt"))
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 
 All of them are built from the same disclosure-controlled rows as the dashboards
 (:func:`monitoring.reports.export_rows`); a suppressed count is "." (CSV, XLSX) or null (JSON),
-always with its reason. Spreadsheet cells are neutralised against formula injection by
+one neutral mark explained once per file, never with a per-cell reason. Spreadsheet cells are neutralised against formula injection by
 :mod:`lib.spreadsheet`.
 """
 
@@ -25,11 +25,11 @@ from .. import pdf
 from ..access import PUBLIC, city_scope, comparison_scope, public_scope
 from ..models import Concept, SurveyRound, Wave
 from ..questionnaire import FACETS
-from ..reports import EXPORT_COLUMNS, REASONS, city_report, comparison_report, export_rows
+from ..reports import EXPORT_COLUMNS, SUPPRESSION_LEGEND, SUPPRESSION_MARK, city_report, comparison_report, export_rows
 
 FORMATS = {"csv", "xlsx", "json"}
 LICENSE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
-COUNT_COLUMNS = {"antworten_klassifiziert", "mit_merkmal", "ohne_merkmal"}
+COUNT_COLUMNS = {"antworten_klassifiziert", "mit_merkmal", "ohne_merkmal", "antworten_gesamt"}
 
 
 def _metadata(scope) -> dict:
@@ -44,21 +44,20 @@ def _metadata(scope) -> dict:
         },
         "staedte": [c.short_name for c in scope.cities],
         "konzepte": {c.value: str(c.label) for c in Concept},
-        "sperrgruende": {key: str(text) for key, text in REASONS.items()},
+        "zeichenerklaerung": {SUPPRESSION_MARK: str(SUPPRESSION_LEGEND), "null": str(SUPPRESSION_LEGEND)},
         "hinweise": [
             _(
                 "Anteile als Dezimalbruch unter den klassifizierbaren Antworten; 95-%-Konfidenzintervall nach Wilson mit Endlichkeitskorrektur."
             ),
-            _("null bzw. „.“: gesperrt; der Grund steht in „sperrgrund“. Aus gesperrten Zahlen wird nichts berechnet."),
         ],
         "lizenz": LICENSE,
     }
 
 
-def _cell(key: str, value, suppressed: bool, *, text: bool):
-    """Spreadsheet value: "." for a suppressed count, German decimal comma in CSV."""
-    if value is None and suppressed and key in COUNT_COLUMNS:
-        return "."
+def _cell(key: str, value, *, text: bool):
+    """Spreadsheet value: the neutral mark for a suppressed count, German decimal comma in CSV."""
+    if value is None and key in COUNT_COLUMNS:
+        return SUPPRESSION_MARK
     if isinstance(value, bool):
         return _("ja") if value else ""
     if text and isinstance(value, float):
@@ -77,7 +76,7 @@ def _respond(scope, fmt: str, filename: str) -> HttpResponse:
         return response
     keys = [key for key, _label in EXPORT_COLUMNS]
     header = [str(label) for _key, label in EXPORT_COLUMNS]
-    table = [[_cell(key, row[key], bool(row["sperrgrund"]), text=fmt == "csv") for key in keys] for row in rows]
+    table = [[_cell(key, row[key], text=fmt == "csv") for key in keys] for row in rows]
     if fmt == "csv":
         response = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")
     else:

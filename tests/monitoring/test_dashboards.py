@@ -110,14 +110,15 @@ def test_dashboards_read_aggregates_only_with_a_constant_number_of_queries(final
         assert len(queries) == before[url], url
 
 
-def test_suppressed_cells_are_marked_and_explained(final_round, client_for):
+def test_suppressed_cells_carry_one_neutral_mark_explained_once(final_round, client_for):
     office = client_for("office")
     suppressed = AggregateCell.objects.filter(round=final_round, municipality__slug="herne").exclude(positives_reason="").first()
     assert suppressed is not None
     page = office.get(f"/monitoring/runden/2026/herne/?konzept={suppressed.concept}").content.decode()
     assert 'class="suppressed"' in page
-    assert "gesperrt:" in page
-    assert 'id="sperrgrund-secondary"' in page and 'id="sperrgrund-primary"' in page
+    assert page.count('id="sperrgrund"') == 1
+    for reason_text in ("mitgesperrt", "Alle oder keine", "gesperrt:", "<sup"):
+        assert reason_text not in page
 
 
 def test_csv_and_xlsx_exports_are_formula_safe(cooperation, survey_round, personas, client_for):
@@ -143,15 +144,16 @@ def test_csv_and_xlsx_exports_are_formula_safe(cooperation, survey_round, person
     assert all(cell.data_type == "s" for cell in values)
 
 
-def test_json_api_marks_suppression_with_null_and_reason(final_round, client_for):
+def test_json_api_marks_suppression_with_null_and_no_reason(final_round, client_for):
     data = json.loads(client_for("office").get("/monitoring/runden/2026/vergleich/daten.json").content)
     assert data["runde"]["mindestzahl_antworten_k"] == 10
-    assert set(data["sperrgruende"]) == {"primary", "zero_or_full", "secondary"}
-    hidden = [row for row in data["zeilen"] if row["sperrgrund"]]
+    assert "null" in data["zeichenerklaerung"]
+    assert all("sperrgrund" not in row for row in data["zeilen"])
+    hidden = [row for row in data["zeilen"] if row["mit_merkmal"] is None]
     assert hidden
     for row in hidden:
-        assert row["mit_merkmal"] is None and row["anteil"] is None
-    shown = [row for row in data["zeilen"] if not row["sperrgrund"]]
+        assert row["anteil"] is None and row["ki_unten"] is None and row["ki_oben"] is None
+    shown = [row for row in data["zeilen"] if row["antworten_klassifiziert"] is not None]
     assert all(row["antworten_klassifiziert"] >= 10 for row in shown)
 
 
