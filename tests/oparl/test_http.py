@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from meetings import actions
-from meetings.documents import minutes_pdf
+from meetings.documents import PUBLIC, minutes_pdf
 from members import actions as member_actions
 from members.models import Person
 
@@ -180,7 +180,7 @@ def test_agenda_numbers_are_the_same_everywhere_and_hide_nothing(oparl, client_f
     assert embedded[f"{ROOT}/agenda-item/{later.pk}"] == "2"
     from pypdf import PdfReader
 
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(minutes_pdf(oparl["minutes"], public_only=True))).pages)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(minutes_pdf(oparl["minutes"], PUBLIC))).pages)
     for item in (oparl["public_item"], later):
         number = embedded[f"{ROOT}/agenda-item/{item.pk}"]
         for persona in ("anonymous", "member", "office"):
