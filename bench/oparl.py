@@ -13,7 +13,9 @@ then requests pages of the three OParl lists through Django's request handler in
 * ``oparl_p95_ms``: the worst p95 over the three lists' first and deep pages (target ≤ 100 ms per page of 100);
 * ``oparl_deep_page_ratio``: p95 of the deep page ÷ p95 of the first page, worst list (target ≤ 1.5):
   keyset paging (``WHERE id > cursor ORDER BY id LIMIT n``) costs the same at any depth, OFFSET would not;
-* SQL statements per page for a small and the full data set must be equal (constant query count).
+* SQL statements per page for a small and the full data set must be equal (constant query count), counted on
+  the second request of a page: the first time objects are ever served, one read, one insert and its
+  transaction (three statements) record them for the deleted stubs of OParl 1.1 — once per object, never again.
 
 Figures are merged into docs/benchmarks.json ("figures"); docs/performance.md explains them.
 Exits 1 when a target is missed.
@@ -160,8 +162,14 @@ def _queries(path: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client = _client()
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(path).status_code == 200
     with CaptureQueriesContext(connection) as ctx:
-        assert _client().get(path).status_code == 200
+        assert client.get(path).status_code == 200
+    # The first time objects are ever served, their record is written (oparl.publish.note_served): a
+    # bounded one-off cost per object, not a per-page one. Steady state (every later request) is compared.
+    assert len(first.captured_queries) - len(ctx.captured_queries) in (0, 3), (path, len(first.captured_queries))
     return len(ctx.captured_queries)
 
 

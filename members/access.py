@@ -7,7 +7,7 @@ nobody can probe which ids exist.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import is_member, is_office
@@ -125,4 +125,4 @@ def person_matches_query(q: str) -> Q:
 def public_person_q(prefix: str = "") -> Q:
     """:func:`public_people` as a condition (a subquery, not a copy of the rule); ``prefix`` reaches the
     person through a relation (``"person__"``)."""
-    return Q(**{f"{prefix[:-2] if prefix else 'pk'}__in": public_people().values("pk")})
+    return Q(Exists(public_people().filter(pk=OuterRef(prefix[:-2] if prefix else "pk"))))

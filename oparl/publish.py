@@ -17,9 +17,18 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from meetings.access import public_agenda_item_q, public_file_q, public_meeting_q, public_paper_q
+from meetings.access import (
+    public_agenda_item_q,
+    public_agenda_items,
+    public_file_q,
+    public_files,
+    public_meeting_q,
+    public_meetings,
+    public_paper_q,
+    public_papers,
+)
 from meetings.models import AgendaItem, Consultation, Location, Meeting, MeetingFile, Paper
-from members.access import public_person_q
+from members.access import public_people, public_person_q
 from members.models import Body, Membership, Person
 
 from .models import ServedObject
@@ -50,12 +59,22 @@ def _served(kind: str) -> Exists:
     return Exists(ServedObject.objects.filter(kind=kind, object_id=OuterRef("pk")))
 
 
-def _flagged(qs: QuerySet, kind: str, visible: Q, modified, *, with_stubs: bool) -> QuerySet:
-    """Rows to serve, annotated with ``oparl_visible`` (False → deleted stub) and ``oparl_modified``."""
-    qs = qs.annotate(oparl_modified=modified, **EXTRAS.get(kind, {}))
+def _flagged(kind: str, *, with_stubs: bool) -> QuerySet:
+    """Rows to serve, annotated with ``oparl_visible`` (False → deleted stub) and ``oparl_modified``.
+
+    Without stubs the rows are the public rule's own queryset (no self-join: a join of the table with its
+    public part made PostgreSQL scan the public part from its start for a page deep in the list). With stubs,
+    each row is checked against the rule by a correlated ``EXISTS`` (an index lookup per row).
+    """
+    model, visible, public, modified = RULES[kind]
     if not with_stubs:
-        return qs.filter(visible).annotate(oparl_visible=Value(True, output_field=BooleanField()))
-    return qs.filter(visible | Q(_served(kind))).annotate(oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()))
+        qs = public().annotate(oparl_visible=Value(True, output_field=BooleanField()))
+    else:
+        condition = visible()
+        qs = model.objects.filter(condition | Q(_served(kind))).annotate(
+            oparl_visible=ExpressionWrapper(condition, output_field=BooleanField())
+        )
+    return qs.annotate(oparl_modified=modified(), **EXTRAS.get(kind, {}))
 
 
 def meeting_modified():
@@ -109,24 +128,62 @@ EXTRAS = {
 }
 
 
-def _rules() -> dict:
-    """Per kind: the rows, the public rule and the moment its JSON last changed."""
-    return {
-        MEETING: (Meeting.objects.all(), public_meeting_q(), meeting_modified()),
-        AGENDA_ITEM: (AgendaItem.objects.all(), public_agenda_item_q(), agenda_item_modified()),
-        PAPER: (Paper.objects.all(), public_paper_q(), paper_modified()),
-        CONSULTATION: (Consultation.objects.all(), consultation_visible_q(), consultation_modified()),
-        FILE: (MeetingFile.objects.all(), public_file_q(), file_modified()),
-        LOCATION: (Location.objects.all(), Q(deleted_at__isnull=True), F("modified")),
-        PERSON: (Person.objects.all(), public_person_q(), person_modified()),
-        MEMBERSHIP: (Membership.objects.all(), public_person_q("person__"), membership_modified()),
-    }
+def _consultations_public() -> QuerySet[Consultation]:
+    return Consultation.objects.filter(consultation_visible_q())
+
+
+def _locations_public() -> QuerySet[Location]:
+    return Location.objects.filter(deleted_at__isnull=True)
+
+
+def _location_visible_q() -> Q:
+    return Q(deleted_at__isnull=True)
+
+
+def _location_modified():
+    return F("modified")
+
+
+def _membership_visible_q() -> Q:
+    return public_person_q("person__")
+
+
+def _memberships_public() -> QuerySet[Membership]:
+    return Membership.objects.filter(_membership_visible_q())
+
+
+# Per kind: the model, the public rule as a condition, the public rows, and the moment its JSON last changed
+# (each built only when asked: building every rule for every query cost more than the page's SQL).
+RULES = {
+    MEETING: (Meeting, public_meeting_q, public_meetings, meeting_modified),
+    AGENDA_ITEM: (AgendaItem, public_agenda_item_q, public_agenda_items, agenda_item_modified),
+    PAPER: (Paper, public_paper_q, public_papers, paper_modified),
+    CONSULTATION: (Consultation, consultation_visible_q, _consultations_public, consultation_modified),
+    FILE: (MeetingFile, public_file_q, public_files, file_modified),
+    LOCATION: (Location, _location_visible_q, _locations_public, _location_modified),
+    PERSON: (Person, public_person_q, public_people, person_modified),
+    MEMBERSHIP: (Membership, _membership_visible_q, _memberships_public, membership_modified),
+}
+
+
+_BUILT: dict[tuple[str, str], QuerySet] = {}
+
+
+def _built(key: tuple[str, str], build) -> QuerySet:
+    """A rule's queryset, built once per process and handed out as a fresh clone.
+
+    The public rules depend on nothing but the data (no user, no clock, no settings), and a queryset is only a
+    description of SQL until it is evaluated, so a clone of the built one is the same query. Building them —
+    nested subqueries of the access rules — cost more per page than running the page's SQL.
+    """
+    if key not in _BUILT:
+        _BUILT[key] = build()
+    return _BUILT[key].all()
 
 
 def listed(kind: str, *, with_stubs: bool) -> QuerySet:
     """What a list (or, with stubs, a URL) serves: the public rows, plus with ``with_stubs`` the stubs."""
-    qs, visible, modified = _rules()[kind]
-    return _flagged(qs, kind, visible, modified, with_stubs=with_stubs)
+    return _built((kind, "stubs" if with_stubs else "public"), lambda: _flagged(kind, with_stubs=with_stubs))
 
 
 def embeddable(kind: str) -> QuerySet:
@@ -136,10 +193,16 @@ def embeddable(kind: str) -> QuerySet:
 
 def flagged(kind: str) -> QuerySet:
     """All rows, each annotated like a list's rows (``oparl_visible`` says whether it is public)."""
-    qs, visible, modified = _rules()[kind]
-    return qs.annotate(
-        oparl_modified=modified, oparl_visible=ExpressionWrapper(visible, output_field=BooleanField()), **EXTRAS.get(kind, {})
-    )
+
+    def build() -> QuerySet:
+        model, visible, _public, modified = RULES[kind]
+        return model.objects.annotate(
+            oparl_modified=modified(),
+            oparl_visible=ExpressionWrapper(visible(), output_field=BooleanField()),
+            **EXTRAS.get(kind, {}),
+        )
+
+    return _built((kind, "all"), build)
 
 
 def meetings(*, with_stubs: bool) -> QuerySet[Meeting]:
@@ -180,11 +243,24 @@ def bodies() -> QuerySet[Body]:
 
 
 def note_served(pairs: set[tuple[str, int]]) -> None:
-    """Record what was just handed out in full; one statement, and a no-op for what is already recorded."""
-    if pairs:
-        ServedObject.objects.bulk_create(
-            [ServedObject(kind=kind, object_id=pk) for kind, pk in sorted(pairs)], ignore_conflicts=True
-        )
+    """Record what was just handed out in full.
+
+    One read asks which of the pairs are recorded already; only the others are inserted, so a GET writes only
+    the first time an object is ever served (a bounded number of writes in the life of the system, none in
+    steady state: a read replica or a busy list never waits on a lock for it).
+    """
+    if not pairs:
+        return
+    by_kind: dict[str, set[int]] = {}
+    for kind, pk in pairs:
+        by_kind.setdefault(kind, set()).add(pk)
+    asked = Q()
+    for kind, ids in by_kind.items():
+        asked |= Q(kind=kind, object_id__in=sorted(ids))
+    known = set(ServedObject.objects.filter(asked).values_list("kind", "object_id"))
+    missing = sorted(pairs - known)
+    if missing:
+        ServedObject.objects.bulk_create([ServedObject(kind=kind, object_id=pk) for kind, pk in missing], ignore_conflicts=True)
 
 
 def all_public() -> set[tuple[str, int]]:

@@ -308,12 +308,17 @@ def attach_meetings(meetings: list) -> list:
     """
     ids = [m.pk for m in meetings]
     files = _group(publish.embeddable(publish.FILE).filter(meeting_id__in=ids).order_by("pk"), "meeting_id")
+    # The items' meetings are this page's meetings (with their minutes): set, not fetched a second time.
     agendas = _group(
-        _items(publish.flagged(publish.AGENDA_ITEM)).filter(
+        publish.flagged(publish.AGENDA_ITEM).filter(
             meeting_id__in=ids, deleted_at__isnull=True, status=AgendaItem.Status.ACCEPTED
         ),
         "meeting_id",
     )
+    by_id = {m.pk: m for m in meetings}
+    for meeting_id, agenda in agendas.items():
+        for item in agenda:
+            item.meeting = by_id[meeting_id]
     numbers = {pk: number for agenda in agendas.values() for pk, number in agenda_numbers_of(agenda).items()}
     items = sorted((i for agenda in agendas.values() for i in agenda if i.oparl_visible), key=lambda i: (i.position, i.pk))
     attach_items(items, numbers)
