@@ -58,10 +58,11 @@ def _is_common(stem: str, words: frozenset[str]) -> bool:
 class GermanCommonPasswordValidator:
     """AUTH_PASSWORD_VALIDATORS entry; German messages, formal address."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         words = common_stems()
         plain = unicodedata.normalize("NFKC", password).casefold()
-        if _REPEATED.fullmatch(plain) and len(_REPEATED.fullmatch(plain).group(1)) <= 3:
+        repeated = _REPEATED.fullmatch(plain)
+        if repeated and len(repeated.group(1)) <= 3:
             raise self._error()
         if any(_is_common(stem, words) for stem in stems(password)):
             raise self._error()

@@ -43,7 +43,8 @@ def fold(line: str) -> str:
     if len(line.encode("utf-8")) <= FOLD_OCTETS:
         return line
     pieces: list[str] = []
-    current, size, limit = [], 0, FOLD_OCTETS
+    current: list[str] = []
+    size, limit = 0, FOLD_OCTETS
     units = re.findall(r"\\.|.", line, flags=re.DOTALL)
     for unit in units:
         octets = len(unit.encode("utf-8"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def _refuse_size(width: int, height: int) -> ImageRefused:
     )
 
 
-def _open_checked(file) -> Image.Image:
+def _open_checked(file: IO[bytes]) -> Image.Image:
     """The image with only its header read; refused if unknown or larger than the limit."""
     file.seek(0)
     try:
@@ -95,7 +96,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         mode = "RGBA" if "A" in image.getbands() else "RGB"
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+        return image if converted is None else converted
     except Exception:  # a broken or unsupported profile: keep the pixels as they are
         return image
 
@@ -115,7 +117,7 @@ def _pixels_only(image: Image.Image, output_format: str) -> Image.Image:
     return clean
 
 
-def clean_image(file, *, max_side: int | None = None) -> CleanImage:
+def clean_image(file: IO[bytes], *, max_side: int | None = None) -> CleanImage:
     """Check, decode and re-encode an uploaded image, or raise ``ImageRefused``.
 
     With ``max_side`` the result is scaled down to fit a square of that many pixels (JPEGs are

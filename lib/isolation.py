@@ -50,7 +50,7 @@ class Interrupted(Exception):
     """The worker is stopping; the work was abandoned and should be done again later."""
 
 
-_running: set[subprocess.Popen] = set()
+_running: set[subprocess.Popen[bytes]] = set()
 _lock = threading.RLock()  # re-entrant: stop_all may run in a signal handler of the same thread
 _stopping = threading.Event()
 
@@ -63,7 +63,7 @@ def _limit(pid: int, limits: Limits) -> None:
     resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
 
 
-def _kill(process: subprocess.Popen) -> None:
+def _kill(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
         os.killpg(process.pid, signal.SIGKILL)
 

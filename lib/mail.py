@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from email.mime.base import MIMEBase
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -23,11 +26,11 @@ def header_text(value: str, limit: int = HEADER_TEXT_LIMIT) -> str:
 def send_templated_mail(
     template: str,
     to: list[str],
-    context: dict,
+    context: dict[str, Any],
     *,
     language: str = "de",
     reply_to: list[str] | None = None,
-    attachments: list | None = None,
+    attachments: list[tuple[str, bytes, str] | MIMEBase] | None = None,
 ) -> None:
     """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and send one message.
 

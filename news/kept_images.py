@@ -10,28 +10,30 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import Model
 
 FOLDER = "news/kept"
 MAX_AGE_SECONDS = 24 * 60 * 60
 _SALT = "news.kept-image"
 
 
-def store(upload) -> str:
+def store(upload: File[Any]) -> str:
     """Save the upload; returns its storage name ``news/kept/<random>/<original name>``."""
     original = PurePosixPath(upload.name or "bild").name[-100:]
     upload.seek(0)
     return default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}/{original}", upload)
 
 
-def token(name: str, author) -> str:
+def token(name: str, author: Model) -> str:
     return signing.dumps({"name": name, "author": author.pk}, salt=_SALT, compress=True)
 
 
-def load(value: str | None, author) -> str | None:
+def load(value: str | None, author: Model | None) -> str | None:
     """The storage name behind a token of this author, or None (missing, forged, expired, someone else's, gone)."""
     if not value or author is None:
         return None
@@ -45,7 +47,7 @@ def load(value: str | None, author) -> str | None:
     return name if default_storage.exists(name) else None
 
 
-def as_upload(name: str) -> File:
+def as_upload(name: str) -> File[Any]:
     """The kept file as a new upload for the model's ImageField (saved again under the post's own folder)."""
     return File(default_storage.open(name), name=original_name(name))
 

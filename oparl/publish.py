@@ -13,8 +13,24 @@ of anything embedded in it, and a client that re-reads the lists with ``modified
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 
 from meetings.access import (
@@ -47,7 +63,7 @@ MEETING, AGENDA_ITEM, PAPER, CONSULTATION, FILE, LOCATION, PERSON, MEMBERSHIP = 
 STUBBABLE = {MEETING, AGENDA_ITEM, PAPER, CONSULTATION, FILE, LOCATION, PERSON, MEMBERSHIP}
 
 
-def _latest(*fields) -> Greatest:
+def _latest(*fields: str | Subquery) -> Greatest:
     """The latest of ``modified`` and the given related ``modified`` columns (a missing relation counts as none).
 
     Coalesce keeps SQLite's GREATEST (which is NULL as soon as one argument is) and PostgreSQL's alike.
@@ -59,7 +75,7 @@ def _served(kind: str) -> Exists:
     return Exists(ServedObject.objects.filter(kind=kind, object_id=OuterRef("pk")))
 
 
-def _flagged(kind: str, *, with_stubs: bool) -> QuerySet:
+def _flagged(kind: str, *, with_stubs: bool) -> QuerySet[Any]:
     """Rows to serve, annotated with ``oparl_visible`` (False → deleted stub) and ``oparl_modified``.
 
     Without stubs the rows are the public rule's own queryset (no self-join: a join of the table with its
@@ -67,33 +83,35 @@ def _flagged(kind: str, *, with_stubs: bool) -> QuerySet:
     each row is checked against the rule by a correlated ``EXISTS`` (an index lookup per row).
     """
     model, visible, public, modified = RULES[kind]
+    qs: QuerySet[Any]
     if not with_stubs:
         qs = public().annotate(oparl_visible=Value(True, output_field=BooleanField()))
     else:
         condition = visible()
-        qs = model.objects.filter(condition | Q(_served(kind))).annotate(
+        qs = model._default_manager.filter(condition | Q(_served(kind))).annotate(
             oparl_visible=ExpressionWrapper(condition, output_field=BooleanField())
         )
-    return qs.annotate(oparl_modified=modified(), **EXTRAS.get(kind, {}))
+    flagged: QuerySet[Any] = qs.annotate(oparl_modified=modified(), **EXTRAS.get(kind, {}))
+    return flagged
 
 
-def meeting_modified():
+def meeting_modified() -> Expression:
     return _latest("body__modified", "location__modified")
 
 
-def agenda_item_modified():
+def agenda_item_modified() -> Expression:
     return _latest("meeting__modified")
 
 
-def file_modified():
+def file_modified() -> Expression:
     return _latest("meeting__modified", "agenda_item__modified", "agenda_item__meeting__modified", "paper__modified")
 
 
-def consultation_modified():
+def consultation_modified() -> Expression:
     return _latest("paper__modified", "meeting__modified")
 
 
-def paper_modified():
+def paper_modified() -> Expression:
     """A step's meeting and agenda item decide whether the step links them, so the meetings count too."""
     linked = Subquery(
         Consultation.objects.filter(paper=OuterRef("pk"), meeting__isnull=False)
@@ -104,14 +122,14 @@ def paper_modified():
     return _latest(linked)
 
 
-def person_modified():
+def person_modified() -> Expression:
     last_seat = Subquery(
         Membership.objects.filter(person=OuterRef("pk")).values("person").annotate(m=Max("modified")).values("m")[:1]
     )
     return _latest(last_seat)
 
 
-def membership_modified():
+def membership_modified() -> Expression:
     return _latest("person__modified")
 
 
@@ -120,7 +138,7 @@ def consultation_visible_q() -> Q:
 
 
 # What a kind's JSON reads from related rows, fetched in the same query.
-EXTRAS = {
+EXTRAS: dict[str, dict[str, Expression | F]] = {
     "consultation": {
         "oparl_links_visible": ExpressionWrapper(public_agenda_item_q("agenda_item__"), output_field=BooleanField())
     },
@@ -140,8 +158,8 @@ def _location_visible_q() -> Q:
     return Q(deleted_at__isnull=True)
 
 
-def _location_modified():
-    return F("modified")
+def _location_modified() -> Expression:
+    return ExpressionWrapper(F("modified"), output_field=models.DateTimeField())
 
 
 def _membership_visible_q() -> Q:
@@ -154,7 +172,8 @@ def _memberships_public() -> QuerySet[Membership]:
 
 # Per kind: the model, the public rule as a condition, the public rows, and the moment its JSON last changed
 # (each built only when asked: building every rule for every query cost more than the page's SQL).
-RULES = {
+Rule = tuple[type[Model], Callable[[], Q], Callable[[], QuerySet[Any]], Callable[[], Expression]]
+RULES: dict[str, Rule] = {
     MEETING: (Meeting, public_meeting_q, public_meetings, meeting_modified),
     AGENDA_ITEM: (AgendaItem, public_agenda_item_q, public_agenda_items, agenda_item_modified),
     PAPER: (Paper, public_paper_q, public_papers, paper_modified),
@@ -166,10 +185,10 @@ RULES = {
 }
 
 
-_BUILT: dict[tuple[str, str], QuerySet] = {}
+_BUILT: dict[tuple[str, str], QuerySet[Any]] = {}
 
 
-def _built(key: tuple[str, str], build) -> QuerySet:
+def _built(key: tuple[str, str], build: Callable[[], QuerySet[Any]]) -> QuerySet[Any]:
     """A rule's queryset, built once per process and handed out as a fresh clone.
 
     The public rules depend on nothing but the data (no user, no clock, no settings), and a queryset is only a
@@ -181,26 +200,27 @@ def _built(key: tuple[str, str], build) -> QuerySet:
     return _BUILT[key].all()
 
 
-def listed(kind: str, *, with_stubs: bool) -> QuerySet:
+def listed(kind: str, *, with_stubs: bool) -> QuerySet[Any]:
     """What a list (or, with stubs, a URL) serves: the public rows, plus with ``with_stubs`` the stubs."""
     return _built((kind, "stubs" if with_stubs else "public"), lambda: _flagged(kind, with_stubs=with_stubs))
 
 
-def embeddable(kind: str) -> QuerySet:
+def embeddable(kind: str) -> QuerySet[Any]:
     """Rows for embedding: only the public ones, annotated like a list's rows."""
     return listed(kind, with_stubs=False)
 
 
-def flagged(kind: str) -> QuerySet:
+def flagged(kind: str) -> QuerySet[Any]:
     """All rows, each annotated like a list's rows (``oparl_visible`` says whether it is public)."""
 
-    def build() -> QuerySet:
+    def build() -> QuerySet[Any]:
         model, visible, _public, modified = RULES[kind]
-        return model.objects.annotate(
+        rows: QuerySet[Any] = model._default_manager.annotate(
             oparl_modified=modified(),
             oparl_visible=ExpressionWrapper(visible(), output_field=BooleanField()),
             **EXTRAS.get(kind, {}),
         )
+        return rows
 
     return _built((kind, "all"), build)
 

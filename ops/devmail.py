@@ -13,12 +13,14 @@ import datetime as dt
 import email
 import email.policy
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import EmailMessage as DjangoMessage
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,7 +35,7 @@ def mailbox_dir() -> Path:
 class MailboxBackend(BaseEmailBackend):
     """Stores each message as ``<time>-<random>.eml``; several worker processes may write at once."""
 
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Sequence[DjangoMessage]) -> int:
         folder = mailbox_dir()
         folder.mkdir(parents=True, exist_ok=True)
         sent = 0

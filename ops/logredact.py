@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -55,9 +57,9 @@ def redact(text: str) -> str:
 _TRACEBACKS = logging.Formatter()
 
 
-def _redacting_factory(make_record):
-    def factory(*args, **kwargs) -> logging.LogRecord:
-        record = make_record(*args, **kwargs)
+def _redacting_factory(make_record: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record: logging.LogRecord = make_record(*args, **kwargs)
         try:
             message = record.getMessage()
         except Exception:  # a malformed call: leave it to the handler to report

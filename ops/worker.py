@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -67,7 +68,7 @@ class Lane(Worker):
             worker_id=self.worker_id, defaults=defaults, create_defaults={**defaults, "started_at": now}
         )
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(
             current_task=db_task_result.task_path[:200], task_started_at=timezone.now()
         )
@@ -89,7 +90,7 @@ class Lane(Worker):
             close_old_connections()
 
 
-def _requeue(pk) -> None:
+def _requeue(pk: uuid.UUID | str) -> None:
     DBTaskResult.objects.filter(pk=pk).update(
         status=TaskResultStatus.READY, finished_at=None, exception_class_path="", traceback="", return_value=None
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
 
 CAP = 10**7
 """Upper bound of every variable: far above any count, so reaching it means "unbounded"."""
@@ -68,7 +68,7 @@ class _Solver:
         self.constraint = LinearConstraint(matrix, system.low, system.high)
         self.solves = 0
 
-    def relaxed(self, objective: NDArray[np.float64]):
+    def relaxed(self, objective: NDArray[np.float64]) -> OptimizeResult:
         self.solves += 1
         result = linprog(
             objective, A_eq=self.a_eq, b_eq=self.b_eq, A_ub=self.a_ub, b_ub=self.b_ub, bounds=(0, CAP), method="highs"
@@ -87,9 +87,9 @@ class _Solver:
         )
         if result.status != 0:
             raise RuntimeError(f"disclosure audit: the published system has no integer solution ({result.message})")
-        return np.round(result.x)
+        return np.asarray(np.round(result.x), dtype=np.float64)
 
-    def binding(self, *results) -> list[int]:
+    def binding(self, *results: OptimizeResult) -> list[int]:
         """Relations with a non-zero dual in the given LP optima."""
         found: set[int] = set()
         for result in results:
@@ -120,7 +120,7 @@ def integer_audit(system: System, k: int, truth: NDArray[np.float64] | None = No
         np.maximum(high, reached, out=high)
         np.minimum(low, reached, out=low)
 
-    def relaxed(objective: NDArray[np.float64]):
+    def relaxed(objective: NDArray[np.float64]) -> OptimizeResult:
         result = solver.relaxed(objective)
         if np.allclose(result.x, np.round(result.x), atol=1e-7):
             reach(np.round(result.x))

@@ -91,7 +91,7 @@ def _frozen_spans(tree: ast.Module) -> list[tuple[int, int]]:
         elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in node.targets):
             if any(_is_travel(n) for n in ast.walk(node.value)):
                 spans.append((1, 10**9))
-        elif _is_travel(node):
+        elif _is_travel(node) and isinstance(node, ast.expr | ast.stmt):
             spans.append((node.lineno, node.end_lineno or node.lineno))  # the travel target itself
     return spans
 
