@@ -15,7 +15,8 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
+from functools import cached_property, wraps
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -442,159 +443,112 @@ def organization_detail(request, key):
     return _json(_render_organization(obj, cooperation.pk))
 
 
+# --- One pattern for every object type's list and detail ----------------------------------------------------
+@dataclass
+class _Context:
+    """What a rendering needs besides the objects: the omit_internal flag and (looked up once) the body."""
+
+    omit: bool
+    cooperation_id: int | None = None
+
+    @cached_property
+    def body(self) -> int:
+        return self.cooperation_id if self.cooperation_id is not None else _the_cooperation().pk
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An OParl object type: its list's path under the body, its rows (public, or with deleted stubs), and how a
+    page of them becomes JSON (prefetching embedded objects with a constant number of queries)."""
+
+    list_path: str
+    rows: Callable[[bool], QuerySet]
+    render: Callable[[list, _Context], list[dict]]
+
+
+KINDS: dict[str, Kind] = {
+    "meeting": Kind(
+        "meetings",
+        lambda stubs: _meetings(publish.meetings(with_stubs=stubs)),
+        lambda objs, ctx: [s.meeting(m, omit_internal=ctx.omit) for m in attach_meetings(objs)],
+    ),
+    "agenda-item": Kind(
+        "agenda-items", lambda stubs: _items(publish.agenda_items(with_stubs=stubs)), lambda objs, ctx: _render_items(objs)
+    ),
+    "paper": Kind(
+        "papers",
+        lambda stubs: publish.papers(with_stubs=stubs),
+        lambda objs, ctx: [s.paper(p, ctx.body, omit_internal=ctx.omit) for p in attach_papers(objs)],
+    ),
+    "consultation": Kind(
+        "consultations",
+        lambda stubs: publish.consultations(with_stubs=stubs),
+        lambda objs, ctx: [s.consultation(c, embedded=False) for c in objs],
+    ),
+    "file": Kind(
+        "files", lambda stubs: publish.files(with_stubs=stubs), lambda objs, ctx: [s.file(f, embedded=False) for f in objs]
+    ),
+    # Without the optional back-references: a list of meetings here would change the Location (and every meeting
+    # embedding it) whenever another meeting at the same place is added or withdrawn.
+    "location": Kind(
+        "locations",
+        lambda stubs: publish.locations(with_stubs=stubs),
+        lambda objs, ctx: [s.location(loc, embedded=False) for loc in objs],
+    ),
+    "person": Kind(
+        "persons",
+        lambda stubs: publish.people(with_stubs=stubs),
+        lambda objs, ctx: [s.person(p, ctx.body, omit_internal=ctx.omit) for p in attach_people(objs)],
+    ),
+    "membership": Kind(
+        "memberships",
+        lambda stubs: publish.memberships(with_stubs=stubs),
+        lambda objs, ctx: [s.membership(m, embedded=False) for m in objs],
+    ),
+}
+
+
+def _kind_page(request, path: str, kind: Kind, rows: QuerySet, ctx: _Context):
+    return keyset_page(request, path, [("", rows)], None, render_page=lambda objs: kind.render(objs, ctx))
+
+
+@endpoint
+def object_list(request, pk, kind: str):
+    """``body/<id>/<list>``: keyset pages of the public objects (with ``modified_since``, also the deleted stubs)."""
+    cooperation = _cooperation(pk)
+    k = KINDS[kind]
+    ctx = _Context(_omit(request), cooperation.pk)
+    return _kind_page(request, f"body/{cooperation.pk}/{k.list_path}", k, k.rows(_with_stubs(request)), ctx)
+
+
+@endpoint
+def object_detail(request, pk, kind: str):
+    """``<type>/<id>``: the object, a deleted stub once it left the public set, or 404 if it never was public."""
+    k = KINDS[kind]
+    return _json(k.render([_one(k.rows(True), pk)], _Context(_omit(request)))[0])
+
+
 @endpoint
 def organization_meetings(request, key):
     obj = _organization(key)
-    qs = publish.meetings(with_stubs=_with_stubs(request))
-    qs = qs.filter(body=obj) if isinstance(obj, Body) else qs.none()
-    omit = _omit(request)
-    return keyset_page(
-        request,
-        f"organization/{key}/meetings",
-        [("", _meetings(qs))],
-        None,
-        render_page=lambda objs: [s.meeting(m, omit_internal=omit) for m in attach_meetings(objs)],
-    )
+    k = KINDS["meeting"]
+    rows = k.rows(_with_stubs(request))
+    rows = rows.filter(body=obj) if isinstance(obj, Body) else rows.none()
+    return _kind_page(request, f"organization/{key}/meetings", k, rows, _Context(_omit(request)))
 
 
 @endpoint
 def organization_consultations(request, key):
     obj = _organization(key)
-    qs = publish.consultations(with_stubs=_with_stubs(request))
+    k = KINDS["consultation"]
+    rows = k.rows(_with_stubs(request))
     if isinstance(obj, Body):
-        qs = qs.filter(body=obj)
+        rows = rows.filter(body=obj)
     elif isinstance(obj, ExternalCommittee):
-        qs = qs.filter(committee=obj)
+        rows = rows.filter(committee=obj)
     else:
-        qs = qs.none()
-    return keyset_page(
-        request,
-        f"organization/{key}/consultations",
-        [("", qs)],
-        lambda c: s.consultation(c, embedded=False),
-    )
-
-
-@endpoint
-def person_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = publish.people(with_stubs=_with_stubs(request))
-    omit = _omit(request)
-    return keyset_page(
-        request,
-        f"body/{cooperation.pk}/persons",
-        [("", qs)],
-        None,
-        render_page=lambda objs: [s.person(p, cooperation.pk, omit_internal=omit) for p in attach_people(objs)],
-    )
-
-
-@endpoint
-def person_detail(request, pk):
-    person = _one(publish.people(with_stubs=True), pk)
-    attach_people([person])
-    cooperation = _the_cooperation()
-    return _json(s.person(person, cooperation.pk, omit_internal=_omit(request)))
-
-
-@endpoint
-def membership_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = publish.memberships(with_stubs=_with_stubs(request))
-    return keyset_page(request, f"body/{cooperation.pk}/memberships", [("", qs)], lambda m: s.membership(m, embedded=False))
-
-
-@endpoint
-def membership_detail(request, pk):
-    obj = _one(publish.memberships(with_stubs=True), pk)
-    return _json(s.membership(obj, embedded=False))
-
-
-@endpoint
-def meeting_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = _meetings(publish.meetings(with_stubs=_with_stubs(request)))
-    omit = _omit(request)
-    return keyset_page(
-        request,
-        f"body/{cooperation.pk}/meetings",
-        [("", qs)],
-        None,
-        render_page=lambda objs: [s.meeting(m, omit_internal=omit) for m in attach_meetings(objs)],
-    )
-
-
-@endpoint
-def meeting_detail(request, pk):
-    obj = _one(_meetings(publish.meetings(with_stubs=True)), pk)
-    attach_meetings([obj])
-    return _json(s.meeting(obj, omit_internal=_omit(request)))
-
-
-@endpoint
-def agenda_item_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = _items(publish.agenda_items(with_stubs=_with_stubs(request)))
-    return keyset_page(request, f"body/{cooperation.pk}/agenda-items", [("", qs)], None, render_page=_render_items)
-
-
-@endpoint
-def agenda_item_detail(request, pk):
-    item = _one(_items(publish.agenda_items(with_stubs=True)), pk)
-    return _json(_render_items([item])[0])
-
-
-@endpoint
-def paper_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = publish.papers(with_stubs=_with_stubs(request))
-    omit = _omit(request)
-    return keyset_page(
-        request,
-        f"body/{cooperation.pk}/papers",
-        [("", qs)],
-        None,
-        render_page=lambda objs: [s.paper(p, cooperation.pk, omit_internal=omit) for p in attach_papers(objs)],
-    )
-
-
-@endpoint
-def paper_detail(request, pk):
-    obj = _one(publish.papers(with_stubs=True), pk)
-    attach_papers([obj])
-    cooperation = _the_cooperation()
-    return _json(s.paper(obj, cooperation.pk, omit_internal=_omit(request)))
-
-
-@endpoint
-def consultation_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = publish.consultations(with_stubs=_with_stubs(request))
-    return keyset_page(
-        request,
-        f"body/{cooperation.pk}/consultations",
-        [("", qs)],
-        lambda c: s.consultation(c, embedded=False),
-    )
-
-
-@endpoint
-def consultation_detail(request, pk):
-    obj = _one(publish.consultations(with_stubs=True), pk)
-    return _json(s.consultation(obj, embedded=False))
-
-
-@endpoint
-def file_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = publish.files(with_stubs=_with_stubs(request))
-    return keyset_page(request, f"body/{cooperation.pk}/files", [("", qs)], lambda f: s.file(f, embedded=False))
-
-
-@endpoint
-def file_detail(request, pk):
-    obj = _one(publish.files(with_stubs=True), pk)
-    return _json(s.file(obj, embedded=False))
+        rows = rows.none()
+    return _kind_page(request, f"organization/{key}/consultations", k, rows, _Context(_omit(request)))
 
 
 def _file_response(request, pk, *, attachment: bool):
@@ -617,20 +571,6 @@ def file_access(request, pk):
 @endpoint
 def file_download(request, pk):
     return _file_response(request, pk, attachment=True)
-
-
-@endpoint
-def location_list(request, pk):
-    cooperation = _cooperation(pk)
-    qs = publish.locations(with_stubs=_with_stubs(request))
-    return keyset_page(request, f"body/{cooperation.pk}/locations", [("", qs)], lambda loc: s.location(loc, embedded=False))
-
-
-@endpoint
-def location_detail(request, pk):
-    """Without the optional back-references: a list of meetings here would change the Location (and every
-    meeting embedding it) whenever another meeting at the same place is added or withdrawn."""
-    return _json(s.location(_one(publish.locations(with_stubs=True), pk), embedded=False))
 
 
 @endpoint
