@@ -187,6 +187,7 @@ def test_status_steps_ask_first_and_say_what_happened(held_meeting, office_user,
     assert "1 öffentliche TOPs" in question and "bleiben intern" in question
     done = office.post(f"{base}/veroeffentlichen/", follow=True).content.decode()
     assert "ist veröffentlicht" in done and Minutes.objects.get(pk=minutes.pk).status == "published"
+    assert f"/sitzungen/{held_meeting.pk}/protokoll/berichtigung/?top=" in done
     assert office.get(f"{base}/unbekannt/").status_code == 404
 
 
