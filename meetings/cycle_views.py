@@ -132,7 +132,7 @@ def _later_meetings(meeting: Meeting):
         Meeting.objects.alive()
         .filter(body=meeting.body, start__gt=meeting.start, start__lte=timezone.now())
         .exclude(status="cancelled")
-        .order_by("start")[:5]
+        .order_by("start")
     )
 
 
@@ -184,7 +184,7 @@ def _step_info(step: str, meeting: Meeting, minutes: Minutes | None) -> dict:
                 _("Niemand wird benachrichtigt."),
             ],
             "button": _("Protokoll genehmigen"),
-            "later_meetings": _later_meetings(meeting),
+            "later_meetings": _later_meetings(meeting)[:5],
         }
     if step == "veroeffentlichen":
         return {
