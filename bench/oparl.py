@@ -72,9 +72,9 @@ def _generate(rows: int, start_id: int = 0) -> None:
             """
             INSERT INTO meetings_agendaitem (created, modified, body_id, meeting_id, kind, status, position, title,
                 description, presenter_id, municipality_id, duration_minutes, public, was_public, proposed_by_id,
-                summary, result, deleted_at)
+                summary, result, deleted_at, version)
             SELECT m.created, m.modified, m.body_id, m.id, 'regular', 'accepted', 10, 'Punkt zu ' || m.title,
-                '', NULL, NULL, 30, true, true, NULL, 'Zusammenfassung', 'beschlossen', NULL
+                '', NULL, NULL, 30, true, true, NULL, 'Zusammenfassung', 'beschlossen', NULL, 1
             FROM meetings_meeting m WHERE m.title LIKE 'Sitzung %%' AND NOT EXISTS (
                 SELECT 1 FROM meetings_agendaitem a WHERE a.meeting_id = m.id)
             """

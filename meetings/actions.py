@@ -27,6 +27,7 @@ from audit.actions import record, snapshot
 from lib.concurrency import bump_counter, save_versioned
 from members.models import Body, Membership, Municipality, Person
 
+from . import rules
 from .models import (
     ActionItem,
     AgendaItem,
@@ -313,6 +314,7 @@ def decide_item(
             raise ValidationError(_("Bitte wählen Sie die Sitzung, auf deren Tagesordnung der Punkt kommt."))
         if target.body_id != item.body_id:
             raise ValidationError(_("Ein Tagesordnungspunkt gehört zur Sitzung seines Gremiums."))
+        rules.check_agenda_open(target)
         _bump_agenda(target, expected_agenda_version)
         item.meeting = target
         item.status = Status.ACCEPTED
@@ -320,11 +322,14 @@ def decide_item(
     elif decision == "defer":
         old = item.meeting
         if old is not None:
+            if item.status == Status.ACCEPTED:
+                rules.check_agenda_open(old)
             _bump_agenda(old, expected_agenda_version)
         item.meeting = None
         item.status = Status.DEFERRED
     elif decision == "reject":
         if item.meeting_id and item.status == Status.ACCEPTED:
+            rules.check_agenda_open(item.meeting)
             _bump_agenda(item.meeting, expected_agenda_version)
         item.status = Status.REJECTED
     else:
@@ -365,6 +370,7 @@ def backlog(body: Body):
 @transaction.atomic
 def reorder_agenda(user, meeting: Meeting, ordered_ids: list[int], expected_agenda_version: int) -> None:
     """Put the accepted items in the given order. A stale ``expected_agenda_version`` raises EditConflict."""
+    rules.check_agenda_open(meeting)
     items = {i.pk: i for i in meeting.agenda_items.alive().filter(status=Status.ACCEPTED)}
     if sorted(ordered_ids) != sorted(items):
         raise ValidationError(_("Die Tagesordnung hat sich geändert; bitte laden Sie die Seite neu."))
@@ -389,6 +395,89 @@ def move_item(user, item: AgendaItem, direction: str, expected_agenda_version: i
     reorder_agenda(user, meeting, order, expected_agenda_version)
 
 
+ITEM_FIELDS = ["title", "description", "presenter_id", "municipality_id", "duration_minutes", "public", "was_public"]
+
+
+def _check_item(item: AgendaItem) -> None:
+    item.full_clean(exclude=["proposed_by", "presenter", "municipality", "meeting", "body"])
+    item.clean()
+
+
+@transaction.atomic
+def add_item(
+    user,
+    meeting: Meeting,
+    expected_agenda_version: int | None,
+    *,
+    title: str,
+    description: str = "",
+    presenter: Person | None = None,
+    municipality: Municipality | None = None,
+    duration_minutes: int = 15,
+    public: bool = True,
+    document=None,
+) -> AgendaItem:
+    """The speaker, deputy or office puts an item straight onto the agenda (no proposal first).
+
+    Takes the agenda lock like every other change of the order; a meeting that was held is refused.
+    ``document`` is an optional uploaded PDF for the item.
+    """
+    rules.check_agenda_open(meeting)
+    item = AgendaItem(
+        body=meeting.body,
+        meeting=meeting,
+        status=Status.ACCEPTED,
+        title=title.strip(),
+        description=description.strip(),
+        presenter=presenter,
+        municipality=municipality,
+        duration_minutes=duration_minutes,
+        public=public,
+        proposed_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    _check_item(item)
+    _bump_agenda(meeting, expected_agenda_version)
+    item.position = _next_position(meeting)
+    item.save()
+    record(user, "meetings.item_added", item, after=snapshot(item))
+    if document is not None:
+        _attach_item_pdf(user, item, document)
+    _public_pdfs_follow(meeting.pk)
+    return item
+
+
+@transaction.atomic
+def update_item(user, item: AgendaItem, expected_version: int, *, document=None, **fields) -> None:
+    """Edit an item's title, description, presenter, city, duration or publicity, and add a PDF.
+
+    Somebody else's save since ``expected_version`` raises EditConflict (nothing is overwritten); an item
+    on the agenda of a held meeting is frozen.
+    """
+    if item.status == Status.ACCEPTED:
+        rules.check_agenda_open(item.meeting)
+    before = snapshot(item)
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    if item.public:
+        item.was_public = True
+    _check_item(item)
+    save_versioned(item, expected_version, ITEM_FIELDS)
+    if item.meeting_id:
+        _touch_meeting(item.meeting_id)  # after the item: a meeting is never older than what it embeds
+    record(user, "meetings.item_changed", item, before=before, after=snapshot(item))
+    if document is not None:
+        _attach_item_pdf(user, item, document)
+    _public_pdfs_follow(item.meeting_id)
+
+
+def _attach_item_pdf(user, item: AgendaItem, document) -> MeetingFile:
+    stored = store_pdf(
+        document, role=MeetingFile.Role.AUXILIARY, public=item.public, name=document.name.rsplit(".", 1)[0], agenda_item=item
+    )
+    record(user, "meetings.item_file_added", stored, after=_file_facts(stored))
+    return stored
+
+
 STANDING_TITLES = {
     Kind.WELCOME: "Begrüßung und Vorstellung des Integrationskonzepts der Gastgeberstadt",
     Kind.MINUTES: "Genehmigung des Protokolls der letzten Sitzung",
@@ -400,6 +489,7 @@ STANDING_TITLES = {
 @transaction.atomic
 def apply_template(user, meeting: Meeting) -> int:
     """Add the standing items that are missing: welcome and host concept, minutes, open actions first; AOB last."""
+    rules.check_agenda_open(meeting)
     present = set(meeting.agenda_items.alive().exclude(kind=Kind.REGULAR).values_list("kind", flat=True))
     _bump_agenda(meeting, None)
     added = 0
@@ -584,12 +674,24 @@ def representation(meeting: Meeting) -> list[dict]:
 
 
 # --- Minutes -----------------------------------------------------------------------------------
+@transaction.atomic
+def mark_held(user, meeting: Meeting) -> None:
+    """The meeting took place: from now on its agenda is frozen and its minutes can be written."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    rules.check(rules.hold_problem(current), "not_started")
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, modified=timezone.now(), version=F("version") + 1)
+    record(user, "meetings.meeting_held", meeting, before={"status": current.status}, after={"status": MeetingStatus.HELD})
+    meeting.status, meeting.version = MeetingStatus.HELD, current.version + 1
+
+
 def minutes_for(meeting: Meeting) -> Minutes:
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
     return minutes
 
 
 def _editable(minutes: Minutes) -> None:
+    """Minutes are written after the meeting took place and only until they are approved."""
+    rules.check_held(minutes.meeting)
     if minutes.is_locked:
         raise ValidationError(_("Das Protokoll ist genehmigt und gesperrt. Änderungen nur noch als Berichtigung."))
 
@@ -606,11 +708,20 @@ def record_attendance(user, minutes: Minutes, people: list[Person], cities: list
 
 
 @transaction.atomic
-def save_item_minutes(user, item: AgendaItem, *, summary: str, result: str = "") -> None:
+def save_item_minutes(user, item: AgendaItem, *, summary: str, result: str = "", expected_version: int | None = None) -> None:
+    """Summary and result of one item. With ``expected_version`` (the pages pass it) a save by somebody else
+    since the page was loaded raises EditConflict instead of being overwritten."""
     _editable(minutes_for(item.meeting))
+    before = {"summary": item.summary, "result": item.result}
     item.summary = summary
     item.result = result
-    item.save()
+    if expected_version is None:
+        item.save()
+    else:
+        save_versioned(item, expected_version, ["summary", "result"])
+        _touch_meeting(item.meeting_id)
+    if before != {"summary": summary, "result": result}:
+        record(user, "meetings.item_minutes", item, before=before, after={"summary": summary, "result": result})
 
 
 @transaction.atomic
@@ -707,11 +818,18 @@ def complete_action(user, action: ActionItem) -> None:
 
 
 @transaction.atomic
-def circulate_minutes(user, minutes: Minutes) -> None:
-    """Send the draft to the attendees; objections are possible until the deadline."""
-    if minutes.status != Minutes.Status.DRAFT:
-        raise ValidationError(_("Nur ein Entwurf kann in Umlauf gegeben werden."))
+def circulate_minutes(user, minutes: Minutes, *, at: dt.datetime | None = None) -> None:
+    """Send the draft to the attendees; objections are possible until the deadline.
+
+    ``at`` is when the minutes went round, for minutes recorded afterwards (the demo, an import); the pages
+    never pass it. It lies between the meeting's end and now; the deadline counts from it.
+    """
+    rules.check(rules.circulate_problem(minutes))
     now = timezone.now()
+    if at is not None:
+        if not minutes.meeting.end <= at <= now:
+            raise ValidationError(_("Ein Protokoll geht zwischen dem Ende der Sitzung und jetzt in Umlauf."))
+        now = at
     deadline = timezone.localtime(now).date() + dt.timedelta(days=settings.MEETING_OBJECTION_DAYS)
     Minutes.objects.filter(pk=minutes.pk).update(
         status=Minutes.Status.CIRCULATED, circulated_at=now, objection_deadline=deadline, modified=now, version=F("version") + 1
@@ -754,13 +872,9 @@ def resolve_objection(user, minutes: Minutes, objection_pk: int) -> Objection:
 
 @transaction.atomic
 def approve_minutes(user, minutes: Minutes, *, at_meeting: Meeting | None = None) -> None:
-    """Approve circulated minutes (at ``at_meeting``'s approval item, or after the window)."""
-    if minutes.status != Minutes.Status.CIRCULATED:
-        raise ValidationError(_("Nur ein umlaufendes Protokoll kann genehmigt werden."))
-    if minutes.objections.filter(resolved=False).exists():
-        raise ValidationError(_("Es gibt noch offene Einwände."))
-    if at_meeting is not None and (at_meeting.body_id != minutes.meeting.body_id or at_meeting.start <= minutes.meeting.start):
-        raise ValidationError(_("Das Protokoll wird in einer späteren Sitzung desselben Gremiums genehmigt."))
+    """Approve circulated minutes (at ``at_meeting``'s approval item, or after the window): only once the
+    objection deadline is over and no objection is open (``rules.approve_problem``)."""
+    rules.check(rules.approve_problem(minutes, at_meeting=at_meeting))
     now = timezone.now()
     Minutes.objects.filter(pk=minutes.pk).update(
         status=Minutes.Status.APPROVED, approved_at=now, approved_in=at_meeting, modified=now, version=F("version") + 1
@@ -776,7 +890,7 @@ def approve_due_minutes(now: dt.datetime | None = None) -> int:
     today = timezone.localtime(now or timezone.now()).date()
     count = 0
     for minutes in Minutes.objects.filter(status=Minutes.Status.CIRCULATED, objection_deadline__lt=today):
-        if not minutes.objections.filter(resolved=False).exists():
+        if rules.approve_problem(minutes) is None:
             approve_minutes(None, minutes)
             count += 1
     return count
@@ -785,8 +899,7 @@ def approve_due_minutes(now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def publish_minutes(user, minutes: Minutes) -> None:
     """Publish approved minutes: the public sees them (public items only) and the PDF is stored as the results file."""
-    if minutes.status != Minutes.Status.APPROVED:
-        raise ValidationError(_("Nur ein genehmigtes Protokoll kann veröffentlicht werden."))
+    rules.check(rules.publish_problem(minutes))
     now = timezone.now()
     Minutes.objects.filter(pk=minutes.pk).update(
         status=Minutes.Status.PUBLISHED, published_at=now, modified=now, version=F("version") + 1
@@ -800,20 +913,80 @@ def publish_minutes(user, minutes: Minutes) -> None:
 
 
 @transaction.atomic
-def correct_minutes(user, minutes: Minutes, *, reason: str, change: str) -> MinutesRevision:
-    """Approved minutes stay as they were; a correction is a new, visible revision."""
-    if not minutes.is_locked:
-        raise ValidationError(_("Ein Entwurf wird direkt bearbeitet, nicht berichtigt."))
-    if not reason.strip() or not change.strip():
-        raise ValidationError(_("Bitte nennen Sie Grund und Inhalt der Berichtigung."))
+def correct_minutes(
+    user,
+    minutes: Minutes,
+    *,
+    reason: str,
+    change: str = "",
+    item: AgendaItem | None = None,
+    summary: str | None = None,
+    result: str | None = None,
+    expected_version: int | None = None,
+) -> MinutesRevision:
+    """Approved minutes change only through a correction (Berichtigung): a new, numbered, visible revision.
+
+    It records who, when, why and what: with ``item`` the item's summary and result before and after (the
+    minutes show the corrected text from then on), otherwise a note (``change``) such as a corrected
+    attendance. Published minutes are rendered again at once (page, stored PDF, OParl) with the note.
+    A correction by somebody else since ``expected_version`` raises EditConflict.
+    """
+    rules.check(rules.correct_problem(minutes))
+    reason, change = reason.strip(), change.strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Bitte nennen Sie den Grund der Berichtigung.")
+    before: dict = {}
+    after: dict = {}
+    if item is not None:
+        if item.meeting_id != minutes.meeting_id or item.status != Status.ACCEPTED or item.deleted_at:
+            errors["item"] = _("Dieser Tagesordnungspunkt gehört nicht zu diesem Protokoll.")
+        else:
+            new = {
+                "summary": item.summary if summary is None else summary.strip(),
+                "result": item.result if result is None else result.strip(),
+            }
+            before = {k: v for k, v in (("summary", item.summary), ("result", item.result)) if new[k] != v}
+            after = {k: new[k] for k in before}
+            if not after:
+                errors["summary"] = _("Der Text ist unverändert. Bitte tragen Sie die berichtigte Fassung ein.")
+    elif not change:
+        errors["change"] = _("Bitte beschreiben Sie, was berichtigt wird.")
+    if errors:
+        raise ValidationError(errors)
+    if expected_version is not None:
+        bump_counter(minutes, "version", expected_version)
+    if item is not None:
+        AgendaItem.objects.filter(pk=item.pk).update(**after, version=F("version") + 1, modified=timezone.now())
+        number_of = agenda_numbers(minutes.meeting.agenda_items.alive()).get(item.pk, "")
+        labels = {"summary": _("Zusammenfassung"), "result": _("Ergebnis")}
+        change = change or _("TOP %(n)s „%(title)s“: %(what)s berichtigt.") % {
+            "n": number_of,
+            "title": item.title,
+            "what": ", ".join(str(labels[k]) for k in after),
+        }
     number = minutes.revision + 1
     revision = MinutesRevision.objects.create(
-        minutes=minutes, number=number, reason=reason.strip(), change=change.strip(), author=user
+        minutes=minutes,
+        number=number,
+        reason=reason,
+        change=change,
+        author=user if getattr(user, "is_authenticated", False) else None,
+        agenda_item=item,
+        before=before,
+        after=after,
     )
     Minutes.objects.filter(pk=minutes.pk).update(revision=number, modified=timezone.now())
     _touch_meeting(minutes.meeting_id)
     minutes.refresh_from_db()
-    record(user, "meetings.minutes_corrected", minutes, after={"revision": number})
+    record(
+        user,
+        "meetings.minutes_corrected",
+        minutes,
+        before={"revision": number - 1, **before},
+        after={"revision": number, "reason": reason, "change": change, "item": item.pk if item else None, **after},
+    )
+    _public_pdfs_follow(minutes.meeting_id)
     return revision
 
 
@@ -824,6 +997,8 @@ def _touch_meeting(pk: int) -> None:
 @transaction.atomic
 def soft_delete(user, obj) -> None:
     """OParl forbids hard deletes: mark, bump ``modified`` (and the parent's through save())."""
+    if isinstance(obj, AgendaItem) and obj.status == Status.ACCEPTED:
+        rules.check_agenda_open(obj.meeting)
     obj.deleted_at = timezone.now()
     obj.save()
     record(user, "meetings.deleted", obj)

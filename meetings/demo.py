@@ -122,6 +122,7 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
     )
     for item in (topic, internal):
         actions.decide_item(None, item, "accept", meeting=meeting)
+    actions.mark_held(None, meeting)
     minutes = actions.minutes_for(meeting)
     present = [
         m.person
@@ -164,8 +165,7 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         standing["aob"],
         summary="Hinweis auf den Fachtag „Vielfalt in der Verwaltung“ im Frühjahr; die Einladung folgt.",
     )
-    Meeting.objects.filter(pk=meeting.pk).update(status="held")
-    actions.circulate_minutes(None, minutes)
+    actions.circulate_minutes(None, minutes, at=meeting.end + dt.timedelta(days=1))  # the window is long over
     actions.approve_minutes(None, minutes)
     actions.publish_minutes(None, minutes)
     return meeting

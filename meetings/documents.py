@@ -117,8 +117,11 @@ def minutes_pdf(minutes: Minutes, viewer=MEMBERS) -> bytes:
     meeting = minutes.meeting
     agenda = _agenda_for(meeting, viewer)
     internal = viewer is MEMBERS or (viewer is not PUBLIC and access.sees_internal(viewer, meeting.body_id))
+    shown = {row.item.pk for row in agenda}
+    revisions = [r for r in minutes.revisions.all() if r.agenda_item_id is None or r.agenda_item_id in shown]
     for row in agenda:  # the prefetch of numbered rows: decisions and actions of each item
         row.actions = list(row.item.actions.select_related("assignee", "municipality").order_by("pk"))
+        row.corrections = [r for r in revisions if r.agenda_item_id == row.item.pk]
     return _render_pdf(
         "meetings/pdf/minutes.html",
         {
@@ -127,7 +130,7 @@ def minutes_pdf(minutes: Minutes, viewer=MEMBERS) -> bytes:
             "agenda": agenda,
             "attendees": minutes.attendees.order_by("family_name"),
             "cities": minutes.cities.order_by("short_name"),
-            "revisions": minutes.revisions.all(),
+            "revisions": revisions,  # a correction of an item the reader does not see stays out
             "public_only": not internal,
             "viewer": _levels(viewer),
         },

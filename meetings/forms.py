@@ -105,6 +105,15 @@ class ProposalForm(KernFormMixin, forms.Form):
         return document
 
 
+class AgendaItemForm(ProposalForm):
+    """An item the speaker, the deputy or the office puts straight onto the agenda, or edits there."""
+
+    document = forms.FileField(
+        label=_("weitere Unterlage (PDF)"), required=False, help_text=_("höchstens 20 MB; wird dem Punkt hinzugefügt")
+    )
+    version = VersionField(required=False)
+
+
 class ReplyForm(KernFormMixin, forms.Form):
     answer = forms.ChoiceField(
         label=_("Nehmen Sie teil?"),
@@ -133,6 +142,7 @@ class ItemMinutesForm(KernFormMixin, forms.Form):
         label=_("verantwortliche Stadt"), queryset=Municipality.objects.none(), required=False
     )
     action_due = forms.DateField(label=_("fällig am"), widget=DateInput(), required=False)
+    version = VersionField(required=False)
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,15 +178,41 @@ class ObjectionForm(KernFormMixin, forms.Form):
 
 
 class CorrectionForm(KernFormMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Grund der Berichtigung"), max_length=2000, error_messages={"required": _("Bitte nennen Sie den Grund.")}
+    """A correction (Berichtigung) of approved minutes: of one item's text (``item`` given) or a note."""
+
+    summary = forms.CharField(
+        label=_("Zusammenfassung (berichtigte Fassung)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20_000,
     )
+    result = forms.CharField(label=_("Ergebnis (berichtigte Fassung)"), max_length=200, required=False)
     change = forms.CharField(
-        label=_("Berichtigung"),
+        label=_("Vermerk: Was wird berichtigt?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=20_000,
-        error_messages={"required": _("Bitte beschreiben Sie die Berichtigung.")},
+        required=False,
+        help_text=_("Erscheint im veröffentlichten Protokoll, z. B. „Anwesend war auch Frau Yilmaz (Hagen).“"),
     )
+    reason = forms.CharField(
+        label=_("Grund der Berichtigung"),
+        max_length=2000,
+        error_messages={"required": _("Bitte nennen Sie den Grund der Berichtigung.")},
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        if item is None:
+            del self.fields["summary"], self.fields["result"]
+            self.fields["change"].required = True
+            self.fields["change"].error_messages["required"] = _("Bitte beschreiben Sie, was berichtigt wird.")
+        else:
+            self.fields["change"].label = _("Vermerk")
+            self.fields["change"].help_text = _(
+                "Leer lassen: Der Vermerk nennt den TOP und was berichtigt wurde. Erscheint im veröffentlichten Protokoll."
+            )
 
 
 class DecisionFilterForm(KernFormMixin, forms.Form):

@@ -187,8 +187,12 @@ class HostDecline(TimestampedModel):
         constraints = [models.UniqueConstraint(fields=["meeting", "municipality"], name="one_decline_per_city_and_meeting")]
 
 
-class AgendaItem(TimestampedModel):
-    """A proposed or scheduled agenda item (TOP). Proposals without a meeting sit in the body's backlog."""
+class AgendaItem(VersionedModel):
+    """A proposed or scheduled agenda item (TOP). Proposals without a meeting sit in the body's backlog.
+
+    ``version`` guards the item's own fields (title, duration, presenter … and the minutes' summary and
+    result): an edit from an older version is refused instead of overwriting somebody else's.
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("vorgeschlagen")
@@ -377,13 +381,27 @@ class Minutes(VersionedModel):
 
 
 class MinutesRevision(TimestampedModel):
-    """A correction to minutes that were already approved: visible, numbered, with its reason."""
+    """A correction (Berichtigung) of minutes that were already approved: visible, numbered, with its reason.
+
+    What changed is kept too: for a correction of one agenda item its summary and result before and after
+    (``before``/``after``); the item's text in the minutes is the corrected one from then on.
+    """
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     reason = models.TextField(_("Grund der Berichtigung"), max_length=2000)
     change = models.TextField(_("Berichtigung"), max_length=20_000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("Tagesordnungspunkt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    before = models.JSONField(default=dict, blank=True, editable=False)
+    after = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["number"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cycle_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -14,12 +14,17 @@ urlpatterns = [
     path("sitzungen/<int:pk>/ort/", views.location_create, name="location"),
     path("sitzungen/<int:pk>/gastgeber-absage/", views.host_decline, name="host_decline"),
     path("sitzungen/<int:pk>/tagesordnung/", views.agenda_manage, name="agenda"),
+    path("sitzungen/<int:pk>/tagesordnung/neu/", cycle_views.agenda_item_create, name="agenda_item_create"),
+    path("sitzungen/<int:pk>/tagesordnung/<int:item>/bearbeiten/", cycle_views.agenda_item_edit, name="agenda_item_edit"),
+    path("sitzungen/<int:pk>/durchgefuehrt/", cycle_views.minutes_step, {"step": "durchgefuehrt"}, name="held"),
     path("sitzungen/<int:pk>/einladung/", views.invitation_send, name="invite"),
     path("sitzungen/<int:pk>/einladung.pdf", views.invitation_pdf, name="invitation_pdf"),
     path("sitzungen/<int:pk>/kalender.ics", views.meeting_ics, name="ics"),
     path("sitzungen/<int:pk>/absagen/", views.meeting_cancel, name="cancel"),
     path("sitzungen/<int:pk>/rueckmeldung/", views.meeting_reply, name="reply"),
     path("sitzungen/<int:pk>/protokoll/", views.minutes_page, name="minutes"),
+    path("sitzungen/<int:pk>/protokoll/schritt/<slug:step>/", cycle_views.minutes_step, name="minutes_step"),
+    path("sitzungen/<int:pk>/protokoll/berichtigung/", cycle_views.minutes_correction, name="minutes_correction"),
     path("sitzungen/<int:pk>/protokoll.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("sitzungen/aufgaben/<int:pk>/erledigt/", views.action_complete, name="action_done"),
     path("sitzungen/dokumente/<int:pk>/", views.document, name="file"),

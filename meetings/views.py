@@ -20,11 +20,10 @@ from lib.concurrency import CONFLICT_MESSAGE, EditConflict
 from lib.errors import add_to_form, add_to_messages
 from members.models import Body
 
-from . import access, actions, documents
+from . import access, actions, documents, rules
 from .forms import (
     AttendanceForm,
     ConsultationForm,
-    CorrectionForm,
     DecisionFilterForm,
     ItemMinutesForm,
     LocationForm,
@@ -233,7 +232,32 @@ def meeting_detail(request, pk: int):
         context["notice_short"] = actions.notice_too_short(meeting)
     if context["minutes"] and context["minutes"].status == Minutes.Status.CIRCULATED and person:
         context["objection_form"] = ObjectionForm()
+    if context["minutes"]:
+        context["revisions"] = _revisions_shown(user, context["minutes"])
+        corrected = {}
+        for revision in context["revisions"]:
+            if revision.agenda_item_id:
+                corrected.setdefault(revision.agenda_item_id, []).append(revision)
+        for row in context["agenda"]:
+            row.corrections = corrected.get(row.item.pk, [])
+    context["agenda_frozen"] = rules.agenda_frozen(meeting)
+    context["can_hold"] = context["can_manage"] and rules.hold_problem(meeting) is None
     return render(request, "meetings/detail.html", context)
+
+
+def _revisions_shown(user, minutes: Minutes) -> list:
+    """Corrections of the minutes as ``user`` may read them: one of an item the user does not see stays hidden."""
+    revisions = list(minutes.revisions.select_related("agenda_item"))
+    seen = None
+    shown = []
+    for revision in revisions:
+        if revision.agenda_item_id:
+            if seen is None:
+                seen = set(access.visible_agenda(user, minutes.meeting).values_list("pk", flat=True))
+            if revision.agenda_item_id not in seen:
+                continue
+        shown.append(revision)
+    return shown
 
 
 @login_required
@@ -338,7 +362,12 @@ def agenda_manage(request, pk: int):
     return render(
         request,
         "meetings/agenda.html",
-        {"meeting": meeting, "agenda": actions.numbered_agenda(meeting, items), "backlog": actions.backlog(meeting.body)},
+        {
+            "meeting": meeting,
+            "agenda": actions.numbered_agenda(meeting, items),
+            "backlog": actions.backlog(meeting.body),
+            "frozen": rules.agenda_frozen(meeting),
+        },
     )
 
 
@@ -403,17 +432,20 @@ def meeting_ics(request, pk: int):
     return response
 
 
-def _item_forms(request, meeting):
+def _item_forms(request, meeting, bound=None):
+    """One form per accepted item; ``bound`` (item pk → form) keeps what was typed into a form that failed."""
     items = list(
         meeting.agenda_items.alive()
         .filter(status=AgendaItem.Status.ACCEPTED)
         .order_by("position", "pk")
-        .prefetch_related("decisions", "actions__assignee", "actions__municipality", "actions__task")
+        .prefetch_related("decisions", "actions__assignee", "actions__municipality", "actions__task", "corrections")
     )
     rows = actions.numbered_agenda(meeting, items)
     for row in rows:
-        row.form = ItemMinutesForm(
-            prefix=f"top{row.item.pk}", body=meeting.body, initial={"summary": row.item.summary, "result": row.item.result}
+        row.form = (bound or {}).get(row.item.pk) or ItemMinutesForm(
+            prefix=f"top{row.item.pk}",
+            body=meeting.body,
+            initial={"summary": row.item.summary, "result": row.item.result, "version": row.item.version},
         )
     return rows
 
@@ -421,59 +453,139 @@ def _item_forms(request, meeting):
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_page(request, pk: int):
+    """The minutes as the body's members read them; the office writes them here once the meeting was held.
+
+    A form that fails is shown again with everything typed, its errors next to the fields and a summary at
+    the top that links to them (nothing typed is lost). The status steps are on their own confirmation
+    pages (``cycle_views.minutes_step``).
+    """
     meeting = access.get_meeting_for_user(request.user, pk)
     if not access.sees_internal(request.user, meeting.body_id):
         raise Http404
     can_manage = access.can_manage(request.user)
-    minutes = actions.minutes_for(meeting) if can_manage else Minutes.objects.filter(meeting=meeting).first()
-    if minutes is None:
-        raise Http404
+    not_held = rules.held_problem(meeting)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None and can_manage and not not_held:
+        minutes = actions.minutes_for(meeting)
     people = actions.recipients(meeting)
+    bound: dict = {}
     if request.method == "POST":
-        return _minutes_post(request, meeting, minutes, people, can_manage)
+        if minutes is None:
+            raise Http404
+        done = _minutes_post(request, meeting, minutes, people, can_manage, bound)
+        if done:
+            return redirect("meetings:minutes", pk=meeting.pk)
+        minutes.refresh_from_db()
     context = {
         "meeting": meeting,
         "minutes": minutes,
-        "rows": _item_forms(request, meeting),
+        "not_held": not_held,
+        "can_hold": can_manage and rules.hold_problem(meeting) is None,
         "can_manage": can_manage,
-        "attendance_form": AttendanceForm(people=people, initial={"attendees": list(minutes.attendees.all())}),
-        "correction_form": CorrectionForm(),
-        "objection_form": ObjectionForm(),
         "approval_mode": settings.MEETING_MINUTES_APPROVAL,
-        "later_meetings": Meeting.objects.alive().filter(body=meeting.body, start__gt=meeting.start).order_by("start")[:5],
     }
+    if minutes is not None:
+        context.update(
+            rows=_item_forms(request, meeting, bound.get("items")),
+            writable=can_manage and not minutes.is_locked and not not_held,
+            attendance_form=bound.get("attendance")
+            or AttendanceForm(people=people, initial={"attendees": list(minutes.attendees.all())}),
+            objection_form=bound.get("objection") or ObjectionForm(),
+            revisions=minutes.revisions.select_related("author", "agenda_item"),
+            next_step=_next_minutes_step(minutes) if can_manage else None,
+        )
+        context["error_forms"] = _failed_forms(context, bound)
     return render(request, "meetings/minutes.html", context)
 
 
-def _minutes_post(request, meeting, minutes, people, can_manage):
+def _next_minutes_step(minutes: Minutes) -> dict | None:
+    """The one status step that comes next, and why it cannot happen yet (shown beside its button)."""
+    steps = {
+        Minutes.Status.DRAFT: ("umlauf", _("An die Anwesenden zur Abstimmung senden …"), rules.circulate_problem(minutes)),
+        Minutes.Status.CIRCULATED: ("genehmigen", _("Protokoll genehmigen …"), rules.approve_problem(minutes)),
+        Minutes.Status.APPROVED: ("veroeffentlichen", _("Veröffentlichen …"), rules.publish_problem(minutes)),
+    }
+    if minutes.status not in steps:
+        return None
+    step, label, problem = steps[minutes.status]
+    return {"step": step, "label": label, "problem": problem}
+
+
+def _failed_forms(context: dict, bound: dict) -> list[tuple[str, object]]:
+    """(heading, form) of every form on the page that failed, for the error summary at the top."""
+    failed = []
+    if "attendance" in bound:
+        failed.append((_("Anwesenheit"), bound["attendance"]))
+    for row in context.get("rows", []):
+        if row.item.pk in bound.get("items", {}):
+            failed.append((f"TOP {row.number}: {row.item.title}", row.form))
+    if "objection" in bound:
+        failed.append((_("Einwand"), bound["objection"]))
+    return failed
+
+
+def _minutes_post(request, meeting, minutes, people, can_manage, bound: dict) -> bool:
+    """Run one operation of the minutes page. True: done (redirect); False: show the page again with
+    the failed form in ``bound`` (what was typed stays)."""
     op = request.POST.get("op", "")
     person = access.person_of(request.user)
-    try:
-        if op == "object":
-            form = ObjectionForm(request.POST)
-            if not (form.is_valid() and person):
-                raise ValidationError(_("Bitte beschreiben Sie Ihren Einwand."))
-            actions.object_to_minutes(person, minutes, form.cleaned_data["text"])
-            messages.success(request, _("Ihr Einwand ist eingetragen."))
-            return redirect("meetings:minutes", pk=meeting.pk)
-        if not can_manage:
+    if op == "object":
+        form = ObjectionForm(request.POST)
+        if person is None:
             raise Http404
-        if op == "attendance":
-            form = AttendanceForm(request.POST, people=people)
-            if form.is_valid():
+        if form.is_valid():
+            try:
+                actions.object_to_minutes(person, minutes, form.cleaned_data["text"])
+            except ValidationError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("Ihr Einwand ist eingetragen. Die Geschäftsführung sieht ihn beim Protokoll."))
+                return True
+        bound["objection"] = form
+        return False
+    if not can_manage:
+        raise Http404
+    if op == "attendance":
+        form = AttendanceForm(request.POST, people=people)
+        if form.is_valid():
+            try:
                 actions.record_attendance(request.user, minutes, list(form.cleaned_data["attendees"]))
-        elif op == "item":
-            item = meeting.agenda_items.alive().filter(pk=_as_int(request.POST.get("item"))).first()
-            if item is None:
-                raise Http404
-            form = ItemMinutesForm(request.POST, prefix=f"top{item.pk}", body=meeting.body)
-            if not form.is_valid():
-                for field, errs in form.errors.items():
-                    for err in errs:
-                        messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {err}")
-                return redirect("meetings:minutes", pk=meeting.pk)
-            data = form.cleaned_data
-            actions.save_item_minutes(request.user, item, summary=data["summary"], result=data["result"])
+            except ValidationError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(request, _("Die Anwesenheit ist gespeichert."))
+                return True
+        bound["attendance"] = form
+        return False
+    if op == "item":
+        item = meeting.agenda_items.alive().filter(pk=_as_int(request.POST.get("item"))).first()
+        if item is None:
+            raise Http404
+        form = ItemMinutesForm(request.POST, prefix=f"top{item.pk}", body=meeting.body)
+        if form.is_valid() and _save_item_minutes(request, item, form):
+            messages.success(request, _("Der Eintrag zu „%(title)s“ ist gespeichert.") % {"title": item.title})
+            return True
+        bound["items"] = {item.pk: form}
+        return False
+    if op == "resolve":
+        try:
+            actions.resolve_objection(request.user, minutes, _as_int(request.POST.get("objection")))
+        except ValidationError as exc:
+            add_to_messages(request, exc)
+        else:
+            messages.success(request, _("Der Einwand ist als erledigt markiert."))
+        return True
+    raise Http404
+
+
+def _save_item_minutes(request, item: AgendaItem, form) -> bool:
+    """Summary, result, a decision and an action of one item, all or nothing; errors land on the form."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            actions.save_item_minutes(
+                request.user, item, summary=data["summary"], result=data["result"], expected_version=data.get("version")
+            )
             if data["decision_text"]:
                 actions.add_decision(request.user, item, data["decision_text"], data["decision_kind"] or Decision.Kind.DECISION)
             if data["action_description"]:
@@ -485,27 +597,15 @@ def _minutes_post(request, meeting, minutes, people, can_manage):
                     municipality=data["action_municipality"],
                     due_date=data["action_due"],
                 )
-        elif op == "circulate":
-            actions.circulate_minutes(request.user, minutes)
-        elif op == "resolve":
-            actions.resolve_objection(request.user, minutes, _as_int(request.POST.get("objection")))
-        elif op == "approve":
-            at = Meeting.objects.alive().filter(body=meeting.body, pk=_as_int(request.POST.get("at_meeting"))).first()
-            actions.approve_minutes(request.user, minutes, at_meeting=at)
-        elif op == "publish":
-            actions.publish_minutes(request.user, minutes)
-        elif op == "correct":
-            form = CorrectionForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Bitte nennen Sie Grund und Inhalt der Berichtigung."))
-            actions.correct_minutes(request.user, minutes, reason=form.cleaned_data["reason"], change=form.cleaned_data["change"])
-        else:
-            raise Http404
+    except EditConflict:
+        form.add_error(None, CONFLICT_MESSAGE)
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = AgendaItem.objects.get(pk=item.pk).version
+        return False
     except ValidationError as exc:
-        add_to_messages(request, exc)
-    else:
-        messages.success(request, _("Das Protokoll ist gespeichert."))
-    return redirect("meetings:minutes", pk=meeting.pk)
+        add_to_form(form, exc, rename={"text": "decision_text", "description": "action_description"})
+        return False
+    return True
 
 
 def _as_int(value) -> int:

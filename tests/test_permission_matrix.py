@@ -310,14 +310,25 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "sitzungen/<int:pk>/ort/": ("/sitzungen/{meeting}/ort/", POST_ONLY_OFFICE),
     "sitzungen/<int:pk>/gastgeber-absage/": ("/sitzungen/{meeting}/gastgeber-absage/", POST_ONLY_OFFICE),
     "sitzungen/<int:pk>/tagesordnung/": ("/sitzungen/{meeting}/tagesordnung/", OFFICE_ONLY),  # and the body's speaker
+    "sitzungen/<int:pk>/tagesordnung/neu/": ("/sitzungen/{meeting}/tagesordnung/neu/", OFFICE_ONLY),  # and the speaker
+    "sitzungen/<int:pk>/tagesordnung/<int:item>/bearbeiten/": (
+        "/sitzungen/{meeting}/tagesordnung/{agenda_item}/bearbeiten/",
+        OFFICE_ONLY,  # and the body's speaker
+    ),
+    "sitzungen/<int:pk>/durchgefuehrt/": ("/sitzungen/{meeting}/durchgefuehrt/", OFFICE_ONLY),  # GET: the question
+    "sitzungen/<int:pk>/protokoll/schritt/<slug:step>/": (
+        "/sitzungen/{held_meeting}/protokoll/schritt/umlauf/",
+        OFFICE_ONLY,  # GET: what will happen
+    ),
+    "sitzungen/<int:pk>/protokoll/berichtigung/": ("/sitzungen/{held_meeting}/protokoll/berichtigung/", OFFICE_ONLY),
     "sitzungen/<int:pk>/einladung/": ("/sitzungen/{meeting}/einladung/", OFFICE_ONLY),
     "sitzungen/<int:pk>/einladung.pdf": ("/sitzungen/{meeting}/einladung.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
     "sitzungen/<int:pk>/kalender.ics": ("/sitzungen/{meeting}/kalender.ics", _row(LOGIN, 404, 404, 200, 200, 200)),
     "sitzungen/<int:pk>/absagen/": ("/sitzungen/{meeting}/absagen/", POST_ONLY_OFFICE),
     "sitzungen/<int:pk>/rueckmeldung/": ("/sitzungen/{meeting}/rueckmeldung/", POST_ONLY_SIGNED_IN),
-    "sitzungen/<int:pk>/protokoll/": ("/sitzungen/{meeting}/protokoll/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "sitzungen/<int:pk>/protokoll/": ("/sitzungen/{held_meeting}/protokoll/", _row(LOGIN, 404, 404, 200, 200, 200)),
     "sitzungen/<int:pk>/protokoll.pdf": (
-        "/sitzungen/{meeting}/protokoll.pdf",
+        "/sitzungen/{held_meeting}/protokoll.pdf",
         MEMBERS_SEE,
     ),  # draft minutes; public once published
     "sitzungen/aufgaben/<int:pk>/erledigt/": ("/sitzungen/aufgaben/{action}/erledigt/", POST_ONLY_SIGNED_IN),

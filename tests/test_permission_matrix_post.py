@@ -87,9 +87,9 @@ OPERATIONS: dict[str, dict[str, list[dict[str, object]]]] = {
     "sitzungen/<int:pk>/protokoll/": {
         "member": [
             {"op": "attendance", "attendees": []},
-            {"op": "item", "item": "{agenda_item}", "top{agenda_item}-summary": "Geändert"},
-            {"op": "circulate"},
+            {"op": "item", "item": "{held_item}", "top{held_item}-summary": "Geändert"},
             {"op": "resolve", "objection": "{objection}"},
+            {"op": "circulate"},
             {"op": "approve"},
             {"op": "publish"},
             {"op": "correct", "reason": "Grund", "change": "Änderung"},
@@ -207,7 +207,7 @@ def test_operations_beyond_a_persona_s_role_change_nothing(personas, ids):  # no
     from meetings.models import Meeting, Minutes
     from members.models import Person
 
-    minutes = actions.minutes_for(Meeting.objects.get(pk=ids["meeting"]))
+    minutes = actions.minutes_for(Meeting.objects.get(pk=ids["held_meeting"]))
     actions.circulate_minutes(personas["office"], minutes)
     objection = actions.object_to_minutes(Person.objects.get(user=personas["member"]), minutes, "Bitte ergänzen.")
     ids = {**ids, "objection": objection.pk}

@@ -26,6 +26,7 @@ expectation. Extend ``CHANNELS`` below when a channel appears.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import random
@@ -48,7 +49,7 @@ from members import access as member_access
 from members import actions as member_actions
 from members.models import Body, Membership, Municipality, Person, Visibility
 from tests.documents.scene import text_file
-from tests.meetings.conftest import at
+from tests.meetings.conftest import at, days_ago
 from tests.workspaces.conftest import lead, make_workspace  # noqa: F401 - fixtures
 from workspaces.models import Workspace
 
@@ -89,10 +90,11 @@ class Scene:
         self.body = Body.objects.get(slug="regiegruppe")
         herne = Municipality.objects.get(slug="herne")
         self.meetings = []
-        for month, status in ((3, "scheduled"), (4, "scheduled"), (5, "draft")):
+        # The first meeting took place a month ago (its minutes go through the cycle), two lie ahead.
+        for month, status in ((0, "scheduled"), (4, "scheduled"), (5, "draft")):
+            start, end = (days_ago(30), days_ago(30, 13)) if month == 0 else (at(2030, month, 12), at(2030, month, 12, 13))
             meeting, _w = actions.create_meeting(
-                self.office, self.body, start=at(2030, month, 12), end=at(2030, month, 12, 13),
-                title=f"Regietreffen {month}", host=herne, status=status,
+                self.office, self.body, start=start, end=end, title=f"Regietreffen {month}", host=herne, status=status,
             )  # fmt: skip
             self.meetings.append(meeting)
         self.people = [
@@ -124,6 +126,8 @@ class Scene:
             actions.store_pdf(fake_pdf("Anlage2"), role=MeetingFile.Role.AUXILIARY, public=False, agenda_item=self.items[0]),
             actions.store_pdf(fake_pdf("Anlage3"), role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=self.items[2]),
         ]
+        actions.send_invitation(self.office, self.meetings[0])
+        actions.mark_held(self.office, self.meetings[0])
         actions.add_action(self.office, self.items[0], "Bericht schreiben", assignee=self.people[1])
         self.papers = [
             actions.create_paper(
@@ -144,7 +148,6 @@ class Scene:
         document_actions.set_public(lead, self.document, True)
         self.minutes = actions.minutes_for(self.meetings[0])
         actions.record_attendance(self.office, self.minutes, self.people)
-        actions.send_invitation(self.office, self.meetings[0])
         self.clients = {}
         for name in PERSONAS:
             client = Client()
@@ -205,8 +208,8 @@ def step(scene: Scene, rng: random.Random) -> str:
             choice = f"document {change}"
         elif choice == "minutes":
             minutes = scene.minutes
-            if minutes.status == Minutes.Status.DRAFT:
-                actions.circulate_minutes(office, minutes)
+            if minutes.status == Minutes.Status.DRAFT:  # circulated the day after: the objection window is over
+                actions.circulate_minutes(office, minutes, at=minutes.meeting.end + dt.timedelta(days=1))
             if minutes.status == Minutes.Status.CIRCULATED:
                 actions.approve_minutes(office, minutes)
             if minutes.status == Minutes.Status.APPROVED:

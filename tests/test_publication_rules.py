@@ -6,10 +6,12 @@ reads only their answers; the access functions are the subject, never the means,
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pypdf import PdfReader
@@ -118,13 +120,15 @@ def test_public_minutes_name_nobody_who_hid_their_profile(invited, personas, cli
         email_visibility=Visibility.MEMBERS,
         phone_visibility=Visibility.MEMBERS,
     )
-    minutes = actions.minutes_for(meeting)
-    actions.record_attendance(office, minutes, [hidden])
-    actions.add_action(office, invited["open"], description="Konzept verschicken", assignee=hidden)
-    actions.circulate_minutes(office, minutes)
-    actions.approve_minutes(office, minutes)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.publish_minutes(office, minutes)
+    with time_machine.travel(meeting.end + dt.timedelta(days=30)):  # the meeting took place, the window is over
+        actions.mark_held(office, meeting)
+        minutes = actions.minutes_for(meeting)
+        actions.record_attendance(office, minutes, [hidden])
+        actions.add_action(office, invited["open"], description="Konzept verschicken", assignee=hidden)
+        actions.circulate_minutes(office, minutes, at=meeting.end + dt.timedelta(days=1))
+        actions.approve_minutes(office, minutes)
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.publish_minutes(office, minutes)
     anonymous = Client()
     page = anonymous.get(f"/sitzungen/{meeting.pk}/")
     assert page.status_code == 200 and "Verborgenfeld" not in page.content.decode()

@@ -6,8 +6,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from meetings import actions
+from meetings.models import Meeting
 from members.models import Body, Membership, Municipality, Person
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,3 +51,33 @@ def meeting(regiegruppe, office_user):
 @pytest.fixture
 def member_person(personas):
     return Person.objects.get(user=personas["member"])
+
+
+def days_ago(days: int, hour: int = 10) -> dt.datetime:
+    """A moment ``days`` before today in Berlin: meetings that have taken place, on any day the suite runs."""
+    day = timezone.localdate() - dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=BERLIN)
+
+
+def held(office_user, body, *, days: int = 20, title: str = "Regietreffen", items=("Kampagne",)) -> Meeting:
+    """A meeting of ``body`` that took place ``days`` ago with ``items`` on its agenda, marked as held (its
+    agenda is frozen now, its minutes can be written)."""
+    meeting, _w = actions.create_meeting(
+        office_user,
+        body,
+        start=days_ago(days, 10),
+        end=days_ago(days, 13),
+        title=title,
+        host=Municipality.objects.get(slug="herne"),
+        status="scheduled",
+    )
+    for item_title in items:
+        item = actions.propose_item(office_user, body, title=item_title)
+        actions.decide_item(office_user, item, "accept", meeting=meeting)
+    actions.mark_held(office_user, meeting)
+    return meeting
+
+
+@pytest.fixture
+def held_meeting(regiegruppe, office_user):
+    return held(office_user, regiegruppe)

@@ -1,7 +1,7 @@
 """Objects the permission matrix needs for the meetings and OParl URLs (tests/test_permission_matrix.py).
 
-A scheduled Regiegruppe meeting with a public item (with a public document and an action), draft minutes,
-a public paper with a consultation and its PDF, and a venue.
+A scheduled Regiegruppe meeting with a public item (with a public document), a held meeting with draft
+minutes and an action, a public paper with a consultation and its PDF, and a venue.
 """
 
 from __future__ import annotations
@@ -33,7 +33,20 @@ def meeting_ids(personas) -> dict[str, object]:
     )
     item = actions.propose_item(office, body, title="Öffentlicher Punkt")
     actions.decide_item(office, item, "accept", meeting=meeting)
-    action = actions.add_action(office, item, "Bericht vorlegen", municipality=Municipality.objects.get(slug="bochum"))
+    # A meeting that took place (its minutes are written, so it holds the action).
+    past = dt.date.today() - dt.timedelta(days=20)
+    held, _ = actions.create_meeting(
+        office,
+        body,
+        start=dt.datetime.combine(past, dt.time(10), tzinfo=berlin),
+        end=dt.datetime.combine(past, dt.time(13), tzinfo=berlin),
+        host=Municipality.objects.get(slug="herne"),
+        status="scheduled",
+    )
+    held_item = actions.propose_item(office, body, title="Beratener Punkt")
+    actions.decide_item(office, held_item, "accept", meeting=held)
+    actions.mark_held(office, held)
+    action = actions.add_action(office, held_item, "Bericht vorlegen", municipality=Municipality.objects.get(slug="bochum"))
     document = MeetingFile(agenda_item=item, name="Unterlage", file_name="unterlage.pdf")
     document.set_content(b"%PDF-1.4\n")
     document.content.save("unterlage.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
@@ -48,6 +61,8 @@ def meeting_ids(personas) -> dict[str, object]:
     return {
         "meeting": meeting.pk,
         "agenda_item": item.pk,
+        "held_meeting": held.pk,
+        "held_item": held_item.pk,
         "action": action.pk,
         "meeting_file": document.pk,
         "paper": paper.pk,

@@ -174,14 +174,15 @@ def test_moving_and_cancelling_a_poll_meeting_carries_its_event_along(personas, 
 
 
 def recorded_action(office, meeting, **responsible):
-    item = actions.propose_item(office, meeting.body, title="Kampagne")
-    actions.decide_item(office, item, "accept", meeting=meeting)
+    """An action in the minutes of ``meeting`` (held: minutes are written after the meeting)."""
+    item = meeting.agenda_items.get(title="Kampagne")
     return actions.add_action(office, item, "Entwurf der Kampagne vorlegen", due_date=dt.date(2030, 4, 1), **responsible)
 
 
 def test_recorded_action_is_a_task_in_my_tasks_with_a_link_to_the_meeting(
-    client_for, personas, meeting, member_person, rg_workspace
+    client_for, personas, held_meeting, member_person, rg_workspace
 ):
+    meeting = held_meeting
     action = recorded_action(personas["office"], meeting, assignee=member_person)
     task = action.task
     assert task.workspace == rg_workspace and task.due_date == dt.date(2030, 4, 1)
@@ -193,14 +194,16 @@ def test_recorded_action_is_a_task_in_my_tasks_with_a_link_to_the_meeting(
     assert meeting.get_absolute_url() in member.get(task.get_absolute_url()).content.decode()
 
 
-def test_action_for_a_city_reaches_everybody_of_that_city(personas, meeting, member_person):
+def test_action_for_a_city_reaches_everybody_of_that_city(personas, held_meeting, member_person):
+    meeting = held_meeting
     bochum = Municipality.objects.get(slug="bochum")
     action = recorded_action(personas["office"], meeting, municipality=bochum)
     assert list(action.task.assigned_municipalities.all()) == [bochum]
     assert Task.objects.assigned_to(personas["member"]).filter(pk=action.task_id).exists()  # Mara works for Bochum
 
 
-def test_done_task_leaves_the_next_agenda_and_done_action_closes_the_task(personas, meeting, member_person, regiegruppe):
+def test_done_task_leaves_the_next_agenda_and_done_action_closes_the_task(personas, held_meeting, member_person, regiegruppe):
+    meeting = held_meeting
     office = personas["office"]
     first = recorded_action(office, meeting, assignee=member_person)
     second = recorded_action(office, meeting, assignee=member_person)
@@ -220,7 +223,8 @@ def test_done_task_leaves_the_next_agenda_and_done_action_closes_the_task(person
     assert first in actions.open_actions(regiegruppe)
 
 
-def test_minutes_written_late_keep_their_past_due_date(personas, meeting, member_person):
+def test_minutes_written_late_keep_their_past_due_date(personas, held_meeting, member_person):
+    meeting = held_meeting
     action = recorded_action(personas["office"], meeting, assignee=member_person)
     actions.add_action(
         personas["office"], action.agenda_item, "Zahlen liefern", assignee=member_person, due_date=dt.date(2020, 1, 1)
@@ -228,7 +232,8 @@ def test_minutes_written_late_keep_their_past_due_date(personas, meeting, member
     assert Task.objects.filter(title="Zahlen liefern", due_date=dt.date(2020, 1, 1)).exists()
 
 
-def test_completing_an_action_in_the_meeting_pages_closes_its_task(client_for, personas, meeting, member_person):
+def test_completing_an_action_in_the_meeting_pages_closes_its_task(client_for, personas, held_meeting, member_person):
+    meeting = held_meeting
     action = recorded_action(personas["office"], meeting, assignee=member_person)
     response = client_for("member").post(reverse("meetings:action_done", args=[action.pk]))
     assert response.status_code == 302
@@ -292,7 +297,8 @@ def test_daily_scheduler_runs_the_meeting_digest_once(personas, regiegruppe, set
     assert len(mail.outbox) == before
 
 
-def test_daily_job_approves_minutes_in_window_mode(personas, meeting, settings):
+def test_daily_job_approves_minutes_in_window_mode(personas, held_meeting, settings):
+    meeting = held_meeting
     settings.MEETING_MINUTES_APPROVAL = "window"
     minutes = actions.minutes_for(meeting)
     actions.circulate_minutes(personas["office"], minutes)

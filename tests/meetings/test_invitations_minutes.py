@@ -16,7 +16,7 @@ from meetings.models import ActionItem, AgendaItem, Meeting, MeetingFile, Minute
 from members.models import Municipality, Person
 from tests.support.smtp import LocalSMTPServer
 
-from .conftest import at
+from .conftest import at, days_ago, held
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +112,10 @@ def test_replies_give_the_representation_overview(meeting, office_user, member_p
 
 
 def test_minutes_lifecycle_and_open_actions_on_the_next_agenda(
-    meeting, office_user, member_person, regiegruppe, settings, django_capture_on_commit_callbacks
+    office_user, member_person, regiegruppe, settings, django_capture_on_commit_callbacks
 ):
-    item = with_agenda(meeting, office_user)
+    meeting = held(office_user, regiegruppe, days=30, items=["Interkulturelle Öffnung"])
+    item = meeting.agenda_items.get()
     minutes = actions.minutes_for(meeting)
     actions.record_attendance(office_user, minutes, [member_person])
     assert list(minutes.cities.all()) == [Municipality.objects.get(slug="bochum")]
@@ -131,35 +132,37 @@ def test_minutes_lifecycle_and_open_actions_on_the_next_agenda(
         actions.approve_minutes(office_user, minutes)
     actions.resolve_objection(office_user, minutes, objection.pk)
     following, _ = actions.create_meeting(
-        office_user, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled"
+        office_user, regiegruppe, start=days_ago(-10), end=days_ago(-10, 13), status="scheduled"
     )
     actions.apply_template(office_user, following)
     rows = actions.numbered_agenda(following, following.agenda_items.filter(status="accepted").order_by("position"))
     open_row = next(r for r in rows if r.item.kind == AgendaItem.Kind.OPEN_ACTIONS)
     assert action in open_row.open_actions
-    actions.approve_minutes(office_user, minutes, at_meeting=following)
-    minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.APPROVED and minutes.approved_in == following
-    with pytest.raises(ValidationError):
-        actions.add_decision(office_user, item, "Nachträglich")
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.publish_minutes(office_user, minutes)
-    assert MeetingFile.objects.filter(meeting=meeting, role="minutes", public=True).exists()
-    revision = actions.correct_minutes(office_user, minutes, reason="Tippfehler", change="Kampagne statt Kampange")
-    assert revision.number == 1 and Minutes.objects.get(pk=minutes.pk).revision == 1
-    actions.complete_action(office_user, action)
+    with pytest.raises(ValidationError, match="Frist für Einwände"):
+        actions.approve_minutes(office_user, minutes, at_meeting=following)
+    with time_machine.travel(following.start + dt.timedelta(days=5)):  # the deadline is over, the next meeting held
+        actions.approve_minutes(office_user, minutes, at_meeting=following)
+        minutes.refresh_from_db()
+        assert minutes.status == Minutes.Status.APPROVED and minutes.approved_in == following
+        with pytest.raises(ValidationError):
+            actions.add_decision(office_user, item, "Nachträglich")
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.publish_minutes(office_user, minutes)
+        assert MeetingFile.objects.filter(meeting=meeting, role="minutes", public=True).exists()
+        revision = actions.correct_minutes(office_user, minutes, reason="Tippfehler", change="Kampagne statt Kampange")
+        assert revision.number == 1 and Minutes.objects.get(pk=minutes.pk).revision == 1
+        actions.complete_action(office_user, action)
     assert ActionItem.objects.get(pk=action.pk).status == "done"
     assert action not in actions.open_actions(regiegruppe)
 
 
-def test_window_mode_approves_after_the_objection_days(meeting, office_user, settings):
+def test_window_mode_approves_after_the_objection_days(held_meeting, office_user, settings):
     settings.MEETING_MINUTES_APPROVAL = "window"
-    with_agenda(meeting, office_user)
-    minutes = actions.minutes_for(meeting)
+    minutes = actions.minutes_for(held_meeting)
     actions.circulate_minutes(office_user, minutes)
     assert actions.approve_due_minutes() == 0
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.MEETING_OBJECTION_DAYS + 1)
-    assert actions.approve_due_minutes(later) == 1
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.MEETING_OBJECTION_DAYS + 1)):
+        assert actions.approve_due_minutes() == 1
 
 
 @time_machine.travel(dt.datetime(2030, 3, 1, 8, tzinfo=dt.UTC), tick=False)
@@ -170,6 +173,7 @@ def test_digest_is_sent_once_per_person_with_deadline_documents_and_actions(meet
         office_user, meeting.body, start=at(2029, 11, 1), end=at(2029, 11, 1, 13), status="scheduled"
     )
     old_item = with_agenda(earlier, office_user)
+    actions.mark_held(office_user, earlier)
     actions.add_action(office_user, old_item, "Bericht schreiben", municipality=member_person.municipality)
     actions.add_action(office_user, old_item, "Zahlen liefern", assignee=member_person)
     Meeting.objects.filter(pk=meeting.pk).update(agenda_deadline=dt.date(2030, 3, 6))

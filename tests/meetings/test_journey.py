@@ -11,7 +11,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from meetings import actions
-from meetings.models import Meeting
+from meetings.models import Meeting, Minutes
 from members.models import Membership, Person
 from tests.conftest import make_user
 from tests.support.browser import assert_accessible
@@ -101,8 +101,16 @@ def test_meeting_cycle(page, browser_context, login_as, personas, smtp):
     expect(page.get_by_text("Danke, Ihre Rückmeldung ist gespeichert.")).to_be_visible()
     assert_accessible(page, context="meeting page (member)")
 
-    # Minutes: attendance, a decision and an action, then circulation.
+    # The day came and went (moved back in the database); the office marks the meeting held, which freezes its agenda.
+    days_back = dt.timedelta(days=54)
+    Meeting.objects.filter(pk=meeting.pk).update(start=meeting.start - days_back, end=meeting.end - days_back)
+    meeting.refresh_from_db()
     switch(page, browser_context, login_as, office)
+    page.goto(f"/sitzungen/{meeting.pk}/")
+    page.get_by_role("link", name="Als durchgeführt vermerken …").click()
+    page.get_by_role("button", name="Ja, die Sitzung hat stattgefunden").click()
+
+    # Minutes: attendance, a decision and an action, then circulation (asked first).
     page.goto(f"/sitzungen/{meeting.pk}/protokoll/")
     page.get_by_label("Mara Member", exact=False).check()
     page.get_by_role("button", name="Anwesenheit speichern").click()
@@ -114,26 +122,30 @@ def test_meeting_cycle(page, browser_context, login_as, personas, smtp):
     section.get_by_role("button", name=re.compile("^Speichern")).click()
     expect(page.get_by_text("Die Regiegruppe startet ein gemeinsames Talentprogramm.")).to_be_visible()
     assert_accessible(page, context="minutes page (office)")
-    page.get_by_role("button", name="An die Anwesenden zur Abstimmung senden").click()
+    page.get_by_role("link", name="An die Anwesenden zur Abstimmung senden …").click()
+    page.get_by_role("button", name="Protokoll in Umlauf geben").click()
     expect(page.get_by_text("in Abstimmung")).to_be_visible()
 
     # The next meeting: standing items; the open action appears; the minutes are approved there and published.
-    following, _ = actions.create_meeting(
+    following, _ = actions.create_meeting(  # a week ago: the minutes are approved there
         office,
         meeting.body,
-        start=meeting.start + dt.timedelta(days=120),
-        end=meeting.end + dt.timedelta(days=120),
+        start=meeting.start + dt.timedelta(days=7),
+        end=meeting.end + dt.timedelta(days=7),
         status="scheduled",
     )
     page.goto(f"/sitzungen/{following.pk}/tagesordnung/")
     page.get_by_role("button", name="Ständige Punkte ergänzen").click()
     page.goto(f"/sitzungen/{following.pk}/")
     expect(page.get_by_text("Konzept für das Talentprogramm vorlegen")).to_be_visible()
+    Minutes.objects.filter(meeting=meeting).update(objection_deadline=dt.date.today() - dt.timedelta(days=1))  # over
     page.goto(f"/sitzungen/{meeting.pk}/protokoll/")
+    page.get_by_role("link", name="Protokoll genehmigen …").click()
     page.get_by_label("Genehmigt in der Sitzung").select_option(str(following.pk))
     page.get_by_role("button", name="Protokoll genehmigen").click()
-    page.get_by_role("button", name="Veröffentlichen").click()
-    expect(page.get_by_text("veröffentlicht")).to_be_visible()
+    page.get_by_role("link", name="Veröffentlichen …").click()
+    page.get_by_role("button", name="Protokoll veröffentlichen").click()
+    expect(page.locator(".messages")).to_contain_text("veröffentlicht")
 
     # The public sees the published minutes, not the non-public item.
     switch(page, browser_context, login_as, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -13,10 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def circulated(meeting, office_user, django_capture_on_commit_callbacks):
-    item = actions.propose_item(office_user, meeting.body, title="Interkulturelle Öffnung")
-    actions.decide_item(office_user, item, "accept", meeting=meeting)
-    minutes = actions.minutes_for(meeting)
+def circulated(held_meeting, office_user, django_capture_on_commit_callbacks):
+    minutes = actions.minutes_for(held_meeting)
     with django_capture_on_commit_callbacks(execute=True):
         actions.circulate_minutes(office_user, minutes)
     return minutes
@@ -35,19 +35,22 @@ def test_an_objection_is_recorded_in_the_audit_log(circulated, client_for):
 def test_approval_waits_until_the_office_resolves_every_objection(circulated, client_for):
     member, office = client_for("member"), client_for("office")
     url = _minutes_url(circulated)
+    approve = f"/sitzungen/{circulated.meeting_id}/protokoll/schritt/genehmigen/"
     member.post(url, {"op": "object", "text": "Das Ergebnis fehlt."})
     member.post(url, {"op": "object", "text": "Der Name ist falsch geschrieben."})
     first, second = Objection.objects.filter(minutes=circulated).order_by("pk")
 
-    office.post(url, {"op": "approve"})
+    assert "Frist für Einwände läuft noch" in office.post(approve).content.decode()
+    Minutes.objects.filter(pk=circulated.pk).update(objection_deadline=dt.date.today() - dt.timedelta(days=1))
+    assert "offene Einwände" in office.post(approve).content.decode()
     assert Minutes.objects.get(pk=circulated.pk).status == Minutes.Status.CIRCULATED
 
     office.post(url, {"op": "resolve", "objection": first.pk})
-    office.post(url, {"op": "approve"})
+    office.post(approve)
     assert Minutes.objects.get(pk=circulated.pk).status == Minutes.Status.CIRCULATED
 
     office.post(url, {"op": "resolve", "objection": second.pk})
-    office.post(url, {"op": "approve"})
+    office.post(approve)
     assert Minutes.objects.get(pk=circulated.pk).status == Minutes.Status.APPROVED
 
     resolved = AuditEvent.objects.filter(action="meetings.minutes_objection_resolved", object_type="meetings.objection")
@@ -70,11 +73,9 @@ def test_a_member_cannot_resolve_an_objection(circulated, client_for):
 
 
 def test_an_objection_of_other_minutes_is_not_resolved(circulated, meeting, office_user, member_person, regiegruppe):
-    from .conftest import at
+    from .conftest import held
 
-    other_meeting, _ = actions.create_meeting(
-        office_user, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled"
-    )
+    other_meeting = held(office_user, regiegruppe, days=40, items=[])
     other = actions.minutes_for(other_meeting)
     actions.circulate_minutes(office_user, other)
     foreign = actions.object_to_minutes(member_person, other, "Anderes Protokoll.")

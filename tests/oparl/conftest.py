@@ -64,16 +64,17 @@ def oparl_scene(personas, settings, tmp_path):
         actions.decide_item(office, item, "accept", meeting=held)
     attach("auxiliary", "Konzept Talente", agenda_item=public_item)
     attach("auxiliary", "Vertrauliche Anlage", agenda_item=secret_item)
+    actions.soft_delete(office, gone_item)  # withdrawn before the meeting: a held meeting's agenda is frozen
+    actions.mark_held(office, held)
     minutes = actions.minutes_for(held)
     actions.save_item_minutes(office, public_item, summary="Vorgestellt.", result="einstimmig beschlossen")
     actions.add_decision(office, public_item, "Die Regiegruppe beschließt das gemeinsame Ausbildungsportal.")
     actions.add_decision(office, secret_item, "Geheimer Beschluss.")
-    actions.circulate_minutes(office, minutes)
+    actions.circulate_minutes(office, minutes, at=held.end + dt.timedelta(days=1))
     actions.approve_minutes(office, minutes)
     attach("minutes", "Protokoll März", meeting=held)
     attach("invitation", "Einladung März", meeting=held)
     actions.publish_minutes(office, minutes)
-    actions.soft_delete(office, gone_item)
     upcoming, _ = actions.create_meeting(
         office, rg, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), title="Regietreffen Juni", status="scheduled"
     )

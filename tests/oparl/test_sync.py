@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings import actions
-from meetings.models import AgendaItem, Consultation, Meeting, MeetingFile, Minutes, Paper
+from meetings.models import AgendaItem, Consultation, Meeting, MeetingFile, Paper
 from members import actions as member_actions
 from members.models import Body, Membership, Person
 
@@ -78,7 +78,8 @@ class Office:
         actions.decide_item(self.user, item, "accept", meeting=meeting)
 
     def reorder(self):
-        meeting = self._pick([m for m in self._meetings() if m.agenda_items.alive().filter(status="accepted").count() > 1])
+        open_agendas = self._meetings(status__in=["draft", "scheduled"])  # a held meeting's agenda is frozen
+        meeting = self._pick([m for m in open_agendas if m.agenda_items.alive().filter(status="accepted").count() > 1])
         if meeting is None:
             return
         ids = list(meeting.agenda_items.alive().filter(status="accepted").values_list("pk", flat=True))
@@ -92,7 +93,7 @@ class Office:
             actions.decide_item(self.user, item, self.rng.choice(["reject", "defer"]))
 
     def delete_item(self):
-        item = self._pick(self._items(status="accepted"))
+        item = self._pick(self._items(status="accepted", meeting__status__in=["draft", "scheduled"]))
         if item:
             actions.soft_delete(self.user, item)
 
@@ -112,15 +113,25 @@ class Office:
             actions.soft_delete(self.user, document)
 
     def publish_minutes(self):
-        meeting = self._pick([m for m in self._meetings(status="scheduled") if not Minutes.objects.filter(meeting=m).exists()])
-        if meeting is None:
-            return
-        items = list(meeting.agenda_items.alive().filter(status="accepted"))
+        """A meeting that took place (some weeks ago), its minutes written, circulated, approved, published."""
+        self.day += 1
+        start = timezone.now().replace(microsecond=0) - dt.timedelta(days=60 + self.day)
+        meeting, _w = actions.create_meeting(
+            self.user, self.body, start=start, end=start + dt.timedelta(hours=3), status="scheduled"
+        )
+        items = []
+        for _n in range(self.rng.randrange(1, 4)):
+            item = actions.propose_item(
+                self.user, self.body, title=f"Punkt {self.rng.randrange(1000)}", public=self.rng.random() < 0.7
+            )
+            actions.decide_item(self.user, item, "accept", meeting=meeting)
+            items.append(item)
+        actions.mark_held(self.user, meeting)
         for item in items:
             actions.save_item_minutes(self.user, item, summary="Beraten.", result=self.rng.choice(["beschlossen", "vertagt"]))
             actions.add_decision(self.user, item, f"Wortlaut zu {item.title}.")
         minutes = actions.minutes_for(meeting)
-        actions.circulate_minutes(self.user, minutes)
+        actions.circulate_minutes(self.user, minutes, at=meeting.end + dt.timedelta(days=1))
         actions.approve_minutes(self.user, minutes)
         with self.capture(execute=True):
             actions.publish_minutes(self.user, minutes)
