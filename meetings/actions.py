@@ -632,7 +632,7 @@ def send_invitation(user, meeting: Meeting, *, covering_text: str = "") -> tuple
     stored with the dispatch. Mail goes out through the worker after the commit, to the body's members
     and the meeting's guests. Returns the dispatch and warnings (short notice).
     """
-    meeting = Meeting.objects.select_for_update().select_related("location", "host_municipality").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("location", "host_municipality").get(pk=meeting.pk)
     if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.HELD} or meeting.deleted_at:
         raise ValidationError(_("Zu einer abgesagten oder bereits durchgeführten Sitzung wird nicht eingeladen."))
     if not meeting.agenda_items.alive().filter(status=Status.ACCEPTED).exists():
