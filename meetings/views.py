@@ -383,10 +383,13 @@ def _preview(meeting: Meeting, covering_text: str) -> dict:
     dispatch = actions.preview_dispatch(meeting, covering_text)
     items = meeting.agenda_items.alive().filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk")
     people = actions.recipients(meeting)
-    context = invitation_context(
-        meeting, dispatch, person=people[0] if people else None, agenda=actions.numbered_agenda(meeting, items)
-    )
-    context.update(reply_url=_("[persönlicher Link der empfangenden Person]"), site_url=settings.SITE_URL)
+    context = {
+        **invitation_context(
+            meeting, dispatch, person=people[0] if people else None, agenda=actions.numbered_agenda(meeting, items)
+        ),
+        "reply_url": _("[persönlicher Link der empfangenden Person]"),
+        "site_url": settings.SITE_URL,
+    }
     return {
         "subject": render_to_string("mail/meeting_invitation.subject.txt", context).strip(),
         "text": render_to_string("mail/meeting_invitation.txt", context).strip(),
