@@ -535,7 +535,7 @@ def reply_by_link(request, token: str):
     }
     response = render(request, "meetings/reply_link.html", context, status=422 if form.errors else 200)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer would make the POST's Origin "null" (CSRF)
     return response
 
 
