@@ -158,7 +158,7 @@ class GuestForm(KernFormMixin, forms.Form):
             "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
         },
     )
-    organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
 
 
 class ItemMinutesForm(KernFormMixin, forms.Form):
