@@ -192,7 +192,7 @@ def own_title(body: Body, title: str) -> str:
     """The meeting's own title, without the body's name in front: every channel shows "<body>: <title>"
     (page, calendar, mails, OParl), so a title such as "Regiegruppe: Herbsttreffen" (typical for a date
     poll) would show the body twice."""
-    title = " ".join((title or "").split())
+    title = (title or "").strip()
     names = sorted({n for n in (body.name, body.short_name) if n}, key=len, reverse=True)
     changed = True
     while changed:
