@@ -107,6 +107,35 @@ def get_meeting_for_user(user, pk, *, manage: bool = False, order: bool = False)
     return meeting
 
 
+def get_reply_link(token: str):
+    """The personal reply link behind ``token`` (a member's or a guest's), for a meeting that still exists.
+
+    404 for an unknown, tampered or revoked link and for a deleted meeting alike, so the page never tells
+    whether a token existed. The link is the permission: no account needed, only the holder's own reply.
+    """
+    from .models import ReplyLink, hash_token
+
+    if not token or len(token) > 100:
+        raise Http404
+    link = (
+        ReplyLink.objects.filter(token_hash=hash_token(token), meeting__deleted_at__isnull=True)
+        .select_related("meeting__body", "meeting__location", "meeting__host_municipality", "person", "guest")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
+
+
+def get_guest_for_office(user, meeting: Meeting, pk):
+    if not can_manage(user):
+        raise Http404
+    guest = meeting.guests.filter(pk=_int(pk)).first()
+    if guest is None:
+        raise Http404
+    return guest
+
+
 def get_body_for_meetings(user, slug: str, *, propose: bool = False) -> Body:
     body = Body.objects.filter(slug=slug).first()
     if body is None or (propose and not can_propose(user, body)):

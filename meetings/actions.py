@@ -39,6 +39,7 @@ from .models import (
     Location,
     Meeting,
     MeetingFile,
+    MeetingGuest,
     MeetingSeries,
     MeetingStatus,
     Minutes,
@@ -46,6 +47,7 @@ from .models import (
     Objection,
     Paper,
     Reply,
+    ReplyLink,
     agenda_numbers,
     agenda_timings,
     touch_linked_agenda,
@@ -170,7 +172,7 @@ def create_meeting(
     series = series_for(body)
     meeting = Meeting(
         body=body,
-        title=title or _("%(body)s-Sitzung") % {"body": body.short_name or body.name},
+        title=own_title(body, title) or _("Sitzung"),
         start=start,
         end=end,
         status=status,
@@ -187,6 +189,53 @@ def create_meeting(
     return meeting, meeting_warnings(meeting)
 
 
+def own_title(body: Body, title: str) -> str:
+    """The meeting's own title, without the body's name in front: every channel shows "<body>: <title>"
+    (page, calendar, mails, OParl), so a title such as "Regiegruppe: Herbsttreffen" (typical for a date
+    poll) would show the body twice."""
+    title = (title or "").strip()
+    names = sorted({n for n in (body.name, body.short_name) if n}, key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for name in names:
+            if title.casefold().startswith(name.casefold()):
+                rest = title[len(name) :].lstrip()
+                if rest[:1] in {":", "–", "-", "|", ","}:
+                    title = rest[1:].strip()
+                    changed = True
+    return title
+
+
+def location_from_text(text: str) -> tuple[Location | None, bool]:
+    """The venue a date poll named ("Rathaus Bottrop, Raum 215"): a known one of that name, or a new one.
+
+    A new venue belongs to the member city whose name the text contains, so the host city follows the place.
+    """
+    text = " ".join((text or "").split())[:200]
+    if not text:
+        return None, False
+    known = [
+        loc for loc in Location.objects.alive().select_related("municipality") if text.casefold().startswith(loc.name.casefold())
+    ]
+    if known:
+        exact = [
+            loc
+            for loc in known
+            if text.casefold() in {str(loc).casefold(), f"{loc}, {loc.address}".casefold(), loc.name.casefold()}
+        ]
+        return (exact or sorted(known, key=lambda loc: -len(loc.name)))[0], False
+    city = next(
+        (
+            m
+            for m in sorted(Municipality.objects.all(), key=lambda m: -len(m.short_name))
+            if m.short_name and m.short_name.casefold() in text.casefold()
+        ),
+        None,
+    )
+    return Location.objects.create(name=text, municipality=city, locality=city.short_name if city else ""), True
+
+
 def _uid_of(event) -> uuid.UUID | None:
     try:
         return uuid.UUID(event.uid.split("@", 1)[0])
@@ -196,7 +245,7 @@ def _uid_of(event) -> uuid.UUID | None:
 
 @transaction.atomic
 def create_meeting_from_slot(
-    body: Body, start: dt.datetime, end: dt.datetime, *, by=None, title: str = "", event=None
+    body: Body, start: dt.datetime, end: dt.datetime, *, by=None, title: str = "", event=None, location_text: str = ""
 ) -> Meeting:
     """Integration point for date polls: the confirmed slot becomes a draft meeting of ``body``.
 
@@ -206,8 +255,17 @@ def create_meeting_from_slot(
     With ``event`` (the poll's calendar event, already mailed to the participants as .ics) the meeting
     takes over its UID and SEQUENCE: the invitation then updates that calendar entry instead of adding a
     second one, and the personal calendar shows the meeting in its place (see meetings/calendar.py).
+
+    The place the poll named (``location_text``) stays the meeting's venue, and its city the host: the
+    rotation proposes a host only when the poll named no member city.
     """
-    meeting, _warnings = create_meeting(by, body, start=start, end=end, title=title, status=MeetingStatus.DRAFT)
+    location, created = location_from_text(location_text)
+    if created:
+        record(by, "meetings.location_from_poll", location, after=snapshot(location))
+    host = location.municipality if location is not None else None
+    meeting, _warnings = create_meeting(
+        by, body, start=start, end=end, title=title, status=MeetingStatus.DRAFT, location=location, host=host
+    )
     if event is not None:
         uid = _uid_of(event)
         Meeting.objects.filter(pk=meeting.pk).update(
@@ -233,6 +291,8 @@ def _sync_event(meeting: Meeting) -> None:
 @transaction.atomic
 def update_meeting(user, meeting: Meeting, expected_version: int, **fields) -> list[str]:
     before = snapshot(meeting)
+    if "title" in fields:
+        fields["title"] = own_title(meeting.body, fields["title"]) or meeting.title
     for name, value in fields.items():
         setattr(meeting, name, value)
     _validate_times(meeting.start, meeting.end)
@@ -573,6 +633,7 @@ def recipients(meeting: Meeting) -> list[Person]:
         )
         .exclude(email="")
         .distinct()
+        .select_related("user", "municipality")
         .order_by("family_name", "given_name", "pk")
     )
     return list(people)
@@ -583,26 +644,112 @@ def notice_too_short(meeting: Meeting, at: dt.datetime | None = None) -> bool:
     return (timezone.localtime(meeting.start).date() - timezone.localtime(at).date()).days < settings.MEETING_NOTICE_DAYS
 
 
+def invitation_facts(meeting: Meeting) -> dict:
+    """What an invitation tells: date, place and agenda (titles in order) — compared with the next one."""
+    items = meeting.agenda_items.alive().filter(status=Status.ACCEPTED).order_by("position", "pk")
+    numbers = agenda_numbers(items)
+    return {
+        "start": meeting.start.isoformat(),
+        "end": meeting.end.isoformat(),
+        "place": ", ".join(p for p in (str(meeting.location), meeting.location.address) if p) if meeting.location else "",
+        "host": meeting.host_municipality.short_name if meeting.host_municipality_id else "",
+        "agenda": [[numbers.get(i.pk, ""), i.title, i.public] for i in items],
+    }
+
+
+def _when(value: str) -> str:
+    return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%d.%m.%Y, %H:%M")
+
+
+def invitation_changes(before: dict, after: dict, *, public_only: bool = False) -> list[str]:
+    """Plain German sentences saying what changed between two invitations (date, place, host, agenda)."""
+    changes = []
+    if (before.get("start"), before.get("end")) != (after.get("start"), after.get("end")):
+        changes.append(
+            _("Neuer Termin: %(new)s Uhr (bisher %(old)s Uhr).") % {"new": _when(after["start"]), "old": _when(before["start"])}
+        )
+    if before.get("place") != after.get("place"):
+        changes.append(
+            _("Neuer Ort: %(new)s (bisher %(old)s).")
+            % {"new": after.get("place") or _("noch offen"), "old": before.get("place") or _("noch offen")}
+        )
+    if before.get("host") != after.get("host") and after.get("host"):
+        changes.append(_("Gastgeberstadt ist jetzt %(city)s.") % {"city": after["host"]})
+
+    def titles(facts: dict) -> list[tuple[str, str]]:
+        return [(n, t) for n, t, public in facts.get("agenda", []) if public or not public_only]
+
+    old, new = titles(before), titles(after)
+    old_titles, new_titles = [t for _n, t in old], [t for _n, t in new]
+    for number, title in new:
+        if title not in old_titles:
+            changes.append(_("Neu auf der Tagesordnung: TOP %(n)s %(title)s.") % {"n": number, "title": title})
+    for _number, title in old:
+        if title not in new_titles:
+            changes.append(_("Von der Tagesordnung genommen: %(title)s.") % {"title": title})
+    kept_old = [t for t in old_titles if t in new_titles]
+    kept_new = [t for t in new_titles if t in old_titles]
+    if kept_old != kept_new:
+        changes.append(_("Die Reihenfolge der Tagesordnung hat sich geändert."))
+    return changes
+
+
+def last_invitation(meeting: Meeting) -> InvitationDispatch | None:
+    return meeting.dispatches.filter(method="REQUEST").order_by("-sequence", "-pk").first()
+
+
+def preview_dispatch(meeting: Meeting, covering_text: str = "") -> InvitationDispatch:
+    """The dispatch ``send_invitation`` would create now, unsaved: what the office previews before sending."""
+    previous = last_invitation(meeting)
+    facts = invitation_facts(meeting)
+    return InvitationDispatch(
+        meeting=meeting,
+        method="REQUEST",
+        sequence=meeting.ical_sequence + 1 if meeting.invitation_sent_at or meeting.event_id else 0,
+        covering_text=(covering_text or "").strip(),
+        facts={**facts, "earlier": previous is not None},
+        changes=invitation_changes(previous.facts, facts) if previous is not None else [],
+    )
+
+
 @transaction.atomic
-def send_invitation(user, meeting: Meeting) -> tuple[InvitationDispatch, list[str]]:
+def send_invitation(user, meeting: Meeting, *, covering_text: str = "") -> tuple[InvitationDispatch, list[str]]:
     """Send (or re-send as an update) the invitation. The same UID, a higher SEQUENCE for every re-send.
 
-    Mail goes out through the worker after the commit. Returns the dispatch and warnings (short notice).
+    The first invitation is a first invitation, also for a meeting from a date poll (whose calendar entry
+    already carries the UID: the SEQUENCE continues, but nobody was invited yet). Every later one says
+    what changed since the previous one. ``covering_text`` is the office's own text above the agenda,
+    stored with the dispatch. Mail goes out through the worker after the commit, to the body's members
+    and the meeting's guests. Returns the dispatch and warnings (short notice).
     """
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("location", "host_municipality").get(pk=meeting.pk)
     if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.HELD} or meeting.deleted_at:
         raise ValidationError(_("Zu einer abgesagten oder bereits durchgeführten Sitzung wird nicht eingeladen."))
     if not meeting.agenda_items.alive().filter(status=Status.ACCEPTED).exists():
         raise ValidationError(_("Die Tagesordnung ist noch leer."))
+    covering_text = (covering_text or "").strip()
+    if len(covering_text) > 5000:
+        raise ValidationError({"covering_text": _("Das Anschreiben ist länger als 5000 Zeichen.")})
     warnings = []
     short = notice_too_short(meeting)
     if short:
         warnings.append(_("Die Ladungsfrist von %(days)s Tagen ist nicht eingehalten.") % {"days": settings.MEETING_NOTICE_DAYS})
     # A meeting from a date poll continues the SEQUENCE of the .ics the poll's participants already have.
     sequence = meeting.ical_sequence + 1 if meeting.invitation_sent_at or meeting.event_id else 0
-    people = recipients(meeting)
+    previous = last_invitation(meeting)
+    facts = invitation_facts(meeting)
+    changes = invitation_changes(previous.facts, facts) if previous is not None else []
+    count = len(recipients(meeting)) + meeting.guests.count()
     dispatch = InvitationDispatch.objects.create(
-        meeting=meeting, method="REQUEST", sequence=sequence, recipients=len(people), sent_by=user, short_notice=short
+        meeting=meeting,
+        method="REQUEST",
+        sequence=sequence,
+        recipients=count,
+        sent_by=user,
+        short_notice=short,
+        covering_text=covering_text,
+        facts={**facts, "earlier": previous is not None},
+        changes=changes,
     )
     Meeting.objects.filter(pk=meeting.pk).update(
         ical_sequence=sequence,
@@ -611,11 +758,208 @@ def send_invitation(user, meeting: Meeting) -> tuple[InvitationDispatch, list[st
         modified=timezone.now(),
         version=F("version") + 1,
     )
-    record(user, "meetings.invitation_sent", meeting, after={"sequence": sequence, "recipients": len(people)})
+    record(
+        user,
+        "meetings.invitation_sent",
+        meeting,
+        after={"sequence": sequence, "recipients": count, "update": previous is not None, "changes": changes},
+    )
     from .tasks import send_dispatch
 
     transaction.on_commit(lambda: send_dispatch.enqueue(dispatch.pk))
     return dispatch, warnings
+
+
+@transaction.atomic
+def add_guest(user, meeting: Meeting, *, name: str, email: str, organisation: str = "") -> MeetingGuest:
+    """Invite somebody outside the body to this meeting; they get the next mailing and a personal reply link."""
+    if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.HELD} or meeting.deleted_at:
+        raise ValidationError(_("Zu einer abgesagten oder bereits durchgeführten Sitzung wird nicht eingeladen."))
+    email = (email or "").strip().lower()
+    guest = MeetingGuest(
+        meeting=meeting,
+        name=" ".join((name or "").split()),
+        email=email,
+        organisation=" ".join((organisation or "").split()),
+        added_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    guest.full_clean(exclude=["meeting", "added_by"], validate_unique=False, validate_constraints=False)
+    taken = {p.email.lower() for p in recipients(meeting)} | set(meeting.guests.values_list("email", flat=True))
+    if email in taken:
+        raise ValidationError({"email": _("Diese Person ist bereits eingeladen.")})
+    guest.save()
+    record(
+        user, "meetings.guest_added", guest, after={"meeting": meeting.pk, "name": guest.name, "organisation": guest.organisation}
+    )
+    return guest
+
+
+@transaction.atomic
+def remove_guest(user, guest: MeetingGuest) -> None:
+    record(user, "meetings.guest_removed", guest, before={"meeting": guest.meeting_id, "name": guest.name})
+    guest.delete()
+
+
+@transaction.atomic
+def issue_reply_link(meeting: Meeting, *, person: Person | None = None, guest: MeetingGuest | None = None) -> str:
+    """A new personal reply link for one mail; returns the clear token (for that mail only, never stored)."""
+    token, token_hash = ReplyLink.new_token()
+    ReplyLink.objects.create(meeting=meeting, person=person, guest=guest, token_hash=token_hash)
+    record(
+        None,
+        "meetings.reply_link_issued",
+        meeting,
+        after={"person": person.pk if person else None, "guest": guest.pk if guest else None},
+    )
+    return token
+
+
+def _deputy_of(person: Person, meeting: Meeting) -> str:
+    """The registered deputy of ``person``'s seat in the body, as the default name when they send their deputy."""
+    on = timezone.localtime(meeting.start).date()
+    seat = Membership.objects.current(on).filter(person=person, body=meeting.body).first()
+    if seat is None:
+        return ""
+    deputy = Membership.objects.current(on).filter(deputy_for=seat).select_related("person").first()
+    return deputy.person.full_name if deputy else ""
+
+
+@transaction.atomic
+def reply(
+    person: Person | None,
+    meeting: Meeting,
+    answer: str,
+    comment: str = "",
+    *,
+    deputy_name: str = "",
+    guest: MeetingGuest | None = None,
+    by=None,
+) -> Reply:
+    """Save a member's (``person``) or a guest's (``guest``) answer; ``by`` is the account, if any, for the audit log."""
+    if answer not in Reply.Answer.values:
+        raise ValidationError(_("Bitte wählen Sie eine Antwort."))
+    if (person is None) == (guest is None):
+        raise ValidationError(_("Eine Rückmeldung gehört zu genau einer Person."))
+    if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.HELD} or meeting.deleted_at:
+        raise ValidationError(_("Zu dieser Sitzung sind keine Rückmeldungen mehr möglich."))
+    comment = (comment or "").strip()[:300]
+    deputy_name = " ".join((deputy_name or "").split())[:150]
+    if answer == Reply.Answer.DEPUTY and person is not None and not deputy_name:
+        deputy_name = _deputy_of(person, meeting)
+    if answer != Reply.Answer.DEPUTY:
+        deputy_name = ""
+    if guest is not None:
+        obj, _created = Reply.objects.update_or_create(
+            meeting=meeting, guest=guest, defaults={"answer": answer, "comment": comment, "deputy_name": deputy_name}
+        )
+    else:
+        seat = Membership.objects.current().filter(person=person, body=meeting.body).first()
+        city = (seat.municipality if seat else None) or person.municipality
+        obj, _created = Reply.objects.update_or_create(
+            meeting=meeting,
+            person=person,
+            defaults={"answer": answer, "comment": comment, "municipality": city, "deputy_name": deputy_name},
+        )
+    record(
+        by,
+        "meetings.reply",
+        meeting,
+        after={"person": obj.person_id, "guest": obj.guest_id, "answer": answer, "deputy": deputy_name, "comment": comment},
+    )
+    return obj
+
+
+def representation(meeting: Meeting) -> list[dict]:
+    """Per member city: who answered what, and whether the city will be represented."""
+    replies = list(meeting.replies.filter(person__isnull=False).select_related("person", "municipality"))
+    rows = []
+    for city in Municipality.objects.active(timezone.localtime(meeting.start).date()):
+        mine = [r for r in replies if r.municipality_id == city.pk]
+        represented = any(r.answer in {Reply.Answer.ATTENDING, Reply.Answer.DEPUTY} for r in mine)
+        rows.append({"city": city, "replies": mine, "represented": represented, "answered": bool(mine)})
+    return rows
+
+
+@dataclass
+class ReplyOverview:
+    """For the managing office: who attends, who sends whom, who declined, who has not answered."""
+
+    attending: list[Reply] = field(default_factory=list)
+    deputy: list[Reply] = field(default_factory=list)
+    declined: list[Reply] = field(default_factory=list)
+    silent_people: list[Person] = field(default_factory=list)
+    silent_guests: list[MeetingGuest] = field(default_factory=list)
+
+    @property
+    def silent_count(self) -> int:
+        return len(self.silent_people) + len(self.silent_guests)
+
+
+def reply_overview(meeting: Meeting) -> ReplyOverview:
+    overview = ReplyOverview()
+    replies = list(meeting.replies.select_related("person__municipality", "guest", "municipality").order_by("pk"))
+    for r in replies:
+        {
+            Reply.Answer.ATTENDING: overview.attending,
+            Reply.Answer.DEPUTY: overview.deputy,
+            Reply.Answer.NOT_ATTENDING: overview.declined,
+        }[r.answer].append(r)
+    answered_people = {r.person_id for r in replies if r.person_id}
+    answered_guests = {r.guest_id for r in replies if r.guest_id}
+    overview.silent_people = [p for p in recipients(meeting) if p.pk not in answered_people]
+    overview.silent_guests = [g for g in meeting.guests.all() if g.pk not in answered_guests]
+    return overview
+
+
+@transaction.atomic
+def remind_unanswered(user, meeting: Meeting) -> int:
+    """Remind everybody invited who has not answered yet (mail with their personal link, through the worker)."""
+    if meeting.status != MeetingStatus.INVITED or meeting.deleted_at:
+        raise ValidationError(_("Erinnert wird an eine versandte Einladung zu einer anstehenden Sitzung."))
+    if meeting.end <= timezone.now():
+        raise ValidationError(_("Die Sitzung hat bereits stattgefunden."))
+    overview = reply_overview(meeting)
+    people = [p.pk for p in overview.silent_people]
+    guests = [g.pk for g in overview.silent_guests]
+    if not people and not guests:
+        raise ValidationError(_("Alle Eingeladenen haben geantwortet."))
+    record(user, "meetings.reply_reminder", meeting, after={"people": people, "guests": guests})
+    from .tasks import send_reply_reminders
+
+    transaction.on_commit(lambda: send_reply_reminders.enqueue(meeting.pk, people, guests))
+    return len(people) + len(guests)
+
+
+@dataclass
+class AttendanceFromReplies:
+    """The minutes' attendance as the replies predict it; the office corrects what differs on the day."""
+
+    present: list[Person]
+    deputies: list[tuple[Person, str]]
+    excused: list[Person]
+    guests: list[MeetingGuest]
+
+
+def attendance_from_replies(meeting: Meeting) -> AttendanceFromReplies:
+    """attend → present, deputy → the deputy named (present, if they are a member with a seat), decline → excused."""
+    replies = list(meeting.replies.select_related("person", "guest"))
+    people = {p.full_name.casefold(): p for p in recipients(meeting)}
+    present, deputies, excused, guests = [], [], [], []
+    for r in replies:
+        if r.guest_id:
+            if r.answer == Reply.Answer.ATTENDING:
+                guests.append(r.guest)
+            continue
+        if r.answer == Reply.Answer.ATTENDING:
+            present.append(r.person)
+        elif r.answer == Reply.Answer.DEPUTY:
+            deputies.append((r.person, r.deputy_name))
+            stand_in = people.get(r.deputy_name.casefold()) if r.deputy_name else None
+            if stand_in is not None and stand_in not in present:
+                present.append(stand_in)
+        else:
+            excused.append(r.person)
+    return AttendanceFromReplies(present, deputies, excused, guests)
 
 
 @transaction.atomic
@@ -631,7 +975,11 @@ def cancel_meeting(user, meeting: Meeting) -> InvitationDispatch | None:
     if not meeting.invitation_sent_at:
         return None
     dispatch = InvitationDispatch.objects.create(
-        meeting=meeting, method="CANCEL", sequence=sequence, recipients=len(recipients(meeting)), sent_by=user
+        meeting=meeting,
+        method="CANCEL",
+        sequence=sequence,
+        recipients=len(recipients(meeting)) + meeting.guests.count(),
+        sent_by=user,
     )
     from .tasks import send_dispatch
 
@@ -648,29 +996,6 @@ def _drop_poll_event(meeting: Meeting) -> None:
     event = Event.objects.filter(pk=meeting.event_id).select_related("workspace").first() if meeting.event_id else None
     if event is not None and not event.workspace.is_archived:
         delete_event(None, event)
-
-
-@transaction.atomic
-def reply(person: Person, meeting: Meeting, answer: str, comment: str = "") -> Reply:
-    if answer not in Reply.Answer.values:
-        raise ValidationError(_("Bitte wählen Sie eine Antwort."))
-    seat = Membership.objects.current().filter(person=person, body=meeting.body).first()
-    city = (seat.municipality if seat else None) or person.municipality
-    obj, _created = Reply.objects.update_or_create(
-        meeting=meeting, person=person, defaults={"answer": answer, "comment": comment, "municipality": city}
-    )
-    return obj
-
-
-def representation(meeting: Meeting) -> list[dict]:
-    """Per member city: who answered what, and whether the city will be represented."""
-    replies = list(meeting.replies.select_related("person", "municipality"))
-    rows = []
-    for city in Municipality.objects.active(timezone.localtime(meeting.start).date()):
-        mine = [r for r in replies if r.municipality_id == city.pk]
-        represented = any(r.answer in {Reply.Answer.ATTENDING, Reply.Answer.DEPUTY} for r in mine)
-        rows.append({"city": city, "replies": mine, "represented": represented, "answered": bool(mine)})
-    return rows
 
 
 # --- Minutes -----------------------------------------------------------------------------------

@@ -296,7 +296,9 @@ def load_demo_integration() -> None:
 
     office = User.objects.filter(email="geschaeftsstelle@interkommunal.example").first()
     workspace = Workspace.objects.filter(body__slug="projektteam").first()
-    if office is None or workspace is None or Meeting.objects.filter(title=INTEGRATION_POLL).exists():
+    if office is None or workspace is None:
+        return
+    if Meeting.objects.filter(body=workspace.body, title=actions.own_title(workspace.body, INTEGRATION_POLL)).exists():
         return
     today = timezone.localdate()
     days = [today + dt.timedelta(days=n) for n in (60, 62, 67)]

@@ -104,12 +104,18 @@ def _levels(viewer) -> list[str] | object:
     return viewer
 
 
-def invitation_pdf(meeting: Meeting, viewer=MEMBERS) -> bytes:
+def invitation_pdf(meeting: Meeting, viewer=MEMBERS, *, covering_text: str = "") -> bytes:
     """The invitation as ``viewer`` may see it: the public rendition lists only public items, and every
-    rendition names only the people its readers may see."""
+    rendition names only the people its readers may see. The office's covering text is for the body's
+    rendition only (it may speak of non-public items), never for the public one."""
     return _render_pdf(
         "meetings/pdf/invitation.html",
-        {"meeting": meeting, "agenda": _agenda_for(meeting, viewer), "viewer": _levels(viewer)},
+        {
+            "meeting": meeting,
+            "agenda": _agenda_for(meeting, viewer),
+            "viewer": _levels(viewer),
+            "covering_text": "" if viewer is PUBLIC else covering_text,
+        },
     )
 
 
@@ -148,7 +154,7 @@ def _store(meeting: Meeting, role: str, name: str, file_name: str, data: bytes, 
     return file
 
 
-def store_invitation_pdf(meeting: Meeting) -> MeetingFile:
+def store_invitation_pdf(meeting: Meeting, *, covering_text: str = "") -> MeetingFile:
     """Store both renditions: the full one for the body (not public; attached to the members' mail) and the
     public one without non-public items (meeting page, OParl). Returns the full one."""
     local = timezone.localtime(meeting.start)
@@ -158,7 +164,7 @@ def store_invitation_pdf(meeting: Meeting) -> MeetingFile:
         MeetingFile.Role.INVITATION,
         name,
         f"einladung-{meeting.body.slug}-{local:%Y-%m-%d}.pdf",
-        invitation_pdf(meeting, MEMBERS),
+        invitation_pdf(meeting, MEMBERS, covering_text=covering_text),
         public=False,
     )
     _store_public_invitation(meeting)

@@ -119,9 +119,55 @@ class ReplyForm(KernFormMixin, forms.Form):
         label=_("Nehmen Sie teil?"),
         choices=Reply.Answer.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Bitte wählen Sie eine Antwort.")},
+        error_messages={"required": _("Bitte wählen Sie eine Antwort."), "invalid_choice": _("Bitte wählen Sie eine Antwort.")},
+    )
+    deputy_name = forms.CharField(
+        label=_("Wer vertritt Sie?"),
+        max_length=150,
+        required=False,
+        help_text=_("Nur bei „Meine Vertretung nimmt teil“. Leer lassen: Ihre eingetragene Vertretung."),
     )
     comment = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
+
+
+class GuestReplyForm(KernFormMixin, forms.Form):
+    """A guest answers for themselves: attending or not (a guest sends no deputy)."""
+
+    answer = forms.ChoiceField(
+        label=_("Nehmen Sie teil?"),
+        choices=[
+            (Reply.Answer.ATTENDING, Reply.Answer.ATTENDING.label),
+            (Reply.Answer.NOT_ATTENDING, Reply.Answer.NOT_ATTENDING.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie eine Antwort."), "invalid_choice": _("Bitte wählen Sie eine Antwort.")},
+    )
+    comment = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
+
+
+class InvitationForm(KernFormMixin, forms.Form):
+    covering_text = forms.CharField(
+        label=_("Anschreiben der Geschäftsführung"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Ihr eigener Text über der Tagesordnung, in der E-Mail und im PDF für das Gremium (nicht im öffentlichen PDF)."
+        ),
+        error_messages={"max_length": _("Das Anschreiben ist länger als 5000 Zeichen.")},
+    )
+
+
+class GuestForm(KernFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, error_messages={"required": _("Bitte geben Sie den Namen an.")})
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        error_messages={
+            "required": _("Bitte geben Sie die E-Mail-Adresse an."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+        },
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
 
 
 class ItemMinutesForm(KernFormMixin, forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import uuid
 
 from django.conf import settings
@@ -312,8 +313,38 @@ class MeetingFile(TimestampedModel):
         _touch(Paper, self.paper_id)
 
 
+class MeetingGuest(TimestampedModel):
+    """Somebody outside the body invited to one meeting (a speaker, a partner): gets the invitation and a reply link.
+
+    Guests see what the public sees of the meeting: their mail and PDF list only public agenda items.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("Name"), max_length=150)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("Gast")
+        verbose_name_plural = _("Gäste")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "email"], name="one_guest_per_meeting_and_email")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+    @property
+    def formal_greeting(self) -> str:
+        return _("Guten Tag %(name)s") % {"name": self.name}
+
+
 class Reply(TimestampedModel):
-    """A person's answer to an invitation."""
+    """A person's answer to an invitation: a member of the body (``person``) or a guest (``guest``)."""
 
     class Answer(models.TextChoices):
         ATTENDING = "attending", _("Ich nehme teil")
@@ -321,19 +352,68 @@ class Reply(TimestampedModel):
         DEPUTY = "deputy", _("Meine Vertretung nimmt teil")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="replies")
-    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="meeting_replies")
+    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_replies")
+    guest = models.OneToOneField(MeetingGuest, on_delete=models.CASCADE, null=True, blank=True, related_name="reply")
     answer = models.CharField(_("Antwort"), max_length=15, choices=Answer.choices)
+    deputy_name = models.CharField(_("Name der Vertretung"), max_length=150, blank=True)
     municipality = models.ForeignKey("members.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     comment = models.CharField(_("Bemerkung"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("Rückmeldung")
         verbose_name_plural = _("Rückmeldungen")
-        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_reply_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_reply_per_person"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, guest__isnull=True) | Q(person__isnull=True, guest__isnull=False),
+                name="reply_from_member_xor_guest",
+            ),
+        ]
+
+    @property
+    def who(self) -> str:
+        return str(self.person) if self.person_id else str(self.guest)
+
+
+class ReplyLink(models.Model):
+    """A personal reply link (capability) mailed with an invitation; only the token's hash is stored.
+
+    Every mailing issues a new link, and earlier ones keep working, so an older mail still leads to the form.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reply_links")
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    guest = models.ForeignKey(MeetingGuest, on_delete=models.CASCADE, null=True, blank=True, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, guest__isnull=True) | Q(person__isnull=True, guest__isnull=False),
+                name="reply_link_for_member_xor_guest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reply link {self.pk} ({self.meeting_id})"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class InvitationDispatch(TimestampedModel):
-    """One mailing of an invitation (REQUEST) or a cancellation (CANCEL) with its iCalendar SEQUENCE."""
+    """One mailing of an invitation (REQUEST) or a cancellation (CANCEL) with its iCalendar SEQUENCE.
+
+    ``covering_text`` is the managing office's own words above the agenda; ``facts`` what the mail said
+    (date, place, agenda), so that the next invitation can say what changed since (``changes``).
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="dispatches")
     method = models.CharField(max_length=10, default="REQUEST")
@@ -341,10 +421,18 @@ class InvitationDispatch(TimestampedModel):
     recipients = models.PositiveIntegerField(default=0)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     short_notice = models.BooleanField(default=False)
+    covering_text = models.TextField(_("Anschreiben"), blank=True, max_length=5000)
+    facts = models.JSONField(default=dict, blank=True, editable=False)
+    changes = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created"]
         constraints = [models.UniqueConstraint(fields=["meeting", "sequence", "method"], name="one_dispatch_per_sequence")]
+
+    @property
+    def is_update(self) -> bool:
+        """Whether an earlier invitation of this meeting went out (a poll's calendar entry is none)."""
+        return self.method == "REQUEST" and bool(self.facts.get("earlier"))
 
 
 class Minutes(VersionedModel):

@@ -57,7 +57,9 @@ def meeting_from_poll(sender, poll, slot, event, actor, **kwargs):
     body = poll.workspace.body
     if body is None:
         raise ValidationError(_("Eine Sitzung lässt sich nur im Arbeitsbereich eines Gremiums abstimmen."))
-    meeting = create_meeting_from_slot(body, slot.starts_at, slot.ends_at, by=actor, title=poll.title, event=event)
+    meeting = create_meeting_from_slot(
+        body, slot.starts_at, slot.ends_at, by=actor, title=poll.title, event=event, location_text=poll.location
+    )
     managers = [m.user for m in poll.workspace.members.filter(role="manager").select_related("user") if m.user.is_active]
     with translation.override("de"):
         notify(

@@ -3,17 +3,56 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django_tasks import task
 
 from lib.mail import send_templated_mail
 
 
+def reply_url(token: str) -> str:
+    return settings.SITE_URL + reverse("meetings:reply_link", args=[token])
+
+
+def _public_agenda(meeting):
+    from . import access
+    from .actions import numbered_agenda
+
+    return numbered_agenda(meeting, access.visible_agenda(access.ANONYMOUS, meeting).prefetch_related("files"))
+
+
+def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, token: str = "") -> dict:
+    """What one invitation mail says (also the office's preview, with a placeholder link)."""
+    from .actions import invitation_changes
+
+    update = bool(dispatch and dispatch.is_update)
+    changes = list(dispatch.changes) if update else []
+    if update and guest is not None:  # a guest reads only the public agenda: no word about the rest
+        previous = meeting.dispatches.filter(method="REQUEST", sequence__lt=dispatch.sequence).order_by("-sequence").first()
+        changes = invitation_changes(previous.facts, dispatch.facts, public_only=True) if previous else []
+    return {
+        "meeting": meeting,
+        "person": person or guest,
+        "guest": guest,
+        "agenda": agenda,
+        "update": update,
+        "changes": changes,
+        "covering_text": dispatch.covering_text if dispatch else "",
+        "reply_url": reply_url(token) if token else "",
+        "has_account": bool(person and person.user_id and person.user.is_active),
+        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+    }
+
+
 @task()
 def send_dispatch(dispatch_id: int) -> int:
-    """Mail one invitation dispatch (REQUEST or CANCEL) to every recipient, each with PDF and .ics."""
+    """Mail one invitation dispatch (REQUEST or CANCEL) to every recipient, each with PDF and .ics.
+
+    Members get the full agenda and PDF, guests the public ones; every invitation carries a fresh personal
+    reply link (only its hash is stored).
+    """
     from . import documents
-    from .actions import numbered_agenda, recipients
-    from .models import AgendaItem, InvitationDispatch
+    from .actions import issue_reply_link, numbered_agenda, recipients
+    from .models import AgendaItem, InvitationDispatch, MeetingFile
 
     dispatch = (
         InvitationDispatch.objects.select_related("meeting__body", "meeting__location", "meeting__host_municipality")
@@ -30,28 +69,72 @@ def send_dispatch(dispatch_id: int) -> int:
         .prefetch_related("files")
     )
     agenda = numbered_agenda(meeting, items)
-    attachments_common = []
-    if dispatch.method == "REQUEST":
-        pdf = documents.store_invitation_pdf(meeting)
+    public_agenda = _public_agenda(meeting)
+    request = dispatch.method == "REQUEST"
+    members_pdf, public_pdf = [], []
+    if request:
+        pdf = documents.store_invitation_pdf(meeting, covering_text=dispatch.covering_text)
         with pdf.content.open("rb") as fh:
-            attachments_common.append((pdf.file_name, fh.read(), "application/pdf"))
+            members_pdf.append((pdf.file_name, fh.read(), "application/pdf"))
+        public = MeetingFile.objects.alive().filter(meeting=meeting, role=MeetingFile.Role.INVITATION, public=True).first()
+        if public is not None:
+            with public.content.open("rb") as fh:
+                public_pdf.append((public.file_name, fh.read(), "application/pdf"))
+    template = "meeting_invitation" if request else "meeting_cancelled"
     sent = 0
     for person in recipients(meeting):
+        token = issue_reply_link(meeting, person=person) if request else ""
         ics = documents.build_ics(meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[person], agenda=agenda)
         send_templated_mail(
-            "meeting_cancelled" if dispatch.method == "CANCEL" else "meeting_invitation",
+            template,
             [person.email],
-            {
-                "meeting": meeting,
-                "person": person,
-                "agenda": agenda,
-                "update": dispatch.sequence > 0,
-                "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
-            },
-            attachments=[*attachments_common, documents.ics_part(ics, dispatch.method)],
+            invitation_context(meeting, dispatch, person=person, agenda=agenda, token=token),
+            attachments=[*members_pdf, documents.ics_part(ics, dispatch.method)],
+        )
+        sent += 1
+    for guest in meeting.guests.all():
+        token = issue_reply_link(meeting, guest=guest) if request else ""
+        ics = documents.build_ics(
+            meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[guest], agenda=public_agenda
+        )
+        send_templated_mail(
+            template,
+            [guest.email],
+            invitation_context(meeting, dispatch, guest=guest, agenda=public_agenda, token=token),
+            attachments=[*public_pdf, documents.ics_part(ics, dispatch.method)],
         )
         sent += 1
     return sent
+
+
+@task()
+def send_reply_reminders(meeting_id: int, person_ids: list[int], guest_ids: list[int]) -> int:
+    """Remind the invited who have not answered (``actions.remind_unanswered``), each with a fresh link."""
+    from .actions import issue_reply_link, recipients
+    from .models import Meeting, MeetingStatus
+
+    meeting = Meeting.objects.select_related("body", "location").filter(pk=meeting_id, deleted_at__isnull=True).first()
+    if meeting is None or meeting.status != MeetingStatus.INVITED:
+        return 0
+    answered_people = set(meeting.replies.filter(person__isnull=False).values_list("person_id", flat=True))
+    answered_guests = set(meeting.replies.filter(guest__isnull=False).values_list("guest_id", flat=True))
+    people = [p for p in recipients(meeting) if p.pk in set(person_ids) - answered_people]
+    guests = [g for g in meeting.guests.filter(pk__in=guest_ids) if g.pk not in answered_guests]
+    for person in people:
+        token = issue_reply_link(meeting, person=person)
+        send_templated_mail(
+            "meeting_reply_reminder",
+            [person.email],
+            invitation_context(meeting, None, person=person, agenda=[], token=token),
+        )
+    for guest in guests:
+        token = issue_reply_link(meeting, guest=guest)
+        send_templated_mail(
+            "meeting_reply_reminder",
+            [guest.email],
+            invitation_context(meeting, None, guest=guest, agenda=[], token=token),
+        )
+    return len(people) + len(guests)
 
 
 @task()

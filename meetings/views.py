@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
@@ -25,6 +27,9 @@ from .forms import (
     AttendanceForm,
     ConsultationForm,
     DecisionFilterForm,
+    GuestForm,
+    GuestReplyForm,
+    InvitationForm,
     ItemMinutesForm,
     LocationForm,
     MeetingForm,
@@ -223,13 +228,17 @@ def meeting_detail(request, pk: int):
     if internal and person and meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.INVITED}:
         own = Reply.objects.filter(meeting=meeting, person=person).first()
         context["own_reply"] = own
-        context["reply_form"] = ReplyForm(initial={"answer": own.answer if own else None, "comment": own.comment if own else ""})
+        context["reply_form"] = ReplyForm(
+            initial={"answer": own.answer, "comment": own.comment, "deputy_name": own.deputy_name} if own else {}
+        )
     if internal:
         rows = actions.representation(meeting)
         if meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.INVITED} or any(row["answered"] for row in rows):
             context["representation"] = rows
             context["represented_count"] = sum(1 for row in rows if row["represented"])
         context["notice_short"] = actions.notice_too_short(meeting)
+    if context["can_manage"] and meeting.invitation_sent_at:
+        context["reply_overview"] = actions.reply_overview(meeting)
     if context["minutes"] and context["minutes"].status == Minutes.Status.CIRCULATED and person:
         context["objection_form"] = ObjectionForm()
     if context["minutes"]:
@@ -269,8 +278,13 @@ def meeting_reply(request, pk: int):
         raise Http404
     form = ReplyForm(request.POST)
     if form.is_valid():
-        actions.reply(person, meeting, form.cleaned_data["answer"], form.cleaned_data["comment"])
-        messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
+        data = form.cleaned_data
+        try:
+            actions.reply(person, meeting, data["answer"], data["comment"], deputy_name=data["deputy_name"], by=request.user)
+        except ValidationError as exc:
+            add_to_messages(request, exc)
+        else:
+            messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
     else:
         messages.error(request, _("Bitte wählen Sie eine Antwort."))
     return redirect(meeting)
@@ -371,34 +385,187 @@ def agenda_manage(request, pk: int):
     )
 
 
+def _invitation_page(request, meeting: Meeting, form: InvitationForm, *, preview=None, guest_form=None, status=200):
+    people = actions.recipients(meeting)
+    guests = list(meeting.guests.all())
+    last = actions.last_invitation(meeting)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "guest_form": guest_form or GuestForm(),
+        "recipients": people,
+        "with_account": sum(1 for p in people if p.user_id and p.user.is_active),
+        "guests": guests,
+        "total": len(people) + len(guests),
+        "notice_short": actions.notice_too_short(meeting),
+        "update": last is not None,
+        "dispatches": meeting.dispatches.all()[:10],
+        "preview": preview,
+    }
+    return render(request, "meetings/invite.html", context, status=status)
+
+
+def _preview(meeting: Meeting, covering_text: str) -> dict:
+    """The mail as the first member would get it, with a placeholder for the personal link."""
+    from .tasks import invitation_context
+
+    dispatch = actions.preview_dispatch(meeting, covering_text)
+    items = meeting.agenda_items.alive().filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk")
+    people = actions.recipients(meeting)
+    context = {
+        **invitation_context(
+            meeting, dispatch, person=people[0] if people else None, agenda=actions.numbered_agenda(meeting, items)
+        ),
+        "reply_url": _("[persönlicher Link der empfangenden Person]"),
+        "site_url": settings.SITE_URL,
+    }
+    return {
+        "subject": render_to_string("mail/meeting_invitation.subject.txt", context).strip(),
+        "text": render_to_string("mail/meeting_invitation.txt", context).strip(),
+        "update": dispatch.is_update,
+        "changes": dispatch.changes,
+    }
+
+
 @office_required
 @require_http_methods(["GET", "POST"])
 def invitation_send(request, pk: int):
+    """GET: the invitation page (covering text, recipients, guests); POST: the preview of mail and PDF."""
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if not form.is_valid():
+            return _invitation_page(request, meeting, form, status=422)
+        return _invitation_page(request, meeting, form, preview=_preview(meeting, form.cleaned_data["covering_text"]))
+    last = actions.last_invitation(meeting)
+    return _invitation_page(request, meeting, InvitationForm(initial={"covering_text": last.covering_text if last else ""}))
+
+
+@office_required
+@require_POST
+def invitation_preview_pdf(request, pk: int):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    form = InvitationForm(request.POST)
+    text = form.cleaned_data["covering_text"] if form.is_valid() else ""
+    response = HttpResponse(documents.invitation_pdf(meeting, covering_text=text), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="einladung-{meeting.pk}-vorschau.pdf"'
+    return response
+
+
+@office_required
+@require_POST
+def invitation_dispatch(request, pk: int):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _invitation_page(request, meeting, form, status=422)
+    try:
+        dispatch, warnings = actions.send_invitation(request.user, meeting, covering_text=form.cleaned_data["covering_text"])
+    except ValidationError as exc:
+        add_to_form(form, exc)
+        return _invitation_page(request, meeting, form, status=422)
+    for warning in warnings:
+        messages.warning(request, warning)
+    if dispatch.is_update:
+        messages.success(request, _("Die aktualisierte Einladung geht an %(n)s Personen.") % {"n": dispatch.recipients})
+    else:
+        messages.success(request, _("Die Einladung geht an %(n)s Personen.") % {"n": dispatch.recipients})
+    return redirect(meeting)
+
+
+@office_required
+@require_POST
+def guest_add(request, pk: int):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    guest_form = GuestForm(request.POST)
+    if guest_form.is_valid():
         try:
-            dispatch, warnings = actions.send_invitation(request.user, meeting)
+            guest = actions.add_guest(request.user, meeting, **guest_form.cleaned_data)
         except ValidationError as exc:
-            add_to_messages(request, exc)
-            return redirect("meetings:invite", pk=meeting.pk)
-        for warning in warnings:
-            messages.warning(request, warning)
-        if dispatch.sequence:
-            messages.success(request, _("Die aktualisierte Einladung geht an %(n)s Personen.") % {"n": dispatch.recipients})
+            add_to_form(guest_form, exc)
         else:
-            messages.success(request, _("Die Einladung geht an %(n)s Personen.") % {"n": dispatch.recipients})
-        return redirect(meeting)
-    return render(
-        request,
-        "meetings/invite.html",
-        {
-            "meeting": meeting,
-            "recipients": actions.recipients(meeting),
-            "notice_short": actions.notice_too_short(meeting),
-            "update": bool(meeting.invitation_sent_at),
-            "dispatches": meeting.dispatches.all()[:10],
-        },
+            messages.success(
+                request,
+                _("%(name)s erhält die Einladung mit dem nächsten Versand, mit einem persönlichen Link.") % {"name": guest.name},
+            )
+            return redirect("meetings:invite", pk=meeting.pk)
+    last = actions.last_invitation(meeting)
+    form = InvitationForm(initial={"covering_text": last.covering_text if last else ""})
+    return _invitation_page(request, meeting, form, guest_form=guest_form, status=422)
+
+
+@office_required
+@require_POST
+def guest_remove(request, pk: int, guest: int):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    found = access.get_guest_for_office(request.user, meeting, guest)
+    actions.remove_guest(request.user, found)
+    messages.success(request, _("%(name)s ist nicht mehr eingeladen.") % {"name": found.name})
+    return redirect("meetings:invite", pk=meeting.pk)
+
+
+@office_required
+@require_POST
+def reply_reminder(request, pk: int):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    try:
+        count = actions.remind_unanswered(request.user, meeting)
+    except ValidationError as exc:
+        add_to_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s Person ohne Rückmeldung wird erinnert.", "%(n)s Personen ohne Rückmeldung werden erinnert.", count)
+            % {"n": count},
+        )
+    return redirect(meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def reply_by_link(request, token: str):
+    """A member (with or without account) or a guest answers through their personal link, only for themselves."""
+    link = access.get_reply_link(token)
+    meeting = link.meeting
+    mine = meeting.replies.filter(person=link.person) if link.person_id else meeting.replies.filter(guest=link.guest)
+    own = mine.first()
+    form_class = ReplyForm if link.person_id else GuestReplyForm
+    initial = {"answer": own.answer, "comment": own.comment, "deputy_name": own.deputy_name} if own else {}
+    form = form_class(request.POST or None, initial=initial)
+    open_for_replies = meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.INVITED}
+    if request.method == "POST" and open_for_replies and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.reply(
+                link.person,
+                meeting,
+                data["answer"],
+                data["comment"],
+                deputy_name=data.get("deputy_name", ""),
+                guest=link.guest,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert. Sie können sie über diesen Link ändern."))
+            return redirect("meetings:reply_link", token=token)
+    items = (
+        meeting.agenda_items.alive().filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk")
+        if link.person_id
+        else access.visible_agenda(access.ANONYMOUS, meeting)
     )
+    context = {
+        "meeting": meeting,
+        "who": link.person or link.guest,
+        "is_guest": link.guest_id is not None,
+        "own_reply": own,
+        "form": form if open_for_replies else None,
+        "agenda": actions.numbered_agenda(meeting, items),
+    }
+    response = render(request, "meetings/reply_link.html", context, status=422 if form.errors else 200)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer would make the POST's Origin "null" (CSRF)
+    return response
 
 
 @office_required
@@ -489,13 +656,21 @@ def minutes_page(request, pk: int):
             rows=_item_forms(request, meeting, bound.get("items")),
             writable=can_manage and not minutes.is_locked and not not_held,
             attendance_form=bound.get("attendance")
-            or AttendanceForm(people=people, initial={"attendees": list(minutes.attendees.all())}),
+            or AttendanceForm(people=people, initial={"attendees": _attendees_or_replies(meeting, minutes)}),
             objection_form=bound.get("objection") or ObjectionForm(),
             revisions=minutes.revisions.select_related("author", "agenda_item"),
             next_step=_next_minutes_step(minutes) if can_manage else None,
         )
         context["error_forms"] = _failed_forms(context, bound)
     return render(request, "meetings/minutes.html", context)
+
+
+def _attendees_or_replies(meeting: Meeting, minutes: Minutes) -> list:
+    """Recorded attendance, or — before any is recorded — the replies' forecast (``attendance_from_replies``)."""
+    recorded = list(minutes.attendees.all())
+    if recorded or minutes.is_locked:
+        return recorded
+    return actions.attendance_from_replies(meeting).present
 
 
 def _next_minutes_step(minutes: Minutes) -> dict | None:

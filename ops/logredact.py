@@ -35,6 +35,7 @@ TOKEN_PATH_PREFIXES = (
     "/konto/password/reset/key/",  # allauth: password reset uid and key
     "/kalender/",  # personal calendar feed: /kalender/<token>.ics
     "/terminabstimmung/",  # a poll's personal answer link for guests
+    "/sitzungen/antwort/",  # a meeting invitation's personal reply link (members without account, guests)
     "/benachrichtigungen/abbestellen/",  # one-click unsubscribe
     "/umfrage/offen/",  # the survey's open link (survey paths are not logged at all; belt and braces)
 )

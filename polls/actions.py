@@ -52,9 +52,15 @@ def create_poll(
     location: str = "",
     online_url: str = "",
     invite_members: bool = True,
+    invite_body: bool = False,
     purpose: str = "event",
 ) -> Poll:
-    """Open a poll with its slots; with ``invite_members`` every member of the workspace is asked (and told)."""
+    """Open a poll with its slots; with ``invite_members`` every member of the workspace is asked (and told).
+
+    With ``invite_body`` (a body's workspace) every current member of the body with an e-mail address is
+    asked too: those with an account in the workspace answer in the platform, everybody else through a
+    personal link by e-mail (``body_invitees``) — most members of a body have no account.
+    """
     if workspace.is_archived or not can_contribute(actor, workspace):
         raise ValidationError(_("Terminabstimmungen legen die Leitung und die Bearbeitenden des Arbeitsbereichs an."))
     if not slots:
@@ -89,10 +95,58 @@ def create_poll(
     users = [actor]
     if invite_members:
         users += [m.user for m in workspace.members.select_related("user__person").exclude(user=actor)]
+    externals: list[tuple[str, str]] = []
+    if invite_body:
+        if workspace.body_id is None:
+            raise ValidationError(_("Alle Mitglieder eines Gremiums lassen sich nur im Arbeitsbereich eines Gremiums einladen."))
+        members_in, externals = body_invitees(workspace, exclude_users={u.pk for u in users})
+        users += members_in
     Participant.objects.bulk_create(Participant(poll=poll, user=user, name=_name(user)) for user in users if user.is_active)
-    record(actor, "poll.created", poll, after={**snapshot(poll), "slots": [(s.isoformat(), e.isoformat()) for s, e in slots]})
+    links = []
+    for name, email in externals:
+        token, token_hash = Participant.new_token()
+        links.append((Participant.objects.create(poll=poll, name=name[:150], email=email, token_hash=token_hash), token))
+    record(
+        actor,
+        "poll.created",
+        poll,
+        after={**snapshot(poll), "slots": [(s.isoformat(), e.isoformat()) for s, e in slots], "external": len(links)},
+    )
     notices.poll_opened(poll, users[1:], actor)
+    for participant, token in links:
+        notices.external_invited(poll, participant, token, actor)
     return poll
+
+
+def body_invitees(workspace, *, exclude_users: set[int]) -> tuple[list, list[tuple[str, str]]]:
+    """The body's current members (not guests) with an e-mail address, split into workspace members with an
+    active account (answer in the platform) and everybody else (name, e-mail: a personal link)."""
+    from members.models import Membership, Person
+
+    in_workspace = set(workspace.members.values_list("user_id", flat=True))
+    people = (
+        Person.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.current().filter(body_id=workspace.body_id).exclude(role=Membership.Role.GUEST),
+        )
+        .exclude(email="")
+        .select_related("user")
+        .distinct()
+        .order_by("family_name", "given_name", "pk")
+    )
+    users, externals, seen = [], [], set()
+    for person in people:
+        account = person.user if person.user_id and person.user.is_active else None
+        if account is not None and account.pk in in_workspace:
+            if account.pk not in exclude_users:
+                users.append(account)
+                exclude_users = exclude_users | {account.pk}
+            continue
+        email = person.email.strip().lower()
+        if email not in seen:
+            seen.add(email)
+            externals.append((person.full_name, email))
+    return users, externals
 
 
 @transaction.atomic

@@ -31,8 +31,20 @@ class PollForm(KernForm):
     deadline = BerlinDateTimeField(label=_("Antworten bis"), help_text=_("Uhrzeit in deutscher Zeit (Europe/Berlin)."))
     invite_members = forms.BooleanField(label=_("Alle Mitglieder des Arbeitsbereichs einladen"), required=False, initial=True)
 
-    def __init__(self, *args, purposes=(), **kwargs):
+    def __init__(self, *args, purposes=(), body=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if body is not None:
+            self.fields["invite_body"] = forms.BooleanField(
+                label=_("Alle Mitglieder des Gremiums „%(body)s“ einladen, auch ohne Konto") % {"body": body.name},
+                help_text=_("Wer kein Konto im Arbeitsbereich hat, bekommt einen persönlichen Link per E-Mail."),
+                required=False,
+                initial=True,
+            )
+            self.fields["invite_body"].widget.attrs["class"] = "kern-form-check__checkbox"
+            self.fields["invite_body"].widget.attrs["aria-describedby"] = f"{self._field_id('invite_body')}-hint"
+            names = [n for n in self.fields if n != "invite_body"]
+            names.insert(names.index("invite_members") + 1, "invite_body")
+            self.order_fields(names)
         if purposes:
             self.fields["purpose"] = forms.ChoiceField(
                 label=_("Wofür ist der Termin?"),

@@ -68,7 +68,7 @@ def poll_create(request, slug: str):
     workspace = _workspace_with_polls(request, slug)
     if not can_start_poll(request.user, workspace):
         raise Http404
-    form = PollForm(request.POST or None, purposes=purposes.available(request.user, workspace))
+    form = PollForm(request.POST or None, purposes=purposes.available(request.user, workspace), body=workspace.body)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,6 +82,7 @@ def poll_create(request, slug: str):
                 deadline=data["deadline"],
                 slots=data["slots"],
                 invite_members=data["invite_members"],
+                invite_body=data.get("invite_body", False),
                 purpose=data.get("purpose") or purposes.EVENT,
             )
         except ValidationError as exc:

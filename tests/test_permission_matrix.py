@@ -322,6 +322,16 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "sitzungen/<int:pk>/protokoll/berichtigung/": ("/sitzungen/{held_meeting}/protokoll/berichtigung/", OFFICE_ONLY),
     "sitzungen/<int:pk>/einladung/": ("/sitzungen/{meeting}/einladung/", OFFICE_ONLY),
+    "sitzungen/<int:pk>/einladung/vorschau.pdf": ("/sitzungen/{meeting}/einladung/vorschau.pdf", POST_ONLY_OFFICE),
+    "sitzungen/<int:pk>/einladung/senden/": ("/sitzungen/{meeting}/einladung/senden/", POST_ONLY_OFFICE),
+    "sitzungen/<int:pk>/einladung/gaeste/": ("/sitzungen/{meeting}/einladung/gaeste/", POST_ONLY_OFFICE),
+    "sitzungen/<int:pk>/einladung/gaeste/<int:guest>/entfernen/": (
+        "/sitzungen/{meeting}/einladung/gaeste/{meeting_guest}/entfernen/",
+        POST_ONLY_OFFICE,
+    ),
+    "sitzungen/<int:pk>/rueckmeldungen/erinnern/": ("/sitzungen/{meeting}/rueckmeldungen/erinnern/", POST_ONLY_OFFICE),
+    # A personal reply link: the link is the permission; a wrong one is 404 for everybody, signed in or not.
+    "sitzungen/antwort/<str:token>/": ("/sitzungen/antwort/kein-link/", _row(404, 404, 404, 404, 404, 404)),
     "sitzungen/<int:pk>/einladung.pdf": ("/sitzungen/{meeting}/einladung.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
     "sitzungen/<int:pk>/kalender.ics": ("/sitzungen/{meeting}/kalender.ics", _row(LOGIN, 404, 404, 200, 200, 200)),
     "sitzungen/<int:pk>/absagen/": ("/sitzungen/{meeting}/absagen/", POST_ONLY_OFFICE),

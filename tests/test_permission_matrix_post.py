@@ -61,6 +61,11 @@ WRITERS: dict[str, frozenset[str]] = {
     "sitzungen/<int:pk>/ort/": OFFICE,
     "sitzungen/<int:pk>/gastgeber-absage/": OFFICE,
     "sitzungen/<int:pk>/absagen/": OFFICE,
+    "sitzungen/<int:pk>/einladung/vorschau.pdf": OFFICE,
+    "sitzungen/<int:pk>/einladung/senden/": OFFICE,
+    "sitzungen/<int:pk>/einladung/gaeste/": OFFICE,
+    "sitzungen/<int:pk>/einladung/gaeste/<int:guest>/entfernen/": OFFICE,
+    "sitzungen/<int:pk>/rueckmeldungen/erinnern/": OFFICE,
     "sitzungen/<int:pk>/rueckmeldung/": MEMBERS,
     "sitzungen/aufgaben/<int:pk>/erledigt/": MEMBERS,
 }
@@ -78,6 +83,10 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": NEXT_YEAR},
     "neuigkeiten/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
     "sitzungen/<int:pk>/rueckmeldung/": {"answer": "attending"},
+    "sitzungen/<int:pk>/einladung/": {"covering_text": "Anschreiben"},
+    "sitzungen/<int:pk>/einladung/senden/": {"covering_text": "Anschreiben"},
+    "sitzungen/<int:pk>/einladung/gaeste/": {"name": "Gerda Gast", "email": "gerda@partner.example"},
+    "sitzungen/antwort/<str:token>/": {"answer": "attending", "comment": "x"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": {"name": "Neuer Ordner"},
 }

@@ -58,7 +58,9 @@ def meeting_ids(personas) -> dict[str, object]:
     paper_pdf.content.save("vorlage.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     paper_pdf.save()
     speaker = Membership.objects.get(body=body, role=Membership.Role.SPEAKER)
+    guest = actions.add_guest(office, meeting, name="Gerda Gast", email="gerda@partner.example")
     return {
+        "meeting_guest": guest.pk,
         "meeting": meeting.pk,
         "agenda_item": item.pk,
         "held_meeting": held.pk,
