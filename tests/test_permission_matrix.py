@@ -17,6 +17,7 @@ from tests.calendar_events.matrix import calendar_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
+from tests.tasks.matrix import task_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
 LOGIN = 302  # anonymous → login page
@@ -121,6 +122,13 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "aufgaben/<int:pk>/bearbeiten/": ("/aufgaben/{task}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "aufgaben/<int:pk>/status/": ("/aufgaben/{task}/status/", POST_ONLY_SIGNED_IN),
     "aufgaben/<int:pk>/loeschen/": ("/aufgaben/{task}/loeschen/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/staedte/<int:row_pk>/": ("/aufgaben/{city_task}/staedte/{task_city}/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/kommentieren/": ("/aufgaben/{city_task}/kommentieren/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/anhaenge/": ("/aufgaben/{city_task}/anhaenge/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/anhaenge/<int:attachment_pk>/": (
+        "/aufgaben/{city_task}/anhaenge/{task_attachment}/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "arbeitsbereiche/<slug:slug>/aufgaben/": ("/arbeitsbereiche/regiegruppe/aufgaben/", _row(LOGIN, 404, 404, 200, 200, 200)),
     "arbeitsbereiche/<slug:slug>/aufgaben/neu/": (
         "/arbeitsbereiche/regiegruppe/aufgaben/neu/",
@@ -412,6 +420,7 @@ def ids(personas):
         **monitoring_ids(personas),
         **calendar_ids(personas),
         **news_ids(personas),
+        **task_ids(personas),
         **meeting_ids(personas),
     }
 

@@ -43,6 +43,9 @@ WRITERS: dict[str, frozenset[str]] = {
     "benachrichtigungen/gelesen/": SIGNED_IN,  # one's own notifications
     "aufgaben/<int:pk>/status/": CONTRIBUTORS,
     "aufgaben/<int:pk>/loeschen/": CONTRIBUTORS,
+    "aufgaben/<int:pk>/staedte/<int:row_pk>/": CONTRIBUTORS,  # member: editor and of the city; office: manager
+    "aufgaben/<int:pk>/kommentieren/": CONTRIBUTORS,
+    "aufgaben/<int:pk>/anhaenge/": CONTRIBUTORS,
     "neuigkeiten/<int:pk>/loeschen/": MEMBERS,  # member: the author; admin: moderation
     "neuigkeiten/<int:pk>/kommentieren/": MEMBERS,
     "neuigkeiten/kommentare/<int:pk>/loeschen/": MEMBERS,  # member: the comment's author
@@ -77,6 +80,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "sitzungen/vorlagen/neu/": {"reference": "0001/2030", "name": "Neue Vorlage", "date": NEXT_YEAR, "public": "on"},
     "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": NEXT_YEAR},
     "neuigkeiten/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
+    "aufgaben/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
     "sitzungen/<int:pk>/rueckmeldung/": {"answer": "attending"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": {"name": "Neuer Ordner"},
