@@ -151,6 +151,17 @@ def fan_out_pending(limit: int = 20) -> int:
     return done
 
 
+def queue_mail(*, to_email: str, subject: str, text: str) -> Outbox:
+    """A mail to an address without an account (the sender of a public form), through the outbox.
+
+    Call it inside the transaction of the change: the worker sends it with retries, and the mail
+    log shows whether it was delivered.
+    """
+    return Outbox.objects.create(
+        recipient=None, to_email=to_email, subject=subject[:250], text=text, html=linebreaks(escape(text))
+    )
+
+
 # --- Reading -------------------------------------------------------------------------------------
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -51,6 +51,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "mitgliedsstaedte/": ("/mitgliedsstaedte/", PUBLIC),
     "mitgliedsstaedte/<slug:slug>/": ("/mitgliedsstaedte/hagen/", PUBLIC),
     "barrierefreiheit/rueckmeldungen/": ("/barrierefreiheit/rueckmeldungen/", OFFICE_ONLY),
+    "barrierefreiheit/rueckmeldungen/<int:pk>/": ("/barrierefreiheit/rueckmeldungen/{feedback}/", OFFICE_ONLY),
+    "barrierefreiheit/rueckmeldungen/<int:pk>/antworten/": (
+        "/barrierefreiheit/rueckmeldungen/{feedback}/antworten/",
+        POST_ONLY_OFFICE,
+    ),
+    "barrierefreiheit/rueckmeldungen/<int:pk>/status/": ("/barrierefreiheit/rueckmeldungen/{feedback}/status/", POST_ONLY_OFFICE),
     "seiten/<slug:slug>/bearbeiten/": ("/seiten/impressum/bearbeiten/", OFFICE_ONLY),
     "<slug:slug>/": ("/impressum/", PUBLIC),
     # Members

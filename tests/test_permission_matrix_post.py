@@ -46,6 +46,8 @@ WRITERS: dict[str, frozenset[str]] = {
     "aufgaben/<int:pk>/staedte/<int:row_pk>/": CONTRIBUTORS,  # member: editor and of the city; office: manager
     "aufgaben/<int:pk>/kommentieren/": CONTRIBUTORS,
     "aufgaben/<int:pk>/anhaenge/": CONTRIBUTORS,
+    "barrierefreiheit/rueckmeldungen/<int:pk>/antworten/": OFFICE,
+    "barrierefreiheit/rueckmeldungen/<int:pk>/status/": OFFICE,
     "neuigkeiten/<int:pk>/loeschen/": MEMBERS,  # member: the author; admin: moderation
     "neuigkeiten/<int:pk>/kommentieren/": MEMBERS,
     "neuigkeiten/kommentare/<int:pk>/loeschen/": MEMBERS,  # member: the comment's author
@@ -81,6 +83,8 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": NEXT_YEAR},
     "neuigkeiten/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
     "aufgaben/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
+    "barrierefreiheit/rueckmeldungen/<int:pk>/antworten/": {"antwort-answer": "Danke", "antwort-version": 1},
+    "barrierefreiheit/rueckmeldungen/<int:pk>/status/": {"status-status": "closed", "status-version": 1},
     "sitzungen/<int:pk>/rueckmeldung/": {"answer": "attending"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": {"name": "Neuer Ordner"},
