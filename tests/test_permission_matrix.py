@@ -260,6 +260,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "termine/<int:pk>/bearbeiten/": ("/termine/{event}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "termine/<int:pk>/loeschen/": ("/termine/{event}/loeschen/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "mein-kalender/": ("/mein-kalender/", SIGNED_IN),
+    "mein-kalender/monat/": ("/mein-kalender/monat/", SIGNED_IN),
+    "arbeitsbereiche/<slug:slug>/termine/monat/": (
+        "/arbeitsbereiche/regiegruppe/termine/monat/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "mein-kalender/abonnement/": ("/mein-kalender/abonnement/", POST_ONLY_SIGNED_IN),
     "mein-kalender/abonnement/widerrufen/": ("/mein-kalender/abonnement/widerrufen/", POST_ONLY_SIGNED_IN),
     "kalender/<str:token>.ics": ("/kalender/kein-abo.ics", _row(404, 404, 404, 404, 404, 404)),
