@@ -261,6 +261,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "termine/<int:pk>/loeschen/": ("/termine/{event}/loeschen/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "mein-kalender/": ("/mein-kalender/", SIGNED_IN),
     "mein-kalender/monat/": ("/mein-kalender/monat/", SIGNED_IN),
+    "benachrichtigungen/postausgang/": ("/benachrichtigungen/postausgang/", OFFICE_ONLY),
     "arbeitsbereiche/<slug:slug>/termine/monat/": (
         "/arbeitsbereiche/regiegruppe/termine/monat/",
         _row(LOGIN, 404, 404, 200, 200, 200),
