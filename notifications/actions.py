@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
 from .audience import Audience
+from .messages import Translatable
 from .models import (
     EmailMode,
     Event,
@@ -87,6 +88,7 @@ def notify(
             target_type=ContentType.objects.get_for_model(target) if target is not None else None,
             target_id=str(target.pk) if target is not None else "",
             subject=subject[:250],
+            subject_message=subject.as_json() if isinstance(subject, Translatable) else {},
             text=text,
             html=html or linebreaks(escape(text)),
             url=url,

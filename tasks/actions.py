@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from notifications.actions import notify
 from notifications.audience import Audience
+from notifications.messages import Translatable
 from search.indexing import schedule
 
 from .models import Task, TaskAttachment, TaskCity, TaskComment
@@ -50,7 +52,7 @@ def _describe(task: Task) -> str:
 def _notify_assigned(actor, task: Task, users, municipalities) -> None:
     """Assignments always notify (also in a muted workspace)."""
     with translation.override("de"):
-        subject = _("Neue Aufgabe für Sie: %(title)s") % {"title": task.title}
+        subject = Translatable(gettext_noop("Neue Aufgabe für Sie: %(title)s"), {"title": task.title})
         text = (
             _("%(actor)s hat Ihnen eine Aufgabe zugewiesen:") % {"actor": actor or _("Die Plattform")} + "\n\n" + _describe(task)
         )
@@ -67,7 +69,9 @@ def _notify_assigned(actor, task: Task, users, municipalities) -> None:
         if users:
             notify(recipients=list(users), **common)
         for municipality in municipalities:
-            city_subject = _("Neue Aufgabe für %(city)s: %(title)s") % {"city": municipality, "title": task.title}
+            city_subject = Translatable(
+                gettext_noop("Neue Aufgabe für %(city)s: %(title)s"), {"city": str(municipality), "title": task.title}
+            )
             notify(
                 recipients=Audience.municipality(municipality, exclude=list(users)),
                 **{**common, "subject": city_subject},
@@ -170,7 +174,9 @@ def _notify_status(actor, task: Task) -> None:
             actor=actor,
             workspace=task.workspace,
             detail=True,
-            subject=_("Aufgabe „%(title)s“: %(status)s") % {"title": task.title, "status": task.get_status_display()},
+            subject=Translatable(
+                gettext_noop("Aufgabe „%(title)s“: %(status)s"), {"title": task.title, "status": Task.Status(task.status).label}
+            ),
             text=_("%(actor)s hat den Status geändert: %(status)s") % {"actor": actor, "status": task.get_status_display()}
             + "\n\n"
             + _describe(task),
@@ -204,10 +210,10 @@ def send_due_reminders(today: dt.date) -> int:
                 return sent
             users = list(task.assignees.all())
             with translation.override("de"):
-                subject = _("Erinnerung: „%(title)s“ ist am %(date)s fällig") % {
-                    "title": task.title,
-                    "date": f"{task.due_date:%d.%m.%Y}",
-                }
+                subject = Translatable(
+                    gettext_noop("Erinnerung: „%(title)s“ ist am %(date)s fällig"),
+                    {"title": task.title, "date": f"{task.due_date:%d.%m.%Y}"},
+                )
                 text = _("Diese Aufgabe ist bald fällig:") + "\n\n" + _describe(task)
                 common = {
                     "verb": "task.reminder",
@@ -289,8 +295,10 @@ def _notify_city_report(actor, task: Task, row: TaskCity) -> None:
             target=task,
             actor=actor,
             workspace=task.workspace,
-            subject=_("Aufgabe „%(title)s“: %(city)s meldet „%(status)s“")
-            % {"title": task.title, "city": row.municipality.short_name, "status": status},
+            subject=Translatable(
+                gettext_noop("Aufgabe „%(title)s“: %(city)s meldet „%(status)s“"),
+                {"title": task.title, "city": row.municipality.short_name, "status": TaskCity.Status(row.status).label},
+            ),
             text=text + "\n\n" + _describe(task),
             url=task.get_absolute_url(),
         )
@@ -312,7 +320,7 @@ def add_comment(actor, task: Task, text: str) -> TaskComment:
             target=task,
             actor=actor,
             workspace=task.workspace,
-            subject=_("Neuer Kommentar zur Aufgabe „%(title)s“") % {"title": task.title},
+            subject=Translatable(gettext_noop("Neuer Kommentar zur Aufgabe „%(title)s“"), {"title": task.title}),
             text=_("%(actor)s schreibt:") % {"actor": actor} + "\n\n" + text,
             url=task.get_absolute_url() + "#kommentare",
         )

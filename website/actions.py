@@ -8,10 +8,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from notifications.actions import notify, queue_mail
+from notifications.messages import Translatable
 
 from .models import AccessibilityFeedback, Page
 from .tasks import notify_office_of_feedback
@@ -120,9 +122,10 @@ def send_feedback_deadline_reminders(today: dt.date) -> int:
             if feedback is None:
                 return sent
             with translation.override("de"):
-                subject = _("Frist: Rückmeldung zur Barrierefreiheit bis %(date)s beantworten") % {
-                    "date": f"{feedback.due_on:%d.%m.%Y}"
-                }
+                subject = Translatable(
+                    gettext_noop("Frist: Rückmeldung zur Barrierefreiheit bis %(date)s beantworten"),
+                    {"date": f"{feedback.due_on:%d.%m.%Y}"},
+                )
                 text = (
                     _("Eine Rückmeldung zur Barrierefreiheit ist noch offen; die Antwort ist bis %(date)s fällig.")
                     % {"date": f"{feedback.due_on:%d.%m.%Y}"}
