@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import KernForm
+from lib.forms import DateInput, KernForm
 
 from .models import EmailMode, Level
 
@@ -44,5 +44,5 @@ class MailLogFilterForm(KernForm):
     status = forms.ChoiceField(label=_("Zustand"), choices=STATES, required=False)
     an = forms.CharField(label=_("Empfänger enthält"), required=False, max_length=200)
     betreff = forms.CharField(label=_("Betreff enthält"), required=False, max_length=200)
-    von = forms.DateField(label=_("erstellt ab"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    bis = forms.DateField(label=_("erstellt bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    von = forms.DateField(label=_("erstellt ab"), required=False, widget=DateInput())
+    bis = forms.DateField(label=_("erstellt bis"), required=False, widget=DateInput())

@@ -73,7 +73,7 @@ def test_each_city_reports_its_part_and_the_office_sees_the_progress(page, login
     form.get_by_role("button", name="Stand für Herne melden").click()
     expect(page.get_by_text("Der Stand für Herne ist jetzt „erledigt“.")).to_be_visible()
     expect(page.get_by_text("1 von 2 Städten erledigt.")).to_be_visible()
-    page.get_by_label("Kommentar").fill("Die Zahlen für 2026 folgen im Januar.")
+    page.get_by_role("textbox", name="Kommentar").fill("Die Zahlen für 2026 folgen im Januar.")
     page.get_by_role("button", name="Kommentar speichern").click()
     expect(page.locator("#kommentare")).to_contain_text("Die Zahlen für 2026 folgen im Januar.")
     page.set_input_files(
@@ -103,7 +103,7 @@ def test_the_office_answers_feedback_and_the_sender_gets_the_answer(page, login_
     expect(page.get_by_text("Frist endet bald")).to_be_visible()
     page.get_by_role("link", name=re.compile("Der Filter ist mit der Tastatur")).click()
     page.get_by_role("button", name="Antwort senden").click()
-    expect(page.get_by_text("Bitte schreiben Sie eine Antwort.")).to_be_visible()
+    expect(page.get_by_text("Bitte schreiben Sie eine Antwort.", exact=True)).to_be_visible()
     page.get_by_label("Antwort an die meldende Person").fill("Danke! Der Filter ist jetzt mit der Tastatur bedienbar.")
     page.get_by_role("button", name="Antwort senden").click()
     expect(page.get_by_text("Die Antwort wird an leser@example.org gesendet")).to_be_visible()
@@ -125,7 +125,14 @@ def test_the_month_view_is_a_table_with_today_marked_and_a_list_on_a_phone(page,
     WorkspaceMember.objects.create(workspace=workspace, user=personas["member"], role="editor")
     today = timezone.localdate()
     start = timezone.make_aware(dt.datetime.combine(today, dt.time(10)))
-    create_event(None, workspace, title="Regietreffen heute", starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    create_event(
+        None,
+        workspace,
+        title="Regietreffen heute",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        location="Rathaus Essen",
+    )
     login_as(personas["member"])
     both_widths(page, "/mein-kalender/monat/", "kalender-monat")
     expect(page.locator("[aria-current=date]")).to_have_count(1)
