@@ -46,12 +46,12 @@ def test_the_office_sees_sent_and_failed_mails_with_their_state(personas, client
 
 def test_secret_links_in_subjects_and_errors_are_not_shown(personas, client_for):
     """Attacker view: whatever a mail row holds, the page shows no usable personal link."""
-    queue_mail(
+    Outbox.objects.create(
         to_email="gast@example.org",
         subject=f"Antworten Sie hier: https://plattform.example/terminabstimmung/{SECRET}/",
         text=f"https://plattform.example/terminabstimmung/{SECRET}/",
+        last_error=f"SMTPDataError: rejected https://plattform.example/kalender/{SECRET}.ics",
     )
-    Outbox.objects.update(last_error=f"SMTPDataError: rejected https://plattform.example/kalender/{SECRET}.ics")
     response = client_for("office").get("/benachrichtigungen/postausgang/")
     page = response.content.decode()
     assert response.status_code == 200 and "gast@example.org" in page
