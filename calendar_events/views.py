@@ -82,8 +82,11 @@ def workspace_month(request, slug: str):
     month = context["month"]
     events = workspace.events.filter(ends_at__gt=month.start, starts_at__lt=month.end).order_by("starts_at", "pk")
     month_view.place(month, events)
-    context.update({"workspace": workspace, "can_add": can_contribute(request.user, workspace)})
-    return render(request, "calendar_events/workspace_month.html", context)
+    return render(
+        request,
+        "calendar_events/workspace_month.html",
+        {**context, "workspace": workspace, "can_add": can_contribute(request.user, workspace)},
+    )
 
 
 @login_required
