@@ -108,7 +108,7 @@ def task_create(request, slug: str):
     return render(request, "tasks/form.html", {"form": form, "workspace": workspace, "creating": True, "source": source})
 
 
-def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict | None = None, **forms):
+def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict | None = None, **bound):
     """The task page; a refused comment, upload or report comes back with its typed text and its errors."""
     rows = []
     for row in task.cities.select_related("municipality", "changed_by__person"):
@@ -141,8 +141,8 @@ def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict |
             "progress": task.city_progress,
             "comments": task.comments.select_related("author__person"),
             "attachments": task.attachments.select_related("uploaded_by__person"),
-            "comment_form": forms.get("comment_form") or (CommentForm() if taking_part else None),
-            "attachment_form": forms.get("attachment_form") or (AttachmentForm() if taking_part else None),
+            "comment_form": bound.get("comment_form") or (CommentForm() if taking_part else None),
+            "attachment_form": bound.get("attachment_form") or (AttachmentForm() if taking_part else None),
         },
         status=status,
     )
