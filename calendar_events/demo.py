@@ -22,7 +22,10 @@ POLL_TITLE = "Regietreffen im Frühjahr: Termin finden"
 
 
 def _at(days: int, hour: int, minute: int = 0) -> dt.datetime:
+    """``days`` from today at ``hour``, moved to the Monday after when it falls on a weekend (people meet at work)."""
     day = timezone.localdate() + dt.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN)
 
 
@@ -79,7 +82,7 @@ def load_demo_calendar() -> None:
         description="Bitte tragen Sie ein, welche Termine Ihnen passen. Gastgeberin ist diesmal die Stadt Bottrop.",
         location="Rathaus Bottrop",
         deadline=_at(12, 18),
-        slots=[(_at(days, 10), _at(days, 13)) for days in (35, 37, 42)],
+        slots=[(_at(days, 10), _at(days, 13)) for days in (35, 38, 42)],  # 3+ days apart: distinct after moving
         purpose="meeting" if polls_purposes.allowed(organiser, regie, "meeting") else "event",  # confirmed: a draft meeting
     )
     add_external(organiser, poll, name="Dr. Jana Beispiel (Landesinitiative, erfunden)", email="jana.beispiel@partner.example")

@@ -21,6 +21,7 @@ from lib.concurrency import CONFLICT_MESSAGE, EditConflict
 from workspaces.access import can_contribute, can_view, get_workspace_for_user
 
 from . import actions, ical, personal
+from . import month as month_view
 from .access import get_event_for_user
 from .forms import EventForm
 from .models import CalendarFeed
@@ -66,6 +67,26 @@ def workspace_calendar(request, slug: str):
         "can_add": can_contribute(request.user, workspace),
     }
     return render(request, "calendar_events/workspace_calendar.html", context)
+
+
+def _month_context(request) -> dict:
+    return {"month": month_view.build_month(month_view.parse_month(request.GET.get("monat"), timezone.localdate()))}
+
+
+@login_if_anonymous
+@require_GET
+def workspace_month(request, slug: str):
+    """The workspace's dates as a month table (list on small screens); ``?monat=JJJJ-MM``."""
+    workspace = _viewable_workspace(request, slug)
+    context = _month_context(request)
+    month = context["month"]
+    events = workspace.events.filter(ends_at__gt=month.start, starts_at__lt=month.end).order_by("starts_at", "pk")
+    month_view.place(month, events)
+    return render(
+        request,
+        "calendar_events/workspace_month.html",
+        {**context, "workspace": workspace, "can_add": can_contribute(request.user, workspace)},
+    )
 
 
 @login_required
@@ -162,6 +183,16 @@ def _my_calendar_page(request, new_token: str | None = None):
 @require_GET
 def my_calendar(request):
     return _my_calendar_page(request)
+
+
+@login_required
+@require_GET
+def my_month(request):
+    """The personal calendar as a month table (list on small screens); ``?monat=JJJJ-MM``."""
+    context = _month_context(request)
+    month = context["month"]
+    month_view.place(month, personal.entries_for(request.user, month.start, month.end))
+    return render(request, "calendar_events/my_month.html", context)
 
 
 @login_required

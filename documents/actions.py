@@ -57,6 +57,11 @@ def _checked(uploaded) -> tuple[filetypes.FileKind, str, str, object]:
     return kind, filetypes.safe_file_name(uploaded.name or "", kind), digest.hexdigest(), uploaded
 
 
+def check_upload(uploaded) -> tuple[filetypes.FileKind, str, str, object]:
+    """The same check for files of other apps (task attachments): kind from the bytes, safe name, SHA-256."""
+    return _checked(uploaded)
+
+
 def _refused(uploaded, reason) -> ValidationError:
     name = filetypes.safe_file_name(uploaded.name or "", filetypes.KINDS["text"]).removesuffix(".txt")
     return ValidationError(_("„%(name)s“: %(reason)s") % {"name": name, "reason": reason})

@@ -481,3 +481,10 @@ CACHES = {
     }
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# --- Accessibility feedback: the office is reminded before an answer is due (issue 10) ------------
+# Days before the answer to accessibility feedback is due when the office is reminded.
+ACCESSIBILITY_FEEDBACK_REMINDER_DAYS = env_int("ACCESSIBILITY_FEEDBACK_REMINDER_DAYS", 7)
+if ACCESSIBILITY_FEEDBACK_REMINDER_DAYS < 1:
+    raise ImproperlyConfigured("ACCESSIBILITY_FEEDBACK_REMINDER_DAYS must be at least 1.")
+NOTIFICATIONS_DAILY_JOBS["feedback-reminders"] = "website.reminders.send_reminders"

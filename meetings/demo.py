@@ -23,6 +23,17 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN)
 
 
+# Fixed public holidays in NRW (month, day); the moving ones are rare enough for a demo to ignore.
+HOLIDAYS = {(1, 1), (5, 1), (10, 3), (11, 1), (12, 24), (12, 25), (12, 26), (12, 31)}
+
+
+def _working_day(day: dt.date) -> dt.date:
+    """The day itself or the next working day: bodies of city administrations meet Monday to Friday."""
+    while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def _venue(city: Municipality) -> Location:
     venue, _ = Location.objects.get_or_create(
         municipality=city,
@@ -58,6 +69,19 @@ TOPICS = {
 }
 
 
+# The open actions from each body's latest meeting (title, responsible city).
+ACTIONS = {
+    "regiegruppe": [
+        ("Ergänzungen zum Jahresbericht 2025 an die Geschäftsführung senden", "herne"),
+        ("Termine für den Fachtag „Vielfalt in der Verwaltung“ vorschlagen", "bochum"),
+    ],
+    "projektteam": [
+        ("Entwurf der gemeinsamen Praktikumskriterien vorlegen", "dortmund"),
+        ("Zahlen der Ausbildungsmessen 2025 zusammenstellen", "essen"),
+    ],
+}
+
+
 def load_demo_meetings() -> None:
     if Meeting.objects.exists() or not Body.objects.filter(slug="regiegruppe").exists():
         return
@@ -83,8 +107,8 @@ def _history(body: Body, cities: dict, today: dt.date, per_year: int, hour: int)
         meeting, _ = actions.create_meeting(
             None,
             body,
-            start=_at(day, hour),
-            end=_at(day, hour + 3),
+            start=_at(_working_day(day), hour),
+            end=_at(_working_day(day), hour + 3),
             host=city,
             location=_venue(city),
             status="held",
@@ -95,7 +119,7 @@ def _history(body: Body, cities: dict, today: dt.date, per_year: int, hour: int)
 
 def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meeting:
     """The latest held meeting, with minutes through to publication; its actions stay open."""
-    day = today - dt.timedelta(days=45)
+    day = _working_day(today - dt.timedelta(days=45))
     host = actions.propose_host(body)
     meeting, _ = actions.create_meeting(
         None,
@@ -153,12 +177,8 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
     actions.save_item_minutes(None, topic, summary=summary, result="einvernehmlich")
     actions.add_decision(None, topic, decision_text, kind=decision_kind)
     due = today + dt.timedelta(days=30)
-    actions.add_action(
-        None, topic, "Entwurf der gemeinsamen Praktikumskriterien vorlegen", municipality=cities["dortmund"], due_date=due
-    )
-    actions.add_action(
-        None, topic, "Zahlen der Ausbildungsmessen 2025 zusammenstellen", municipality=cities["essen"], due_date=due
-    )
+    for title, city in ACTIONS[body.slug]:  # each body its own actions: the demo has no task twice
+        actions.add_action(None, topic, title, municipality=cities[city], due_date=due)
     actions.save_item_minutes(None, internal, summary="Die Vertretung der Geschäftsführung ist bis Jahresende geregelt.")
     actions.save_item_minutes(
         None,
@@ -172,7 +192,7 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
 
 
 def _upcoming_meeting(body: Body, past: Meeting, today: dt.date, hour: int) -> None:
-    day = today + dt.timedelta(days=30)
+    day = _working_day(today + dt.timedelta(days=30))
     host = actions.propose_host(body)
     meeting, _ = actions.create_meeting(
         None,
@@ -301,7 +321,7 @@ def load_demo_integration() -> None:
     if Meeting.objects.filter(body=workspace.body, title=actions.own_title(workspace.body, INTEGRATION_POLL)).exists():
         return
     today = timezone.localdate()
-    days = [today + dt.timedelta(days=n) for n in (60, 62, 67)]
+    days = sorted({_working_day(today + dt.timedelta(days=n)) for n in (60, 63, 67)})
     poll = create_poll(
         office,
         workspace,

@@ -42,17 +42,21 @@ HEADCOUNTS = {
     "muelheim-an-der-ruhr": (3_290, "Größenordnung nach Seed 003 (Anhang, 2008/09)"),
     "oberhausen": (2_296, "Größenordnung nach Seed 003 (Anhang, 2008/09)"),
 }
-# Population share with migration background used to set the synthetic staff share (fallback 30 %).
+# The demo compares cities only on figures of one vintage: population shares with migration background
+# from the Zensus 2011 (one reference date, 09.05.2011, one definition), the Einwanderungsgeschichte
+# from the Zensus 2022 (15.05.2022) and the population totals of the Zensus 2022 and the IT.NRW
+# Fortschreibung of 31.12.2024. The Mikrozensus values (2007 to 2019) and the city registers (2019 to
+# 2022) stay in data/population_reference.csv for offices to import, but side by side they would
+# compare a 2007 figure with a 2019 one. Cities without a Zensus 2011 figure show none.
+DEMO_POPULATION_CONCEPTS = ("population", "mh_census_2011", "eg_census_2022")
+# Population share with migration background (Zensus 2011) used to set the synthetic staff share
+# (fallback 28 %, the order of the other Ruhr cities in the same census).
 POPULATION_SHARE = {
-    "bottrop": 0.25,
-    "dortmund": 0.303,
-    "duisburg": 0.286,
-    "essen": 0.182,
-    "gelsenkirchen": 0.376,
-    "hagen": 0.433,
-    "herne": 0.383,
-    "muelheim-an-der-ruhr": 0.228,
-    "oberhausen": 0.241,
+    "bottrop": 0.234,
+    "duisburg": 0.312,
+    "gelsenkirchen": 0.2941,
+    "hagen": 0.327,
+    "muelheim-an-der-ruhr": 0.233,
 }
 # Staff distribution per HR attribute (synthetic); k.A. is not an HR category.
 STAFF_MIX = {
@@ -82,6 +86,13 @@ def _split(total: int, mix: dict[str, float], rng: random.Random) -> dict[str, i
     first = next(iter(counts))
     counts[first] += total - sum(counts.values())
     return counts
+
+
+def comparable_population_rows() -> bytes:
+    """The sourced figures of the vintages the demo compares (DEMO_POPULATION_CONCEPTS), as CSV."""
+    header, *rows = POPULATION_CSV.read_text(encoding="utf-8").splitlines()
+    kept = [row for row in rows if row.split(";")[2] in DEMO_POPULATION_CONCEPTS]
+    return "\n".join([header, *kept, ""]).encode("utf-8")
 
 
 def load_headcounts(day: dt.date, rng: random.Random, growth: float = 1.0) -> None:
@@ -205,7 +216,7 @@ def _survey(actor, survey_round: SurveyRound, start: dt.date, rng: random.Random
             actor, Wave(round=survey_round, municipality=city, fielding_start=start, fielding_end=start + dt.timedelta(days=41))
         )
         rate = rng.uniform(0.2, 0.35)
-        share = POPULATION_SHARE.get(slug, 0.30) * rng.uniform(0.4, 0.55) * drift
+        share = POPULATION_SHARE.get(slug, 0.28) * rng.uniform(0.4, 0.55) * drift
         count = max(int(total * rate * scale), 1)
         # Synthetic answers are generated in random order already, so the demo skips the shuffle of closing.
         Response.objects.bulk_create(synthetic_responses(wave, count, share, rng), batch_size=2000)
@@ -219,7 +230,7 @@ def load_demo_monitoring(*, scale: float = 1.0, seed: int = 2026) -> dict:
         return {"created": False}
     rng = random.Random(seed)
     if not PopulationReference.objects.exists():
-        result = import_population(POPULATION_CSV.read_bytes(), None)
+        result = import_population(comparable_population_rows(), None)
         if not result.ok:
             raise RuntimeError(f"demo population figures do not import: {result.errors}")
     load_headcounts(dt.date(2022, 12, 31), rng, growth=0.97)

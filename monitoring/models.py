@@ -364,6 +364,17 @@ class AggregateCell(models.Model):
         return f"{self.round} {self.municipality or 'Ruhr'} {self.concept} {self.facet}:{self.category}"
 
     @property
+    def display_label(self) -> str:
+        """The group's label in the reader's language: ``label`` was written (in German) when the round
+        was aggregated; a category of the standard questionnaire is labelled anew from its code."""
+        from .questionnaire import FACET_BY_KEY
+
+        facet = FACET_BY_KEY.get(self.facet)
+        if facet is not None and self.category in facet.codes:
+            return facet.label_of(self.category)
+        return self.label
+
+    @property
     def suppressed(self) -> bool:
         return bool(self.positives_reason or self.classified_reason)
 

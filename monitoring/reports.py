@@ -51,7 +51,7 @@ def bar_of(cell: AggregateCell, label: str | None = None, markers: bool = False)
             marks.append((cell.population_share_total, "population"))
         if cell.population_share_working_age is not None:
             marks.append((cell.population_share_working_age, "working_age"))
-    return Bar(label or cell.label, cell.share, cell.lower, cell.upper, note_of(cell), tuple(marks))
+    return Bar(label or cell.display_label, cell.share, cell.lower, cell.upper, note_of(cell), tuple(marks))
 
 
 @dataclass
@@ -289,7 +289,7 @@ def _group_label(cell: AggregateCell, local_labels: dict[str, str]) -> tuple[str
     if cell.facet == "total":
         return str(_("insgesamt")), ""
     facet = next((f for f in FACETS if f.key == cell.facet), None)
-    return (str(facet.label) if facet else local_labels.get(cell.facet, cell.facet)), cell.label
+    return (str(facet.label) if facet else local_labels.get(cell.facet, cell.facet)), cell.display_label
 
 
 def export_rows(scope: Scope) -> list[dict[str, object]]:

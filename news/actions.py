@@ -15,12 +15,14 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from lib.images import ImageRefused, clean_image
 from notifications.actions import notify
 from notifications.audience import Audience
+from notifications.messages import Translatable
 from search.indexing import schedule, schedule_many
 
 from .access import can_set_public, can_view_post
@@ -80,7 +82,9 @@ def _notify_mentions(actor, post: Post, text: str, *, already=(), comment: Comme
             actor=actor,
             workspace=post.workspace,
             always=True,
-            subject=_("%(actor)s hat Sie erwähnt: %(title)s") % {"actor": actor, "title": post.title},
+            subject=Translatable(
+                gettext_noop("%(actor)s hat Sie erwähnt: %(title)s"), {"actor": str(actor), "title": post.title}
+            ),
             text=_("%(actor)s hat Sie %(where)s erwähnt (%(place)s):") % {"actor": actor, "where": where, "place": _place(post)}
             + "\n\n"
             + text,
@@ -102,7 +106,7 @@ def _announce(actor, post: Post) -> None:
             target=post,
             actor=actor,
             workspace=post.workspace,
-            subject=_("Neuer Beitrag: %(title)s") % {"title": post.title},
+            subject=Translatable(gettext_noop("Neuer Beitrag: %(title)s"), {"title": post.title}),
             text=_("%(actor)s hat in %(place)s geschrieben:") % {"actor": actor, "place": _place(post)}
             + "\n\n"
             + post.title
@@ -208,7 +212,7 @@ def add_comment(actor, post: Post, body: str) -> Comment:
             "target": comment,
             "actor": actor,
             "workspace": post.workspace,
-            "subject": _("Neuer Kommentar zu „%(title)s“") % {"title": post.title},
+            "subject": Translatable(gettext_noop("Neuer Kommentar zu „%(title)s“"), {"title": post.title}),
             "text": _("%(actor)s hat kommentiert:") % {"actor": actor} + "\n\n" + body,
             "url": comment.get_absolute_url(),
         }

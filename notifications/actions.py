@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
 from .audience import Audience
+from .messages import Translatable
 from .models import (
     EmailMode,
     Event,
@@ -87,6 +88,7 @@ def notify(
             target_type=ContentType.objects.get_for_model(target) if target is not None else None,
             target_id=str(target.pk) if target is not None else "",
             subject=subject[:250],
+            subject_message=subject.as_json() if isinstance(subject, Translatable) else {},
             text=text,
             html=html or linebreaks(escape(text)),
             url=url,
@@ -149,6 +151,17 @@ def fan_out_pending(limit: int = 20) -> int:
             fan_out(event)
             done += 1
     return done
+
+
+def queue_mail(*, to_email: str, subject: str, text: str) -> Outbox:
+    """A mail to an address without an account (the sender of a public form), through the outbox.
+
+    Call it inside the transaction of the change: the worker sends it with retries, and the mail
+    log shows whether it was delivered.
+    """
+    return Outbox.objects.create(
+        recipient=None, to_email=to_email, subject=subject[:250], text=text, html=linebreaks(escape(text))
+    )
 
 
 # --- Reading -------------------------------------------------------------------------------------

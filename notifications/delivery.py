@@ -83,6 +83,7 @@ def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe,
         "workspace_scope": row.unsubscribe_scope.startswith("ws:"),
         "settings_url": settings.SITE_URL + reverse("notifications:settings"),
+        "has_account": row.recipient_id is not None or event is not None,
     }
     if context["url"].startswith("/"):
         context["url"] = settings.SITE_URL + context["url"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import KernForm
+from lib.forms import DateInput, KernForm
 
 from .models import EmailMode, Level
 
@@ -34,3 +34,15 @@ class SettingsForm(KernForm):
 
     def workspace_levels(self):
         return [(workspace, self.cleaned_data[name]) for workspace, name in self.workspace_fields]
+
+
+class MailLogFilterForm(KernForm):
+    """Filters of the mail log; every field optional, wrong values are simply ignored."""
+
+    STATES = [("", _("alle")), ("open", _("noch nicht gesendet")), ("sent", _("gesendet")), ("failed", _("gescheitert"))]
+
+    status = forms.ChoiceField(label=_("Zustand"), choices=STATES, required=False)
+    an = forms.CharField(label=_("Empfänger enthält"), required=False, max_length=200)
+    betreff = forms.CharField(label=_("Betreff enthält"), required=False, max_length=200)
+    von = forms.DateField(label=_("erstellt ab"), required=False, widget=DateInput())
+    bis = forms.DateField(label=_("erstellt bis"), required=False, widget=DateInput())

@@ -83,6 +83,8 @@ class Event(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
     subject = models.CharField(_("Betreff"), max_length=250)
+    # The subject's message id and parameters (notifications.messages), to show it in the reader's language.
+    subject_message = models.JSONField(default=dict, blank=True)
     text = models.TextField(_("Text"))
     html = models.TextField(_("HTML"), blank=True)
     url = models.CharField(_("Adresse"), max_length=500, blank=True)
@@ -104,6 +106,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def display_subject(self) -> str:
+        """The subject in the active language where the event stored its message, else as written."""
+        if not self.subject_message:
+            return self.subject
+        from .messages import render
+
+        try:
+            return render(self.subject_message)[:250]
+        except (KeyError, TypeError, ValueError):
+            return self.subject
 
 
 class EventAttachment(models.Model):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("benachrichtigungen/gelesen/", views.mark_read, name="mark_read"),
     path("benachrichtigungen/einstellungen/", views.notification_settings, name="settings"),
     path("benachrichtigungen/abbestellen/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("benachrichtigungen/postausgang/", views.mail_log, name="mail_log"),
 ]

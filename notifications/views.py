@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import login_required
+from accounts.decorators import login_required, office_required
+from ops.logredact import redact
 from workspaces.models import Workspace
 
 from . import actions
-from .forms import SettingsForm
-from .models import Notification, WorkspaceNotificationSetting
+from .forms import MailLogFilterForm, SettingsForm
+from .models import Notification, Outbox, WorkspaceNotificationSetting
 from .tokens import read_token
 
 
@@ -25,6 +28,57 @@ def notification_list(request):
     qs = Notification.objects.filter(recipient=request.user).select_related("event__workspace", "event__actor__person")
     page = Paginator(qs, 30).get_page(request.GET.get("seite"))
     return render(request, "notifications/list.html", {"page": page, "unread": actions.unread_count(request.user)})
+
+
+def _filtered_mails(form: MailLogFilterForm):
+    rows = Outbox.objects.select_related("event", "recipient__person", "digest").order_by("-created", "-pk")
+    if not form.is_valid():
+        return rows
+    data = form.cleaned_data
+    state = data.get("status")
+    if state == "open":
+        rows = rows.filter(state__in=[Outbox.State.PENDING, Outbox.State.CLAIMED, Outbox.State.SENDING])
+    elif state in ("sent", "failed"):
+        rows = rows.filter(state=state)
+    if data.get("an"):
+        rows = rows.filter(to_email__icontains=data["an"])
+    if data.get("betreff"):
+        rows = rows.filter(Q(subject__icontains=data["betreff"]) | Q(event__subject__icontains=data["betreff"]))
+    if data.get("von"):
+        rows = rows.filter(created__date__gte=data["von"])
+    if data.get("bis"):
+        rows = rows.filter(created__date__lte=data["bis"])
+    return rows
+
+
+@office_required
+def mail_log(request):
+    """What the platform sent to whom, when, and whether it was delivered (the outbox, kept for
+    NOTIFICATIONS_MAIL_RETENTION_DAYS). Only subjects are shown, with capability links redacted: the
+    texts may carry personal links, and a mail is its recipient's."""
+    form = MailLogFilterForm(request.GET or None)
+    page = Paginator(_filtered_mails(form), 50).get_page(request.GET.get("seite"))
+    entries = [
+        {
+            "row": row,
+            "subject": redact(row.subject or (row.event.subject if row.event else "")),
+            "error": redact(row.last_error),
+        }
+        for row in page
+    ]
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "notifications/mail_log.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "query": query.urlencode(),
+            "retention_days": settings.NOTIFICATIONS_MAIL_RETENTION_DAYS,
+        },
+    )
 
 
 @login_required

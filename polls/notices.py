@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from calendar_events import ical
 from calendar_events.models import Event
 from calendar_events.templatetags.calendar_tags import when
 from notifications.actions import notify
+from notifications.messages import Translatable
 from notifications.models import Outbox
 
 from .models import Participant, Poll
@@ -89,7 +91,7 @@ def external_invited(poll: Poll, participant: Participant, token: str, actor) ->
 def reminder(poll: Poll, participants: list[Participant]) -> None:
     """Remind those who have not answered; externals get a link to ask the organiser (their token is not kept)."""
     with translation.override("de"):
-        subject = _("Erinnerung: Terminabstimmung „%(title)s“ endet bald") % {"title": poll.title}
+        subject = Translatable(gettext_noop("Erinnerung: Terminabstimmung „%(title)s“ endet bald"), {"title": poll.title})
         values = {"title": poll.title, "deadline": when(poll.deadline)}
         member_text = _(
             "Sie haben bei der Terminabstimmung „%(title)s“ noch nicht geantwortet. Antworten sind bis %(deadline)s möglich:\n%(url)s"

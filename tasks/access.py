@@ -5,6 +5,9 @@
   readable for them, people with a seat in a body (and the platform admins).
 - Whoever is assigned (in person, or through their municipality) sees the task, wherever it is.
 - Managers and editors of the workspace create, edit and delete tasks; assignees change the status.
+  A task for cities is the cities' own: each city's people report their city's progress
+  (``can_report_for``), and only editors and people assigned by name change the whole task's status.
+- Assignees and editors comment and attach files.
 
 ``get_task_for_user`` answers 404 both for a missing task and one the user may not reach.
 """
@@ -17,7 +20,7 @@ from accounts.roles import is_member
 from workspaces.access import can_contribute, can_view, is_platform_admin, role_of, with_viewer_role, workspaces_visible_to
 from workspaces.models import Workspace, WorkspaceMember
 
-from .models import Task
+from .models import Task, TaskCity
 
 
 def can_view_tasks(user, workspace: Workspace) -> bool:
@@ -35,9 +38,35 @@ def is_assignee(user, task: Task) -> bool:
 
 
 def can_change_status(user, task: Task) -> bool:
+    """The whole task's status: editors; assignees too, unless the task is one for cities (then by name only)."""
+    if task.workspace.is_archived or not user.is_authenticated:
+        return False
+    if can_edit_tasks(user, task.workspace):
+        return True
+    if task.assigned_municipalities.exists():
+        return task.assignees.filter(pk=user.pk).exists()
+    return is_assignee(user, task)
+
+
+def can_take_part(user, task: Task) -> bool:
+    """Comment and attach files: whoever works on the task."""
     if task.workspace.is_archived:
         return False
     return can_edit_tasks(user, task.workspace) or is_assignee(user, task)
+
+
+def own_city_id(user) -> int | None:
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is not None and person.is_active and person.municipality_id:
+        return person.municipality_id
+    return None
+
+
+def can_report_for(user, task: Task, row: TaskCity) -> bool:
+    """A city's people report their own city's progress; the workspace's editors any city's (on its behalf)."""
+    if task.workspace.is_archived:
+        return False
+    return can_edit_tasks(user, task.workspace) or own_city_id(user) == row.municipality_id
 
 
 def tasks_visible_to(user):

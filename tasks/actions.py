@@ -10,14 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from notifications.actions import notify
 from notifications.audience import Audience
+from notifications.messages import Translatable
 from search.indexing import schedule
 
-from .models import Task
+from .models import Task, TaskAttachment, TaskCity, TaskComment
 
 EDITABLE = ("title", "description", "status", "due_date")
 
@@ -26,7 +28,17 @@ def _audit_data(task: Task) -> dict:
     data = snapshot(task, exclude=("version", "modified", "created", "reminder_sent_on"))
     data["assignees"] = sorted(task.assignees.values_list("pk", flat=True))
     data["assigned_municipalities"] = sorted(task.assigned_municipalities.values_list("pk", flat=True))
+    data["cities"] = {str(pk): status for pk, status in task.cities.values_list("municipality_id", "status")}
     return data
+
+
+def _sync_cities(task: Task, municipalities) -> None:
+    """One progress row per assigned city: new cities start as the task stands, removed ones lose theirs."""
+    wanted = {m.pk for m in municipalities}
+    task.cities.exclude(municipality_id__in=wanted).delete()
+    have = set(task.cities.values_list("municipality_id", flat=True))
+    start = TaskCity.Status.DONE if task.status == Task.Status.DONE else TaskCity.Status.OPEN
+    TaskCity.objects.bulk_create(TaskCity(task=task, municipality_id=pk, status=start) for pk in sorted(wanted - have))
 
 
 def _describe(task: Task) -> str:
@@ -40,7 +52,7 @@ def _describe(task: Task) -> str:
 def _notify_assigned(actor, task: Task, users, municipalities) -> None:
     """Assignments always notify (also in a muted workspace)."""
     with translation.override("de"):
-        subject = _("Neue Aufgabe für Sie: %(title)s") % {"title": task.title}
+        subject = Translatable(gettext_noop("Neue Aufgabe für Sie: %(title)s"), {"title": task.title})
         text = (
             _("%(actor)s hat Ihnen eine Aufgabe zugewiesen:") % {"actor": actor or _("Die Plattform")} + "\n\n" + _describe(task)
         )
@@ -57,7 +69,9 @@ def _notify_assigned(actor, task: Task, users, municipalities) -> None:
         if users:
             notify(recipients=list(users), **common)
         for municipality in municipalities:
-            city_subject = _("Neue Aufgabe für %(city)s: %(title)s") % {"city": municipality, "title": task.title}
+            city_subject = Translatable(
+                gettext_noop("Neue Aufgabe für %(city)s: %(title)s"), {"city": str(municipality), "title": task.title}
+            )
             notify(
                 recipients=Audience.municipality(municipality, exclude=list(users)),
                 **{**common, "subject": city_subject},
@@ -103,6 +117,7 @@ def create_task(
     task.save()
     task.assignees.set(assignees)
     task.assigned_municipalities.set(municipalities)
+    _sync_cities(task, municipalities)
     record(actor, "task.created", task, after=_audit_data(task))
     schedule("task", task.pk)
     _notify_assigned(actor, task, [u for u in assignees if u != actor], list(municipalities))
@@ -131,6 +146,7 @@ def update_task(actor, task: Task, expected_version: int, *, assignees=None, mun
     if municipalities is not None:
         old = set(task.assigned_municipalities.values_list("pk", flat=True))
         task.assigned_municipalities.set(municipalities)
+        _sync_cities(task, municipalities)
         new_cities = [m for m in municipalities if m.pk not in old]
     record(actor, "task.updated", task, before=before, after=_audit_data(task))
     schedule("task", task.pk)
@@ -158,7 +174,9 @@ def _notify_status(actor, task: Task) -> None:
             actor=actor,
             workspace=task.workspace,
             detail=True,
-            subject=_("Aufgabe „%(title)s“: %(status)s") % {"title": task.title, "status": task.get_status_display()},
+            subject=Translatable(
+                gettext_noop("Aufgabe „%(title)s“: %(status)s"), {"title": task.title, "status": Task.Status(task.status).label}
+            ),
             text=_("%(actor)s hat den Status geändert: %(status)s") % {"actor": actor, "status": task.get_status_display()}
             + "\n\n"
             + _describe(task),
@@ -192,10 +210,10 @@ def send_due_reminders(today: dt.date) -> int:
                 return sent
             users = list(task.assignees.all())
             with translation.override("de"):
-                subject = _("Erinnerung: „%(title)s“ ist am %(date)s fällig") % {
-                    "title": task.title,
-                    "date": f"{task.due_date:%d.%m.%Y}",
-                }
+                subject = Translatable(
+                    gettext_noop("Erinnerung: „%(title)s“ ist am %(date)s fällig"),
+                    {"title": task.title, "date": f"{task.due_date:%d.%m.%Y}"},
+                )
                 text = _("Diese Aufgabe ist bald fällig:") + "\n\n" + _describe(task)
                 common = {
                     "verb": "task.reminder",
@@ -212,3 +230,127 @@ def send_due_reminders(today: dt.date) -> int:
                     notify(recipients=Audience.municipality(municipality, exclude=users), **common)
             Task.objects.filter(pk=task.pk).update(reminder_sent_on=today)
             sent += 1
+
+
+def _derived_status(task: Task, before_all_done: bool) -> str:
+    """The task's status after a city reported: done when every city is done, in progress once one started.
+
+    A task the office closed or cancelled stays so; one that was done only because every city was
+    done opens again when a city takes its report back.
+    """
+    statuses = list(task.cities.values_list("status", flat=True))
+    if task.status == Task.Status.CANCELLED or (task.status == Task.Status.DONE and not before_all_done):
+        return task.status
+    if statuses and all(s == TaskCity.Status.DONE for s in statuses):
+        return Task.Status.DONE
+    if any(s != TaskCity.Status.OPEN for s in statuses):
+        return Task.Status.IN_PROGRESS
+    return Task.Status.OPEN if task.status != Task.Status.DONE else Task.Status.IN_PROGRESS
+
+
+@transaction.atomic
+def set_city_status(actor, row: TaskCity, expected_version: int, *, status: str, note: str) -> TaskCity:
+    """A city reports its own progress; the task follows (see :func:`_derived_status`).
+
+    Two people of one city saving at once: the second gets EditConflict instead of overwriting.
+    """
+    task = Task.objects.select_for_update().select_related("workspace").get(pk=row.task_id)
+    before = _audit_data(task)
+    before_all_done = all(s == TaskCity.Status.DONE for s in task.cities.values_list("status", flat=True))
+    row.status, row.note, row.changed_by = status, note.strip(), actor if getattr(actor, "is_authenticated", False) else None
+    row.full_clean(exclude=["task", "municipality", "changed_by"])
+    save_versioned(row, expected_version, fields=["status", "note", "changed_by"])
+    new_status = _derived_status(task, before_all_done)
+    if new_status != task.status:
+        task.status = new_status
+        _completion(task)
+        save_versioned(task, task.version, fields=["status", "completed_at"])
+        _notify_status(actor, task)
+    record(actor, "task.city_status", task, before=before, after=_audit_data(task))
+    schedule("task", task.pk)
+    _notify_city_report(actor, task, row)
+    return row
+
+
+def _involved(task: Task) -> set:
+    people = {*task.assignees.all()}
+    if task.created_by:
+        people.add(task.created_by)
+    return people
+
+
+def _notify_city_report(actor, task: Task, row: TaskCity) -> None:
+    with translation.override("de"):
+        status = row.get_status_display()
+        text = _("%(actor)s hat für %(city)s den Stand „%(status)s“ gemeldet.") % {
+            "actor": actor,
+            "city": row.municipality,
+            "status": status,
+        }
+        if row.note:
+            text += "\n\n" + row.note
+        notify(
+            recipients=_involved(task),
+            verb="task.city_status",
+            target=task,
+            actor=actor,
+            workspace=task.workspace,
+            subject=Translatable(
+                gettext_noop("Aufgabe „%(title)s“: %(city)s meldet „%(status)s“"),
+                {"title": task.title, "city": row.municipality.short_name, "status": TaskCity.Status(row.status).label},
+            ),
+            text=text + "\n\n" + _describe(task),
+            url=task.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def add_comment(actor, task: Task, text: str) -> TaskComment:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Bitte schreiben Sie einen Kommentar.")})
+    comment = TaskComment(task=task, author=actor, text=text)
+    comment.full_clean(exclude=["task", "author"])
+    comment.save()
+    record(actor, "task.commented", task, after={"comment": comment.pk, "text": text})
+    with translation.override("de"):
+        notify(
+            recipients=_involved(task),
+            verb="task.comment",
+            target=task,
+            actor=actor,
+            workspace=task.workspace,
+            subject=Translatable(gettext_noop("Neuer Kommentar zur Aufgabe „%(title)s“"), {"title": task.title}),
+            text=_("%(actor)s schreibt:") % {"actor": actor} + "\n\n" + text,
+            url=task.get_absolute_url() + "#kommentare",
+        )
+    return comment
+
+
+@transaction.atomic
+def add_attachment(actor, task: Task, uploaded) -> TaskAttachment:
+    """Checked like every upload (documents.actions.check_upload): kind from the bytes, executables refused."""
+    from documents.actions import check_upload
+    from documents.uploads import max_upload_bytes, too_large_message
+
+    if uploaded is None:
+        raise ValidationError({"file": _("Bitte wählen Sie eine Datei aus.")})
+    if uploaded.size > max_upload_bytes():
+        raise ValidationError({"file": too_large_message()})
+    try:
+        kind, name, digest, uploaded = check_upload(uploaded)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    attachment = TaskAttachment(
+        task=task,
+        file_name=name,
+        kind=kind.code,
+        content_type=kind.content_type,
+        size=uploaded.size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    attachment.file.save(name, uploaded, save=False)
+    attachment.save()
+    record(actor, "task.attachment_added", task, after={"attachment": attachment.pk, "file_name": name, "sha256": digest})
+    return attachment

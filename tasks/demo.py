@@ -1,4 +1,6 @@
-"""Demo tasks in the project workspace: one overdue, one for a whole city, one done. Idempotent by title."""
+"""Demo tasks in the project workspace: one overdue, one for three cities (each with its progress), one done.
+
+Idempotent by title."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from notifications.actions import fan_out_pending
 from workspaces.demo import PROJECT_NAME
 from workspaces.models import Workspace
 
-from .actions import create_task
+from .actions import create_task, set_city_status
 from .models import Task
 
 
@@ -31,14 +33,22 @@ def load_demo_tasks() -> int:
         Task.objects.filter(pk=task.pk).update(due_date=today - dt.timedelta(days=4))  # overdue in the demo
         created += 1
     if not Task.objects.filter(title="Ausbildungszahlen 2026 melden").exists():
-        create_task(
+        cities = list(Municipality.objects.filter(slug__in=["bochum", "dortmund", "herne"]).order_by("short_name"))
+        task = create_task(
             office,
             project,
             title="Ausbildungszahlen 2026 melden",
             description="Bitte die Zahl der Auszubildenden mit Einwanderungsgeschichte an die Geschäftsführung melden.",
-            municipalities=[Municipality.objects.get(slug="herne")],
+            municipalities=cities,
             due_date=today + dt.timedelta(days=14),
         )
+        # Each city reports its own progress: Dortmund is done, Bochum has started, Herne not yet.
+        for slug, status, note in (
+            ("dortmund", "done", "Zahlen per Mail an die Geschäftsführung geschickt."),
+            ("bochum", "in_progress", "Die Personalabteilung liefert die Zahlen bis Ende der Woche."),
+        ):
+            row = task.cities.get(municipality__slug=slug)
+            set_city_status(office, row, row.version, status=status, note=note)
         created += 1
     if not Task.objects.filter(title="Raum für das Auftakttreffen buchen").exists():
         create_task(office, project, title="Raum für das Auftakttreffen buchen", assignees=[team], status="done")

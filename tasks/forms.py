@@ -8,7 +8,7 @@ from lib.concurrency import VersionField
 from lib.forms import DateInput, KernForm, KernModelForm
 from members.models import Municipality
 
-from .models import Task
+from .models import Task, TaskCity
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):
@@ -65,4 +65,45 @@ class StatusForm(KernForm):
         label=_("Status"),
         choices=Task.Status.choices,
         error_messages={"invalid_choice": _("Bitte wählen Sie einen gültigen Status.")},
+    )
+
+
+class CityStatusForm(KernForm):
+    version = VersionField()
+    status = forms.ChoiceField(
+        label=_("Stand der Stadt"),
+        choices=TaskCity.Status.choices,
+        error_messages={"invalid_choice": _("Bitte wählen Sie einen gültigen Stand.")},
+    )
+    note = forms.CharField(
+        label=_("Notiz (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Zum Beispiel, was noch fehlt oder bis wann es erledigt ist."),
+        error_messages={"max_length": _("Die Notiz darf höchstens 2000 Zeichen lang sein.")},
+    )
+
+
+class CommentForm(KernForm):
+    text = forms.CharField(
+        label=_("Kommentar"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Bitte schreiben Sie einen Kommentar."),
+            "max_length": _("Der Kommentar darf höchstens 5000 Zeichen lang sein."),
+        },
+    )
+
+
+class AttachmentForm(KernForm):
+    file = forms.FileField(
+        label=_("Datei"),
+        help_text=_("PDF, Office-Dokumente, Bilder oder Text; Programme werden abgelehnt."),
+        error_messages={
+            "required": _("Bitte wählen Sie eine Datei aus."),
+            "empty": _("Die Datei ist leer."),
+            "invalid": _("Bitte wählen Sie eine Datei aus."),
+        },
     )

@@ -5,27 +5,39 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
+from documents.filetypes import KINDS
+from documents.uploads import LimitedUploadHandler, declared_too_large, too_large_message
+from documents.views import DOWNLOAD_CSP
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
 from lib.errors import add_to_form
 from workspaces.access import can_view, get_workspace_for_user
 
 from . import actions
-from .access import can_change_status, can_edit_tasks, can_view_tasks, get_task_for_user
-from .forms import StatusForm, TaskForm
+from .access import (
+    can_change_status,
+    can_edit_tasks,
+    can_report_for,
+    can_take_part,
+    can_view_tasks,
+    get_task_for_user,
+    own_city_id,
+)
+from .forms import AttachmentForm, CityStatusForm, CommentForm, StatusForm, TaskForm
 from .models import Task
 
 LIST_RELATED = ("workspace",)
 
 
 def _with_people(qs):
-    return qs.select_related(*LIST_RELATED).prefetch_related("assignees__person", "assigned_municipalities")
+    return qs.select_related(*LIST_RELATED).prefetch_related("assignees__person", "assigned_municipalities", "cities")
 
 
 def _source_from(request, workspace):
@@ -96,9 +108,19 @@ def task_create(request, slug: str):
     return render(request, "tasks/form.html", {"form": form, "workspace": workspace, "creating": True, "source": source})
 
 
-@login_required
-def task_detail(request, pk: int):
-    task = get_task_for_user(request.user, pk)
+def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict | None = None, **bound):
+    """The task page; a refused comment, upload or report comes back with its typed text and its errors."""
+    rows = []
+    for row in task.cities.select_related("municipality", "changed_by__person"):
+        form = None
+        if can_report_for(request.user, task, row):
+            form = (city_forms or {}).get(row.pk) or CityStatusForm(
+                initial={"status": row.status, "note": row.note, "version": row.version}, prefix=f"stadt-{row.pk}"
+            )
+        rows.append((row, form))
+    own_city = own_city_id(request.user)
+    rows.sort(key=lambda pair: (pair[0].municipality_id != own_city, pair[0].municipality.short_name))
+    taking_part = can_take_part(request.user, task)
     return render(
         request,
         "tasks/detail.html",
@@ -114,8 +136,130 @@ def task_detail(request, pk: int):
             if can_change_status(request.user, task)
             else None,
             "source": task.source,
+            "city_rows": rows,
+            "own_city": own_city,
+            "progress": task.city_progress,
+            "comments": task.comments.select_related("author__person"),
+            "attachments": task.attachments.select_related("uploaded_by__person"),
+            "comment_form": bound.get("comment_form") or (CommentForm() if taking_part else None),
+            "attachment_form": bound.get("attachment_form") or (AttachmentForm() if taking_part else None),
         },
+        status=status,
     )
+
+
+@login_required
+def task_detail(request, pk: int):
+    return _render_detail(request, get_task_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def task_city_status(request, pk: int, row_pk: int):
+    task = get_task_for_user(request.user, pk)
+    row = task.cities.select_related("municipality").filter(pk=row_pk).first()
+    if row is None or not can_report_for(request.user, task, row):
+        raise Http404
+    form = CityStatusForm(request.POST, prefix=f"stadt-{row.pk}")
+    if form.is_valid():
+        try:
+            actions.set_city_status(
+                request.user,
+                row,
+                form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Der Stand für %(city)s ist jetzt „%(status)s“.")
+                % {"city": row.municipality.short_name, "status": row.get_status_display()},
+            )
+            return redirect(task.get_absolute_url() + "#staedte")
+    return _render_detail(request, task, status=400, city_forms={row.pk: form})
+
+
+@login_required
+@require_POST
+def task_comment(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    if not can_take_part(request.user, task):
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_comment(request.user, task, form.cleaned_data["text"])
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Ihr Kommentar wurde gespeichert."))
+            return redirect(task.get_absolute_url() + "#kommentare")
+    return _render_detail(request, task, status=400, comment_form=form)
+
+
+@csrf_exempt  # the CSRF check reads the body; the size check must come first (csrf_protect below)
+@login_required
+@require_POST
+def task_attach(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    if not can_take_part(request.user, task):
+        raise Http404
+    if declared_too_large(request):
+        return _too_large(request, task)
+    request.upload_handlers.insert(0, LimitedUploadHandler(request))
+    return _attach(request, task)
+
+
+def _too_large(request, task: Task):
+    form = AttachmentForm()
+    form.add_error("file", too_large_message())
+    response = _render_detail(request, task, status=413, attachment_form=form)
+    response["Connection"] = "close"
+    return response
+
+
+@csrf_protect
+def _attach(request, task: Task):
+    form = AttachmentForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        return _too_large(request, task)
+    if form.is_valid():
+        try:
+            attachment = actions.add_attachment(request.user, task, form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("„%(name)s“ wurde angehängt.") % {"name": attachment.file_name})
+            return redirect(task.get_absolute_url() + "#anhaenge")
+    return _render_detail(request, task, status=400, attachment_form=form)
+
+
+@login_required
+def task_attachment(request, pk: int, attachment_pk: int):
+    task = get_task_for_user(request.user, pk)
+    attachment = task.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    kind = KINDS.get(attachment.kind)
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not (kind and kind.inline),
+        filename=attachment.file_name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 @login_required

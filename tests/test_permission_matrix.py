@@ -17,6 +17,7 @@ from tests.calendar_events.matrix import calendar_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
+from tests.tasks.matrix import task_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
 LOGIN = 302  # anonymous → login page
@@ -50,6 +51,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "mitgliedsstaedte/": ("/mitgliedsstaedte/", PUBLIC),
     "mitgliedsstaedte/<slug:slug>/": ("/mitgliedsstaedte/hagen/", PUBLIC),
     "barrierefreiheit/rueckmeldungen/": ("/barrierefreiheit/rueckmeldungen/", OFFICE_ONLY),
+    "barrierefreiheit/rueckmeldungen/<int:pk>/": ("/barrierefreiheit/rueckmeldungen/{feedback}/", OFFICE_ONLY),
+    "barrierefreiheit/rueckmeldungen/<int:pk>/antworten/": (
+        "/barrierefreiheit/rueckmeldungen/{feedback}/antworten/",
+        POST_ONLY_OFFICE,
+    ),
+    "barrierefreiheit/rueckmeldungen/<int:pk>/status/": ("/barrierefreiheit/rueckmeldungen/{feedback}/status/", POST_ONLY_OFFICE),
     "seiten/<slug:slug>/bearbeiten/": ("/seiten/impressum/bearbeiten/", OFFICE_ONLY),
     "<slug:slug>/": ("/impressum/", PUBLIC),
     # Members
@@ -121,6 +128,13 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "aufgaben/<int:pk>/bearbeiten/": ("/aufgaben/{task}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "aufgaben/<int:pk>/status/": ("/aufgaben/{task}/status/", POST_ONLY_SIGNED_IN),
     "aufgaben/<int:pk>/loeschen/": ("/aufgaben/{task}/loeschen/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/staedte/<int:row_pk>/": ("/aufgaben/{city_task}/staedte/{task_city}/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/kommentieren/": ("/aufgaben/{city_task}/kommentieren/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/anhaenge/": ("/aufgaben/{city_task}/anhaenge/", POST_ONLY_SIGNED_IN),
+    "aufgaben/<int:pk>/anhaenge/<int:attachment_pk>/": (
+        "/aufgaben/{city_task}/anhaenge/{task_attachment}/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "arbeitsbereiche/<slug:slug>/aufgaben/": ("/arbeitsbereiche/regiegruppe/aufgaben/", _row(LOGIN, 404, 404, 200, 200, 200)),
     "arbeitsbereiche/<slug:slug>/aufgaben/neu/": (
         "/arbeitsbereiche/regiegruppe/aufgaben/neu/",
@@ -246,6 +260,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "termine/<int:pk>/bearbeiten/": ("/termine/{event}/bearbeiten/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "termine/<int:pk>/loeschen/": ("/termine/{event}/loeschen/", _row(LOGIN, 404, 404, 200, 200, 404)),
     "mein-kalender/": ("/mein-kalender/", SIGNED_IN),
+    "mein-kalender/monat/": ("/mein-kalender/monat/", SIGNED_IN),
+    "benachrichtigungen/postausgang/": ("/benachrichtigungen/postausgang/", OFFICE_ONLY),
+    "arbeitsbereiche/<slug:slug>/termine/monat/": (
+        "/arbeitsbereiche/regiegruppe/termine/monat/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     "mein-kalender/abonnement/": ("/mein-kalender/abonnement/", POST_ONLY_SIGNED_IN),
     "mein-kalender/abonnement/widerrufen/": ("/mein-kalender/abonnement/widerrufen/", POST_ONLY_SIGNED_IN),
     "kalender/<str:token>.ics": ("/kalender/kein-abo.ics", _row(404, 404, 404, 404, 404, 404)),
@@ -433,6 +453,7 @@ def ids(personas):
         **monitoring_ids(personas),
         **calendar_ids(personas),
         **news_ids(personas),
+        **task_ids(personas),
         **meeting_ids(personas),
     }
 

@@ -43,6 +43,11 @@ WRITERS: dict[str, frozenset[str]] = {
     "benachrichtigungen/gelesen/": SIGNED_IN,  # one's own notifications
     "aufgaben/<int:pk>/status/": CONTRIBUTORS,
     "aufgaben/<int:pk>/loeschen/": CONTRIBUTORS,
+    "aufgaben/<int:pk>/staedte/<int:row_pk>/": CONTRIBUTORS,  # member: editor and of the city; office: manager
+    "aufgaben/<int:pk>/kommentieren/": CONTRIBUTORS,
+    "aufgaben/<int:pk>/anhaenge/": CONTRIBUTORS,
+    "barrierefreiheit/rueckmeldungen/<int:pk>/antworten/": OFFICE,
+    "barrierefreiheit/rueckmeldungen/<int:pk>/status/": OFFICE,
     "neuigkeiten/<int:pk>/loeschen/": MEMBERS,  # member: the author; admin: moderation
     "neuigkeiten/<int:pk>/kommentieren/": MEMBERS,
     "neuigkeiten/kommentare/<int:pk>/loeschen/": MEMBERS,  # member: the comment's author
@@ -82,6 +87,9 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "sitzungen/vorlagen/neu/": {"reference": "0001/2030", "name": "Neue Vorlage", "date": NEXT_YEAR, "public": "on"},
     "verwaltung/mitgliedschaften/<int:pk>/beenden/": {"end_date": NEXT_YEAR},
     "neuigkeiten/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
+    "aufgaben/<int:pk>/kommentieren/": {"text": "Ein Kommentar"},
+    "barrierefreiheit/rueckmeldungen/<int:pk>/antworten/": {"antwort-answer": "Danke", "antwort-version": 1},
+    "barrierefreiheit/rueckmeldungen/<int:pk>/status/": {"status-status": "closed", "status-version": 1},
     "sitzungen/<int:pk>/rueckmeldung/": {"answer": "attending"},
     "sitzungen/<int:pk>/einladung/": {"covering_text": "Anschreiben"},
     "sitzungen/<int:pk>/einladung/senden/": {"covering_text": "Anschreiben"},

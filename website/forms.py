@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import VersionField
-from lib.forms import KernModelForm
+from lib.forms import KernForm, KernModelForm
 
 from .models import AccessibilityFeedback, Page
 
@@ -45,3 +45,29 @@ class PageForm(KernModelForm):
         model = Page
         fields = ["title_de", "body_de", "title_en", "body_en"]
         widgets = {"body_de": forms.Textarea(attrs={"rows": 18}), "body_en": forms.Textarea(attrs={"rows": 18})}
+
+
+class FeedbackStatusForm(KernForm):
+    version = VersionField()
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=AccessibilityFeedback.Status.choices,
+        error_messages={"invalid_choice": _("Bitte wählen Sie einen gültigen Status.")},
+    )
+
+
+class FeedbackAnswerForm(KernForm):
+    version = VersionField()
+    answer = forms.CharField(
+        label=_("Antwort an die meldende Person"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Geht per E-Mail an die angegebene Adresse, mit der Rückmeldung als Zitat. "
+            "Nennen Sie bitte das Schlichtungsverfahren für den Fall, dass die Antwort nicht zufriedenstellt."
+        ),
+        error_messages={
+            "required": _("Bitte schreiben Sie eine Antwort."),
+            "max_length": _("Die Antwort darf höchstens 10.000 Zeichen lang sein."),
+        },
+    )

@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lib.markdown import render_markdown
-from lib.models import TimestampedModel, VersionedModel
+from lib.models import VersionedModel
 
 
 class Page(VersionedModel):
@@ -60,13 +61,20 @@ def _feedback_due() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=settings.ACCESSIBILITY_FEEDBACK_DAYS)
 
 
-class AccessibilityFeedback(TimestampedModel):
-    """A reported barrier (BITVNRW § 5): answered within six weeks at most."""
+class AccessibilityFeedback(VersionedModel):
+    """A reported barrier (BITV 2.0 / BITVNRW § 5): answered within six weeks at most.
+
+    The office answers by mail (through the outbox), sets a status and is reminded a week before
+    the deadline (``website.reminders``).
+    """
 
     class Status(models.TextChoices):
-        NEW = "new", _("neu")
+        NEW = "new", _("eingegangen")
         IN_PROGRESS = "in_progress", _("in Bearbeitung")
         ANSWERED = "answered", _("beantwortet")
+        CLOSED = "closed", _("abgeschlossen")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
 
     page_url = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
     description = models.TextField(_("Beschreibung der Barriere"), max_length=5000)
@@ -74,6 +82,17 @@ class AccessibilityFeedback(TimestampedModel):
     email = models.EmailField(_("E-Mail-Adresse für die Antwort"), blank=True)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.NEW)
     due_on = models.DateField(_("Antwort fällig bis"), default=_feedback_due)
+    answer = models.TextField(_("Antwort"), blank=True, max_length=10_000)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beantwortet von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Rückmeldung zur Barrierefreiheit")
@@ -82,3 +101,18 @@ class AccessibilityFeedback(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.created:%d.%m.%Y}: {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("website:feedback_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def due_soon(self) -> bool:
+        return self.is_open and not self.is_overdue and self.due_on <= timezone.localdate() + dt.timedelta(days=7)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import office_required
 from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_form
 from members.models import Body, Cooperation, Membership, Municipality
 
 from . import actions
-from .forms import AccessibilityFeedbackForm, PageForm
+from .forms import AccessibilityFeedbackForm, FeedbackAnswerForm, FeedbackStatusForm, PageForm
 from .models import AccessibilityFeedback, Page
 
 FEEDBACK_PAGE = "barrierefreiheit"
@@ -84,10 +86,85 @@ def page_edit(request, slug: str):
     return render(request, "website/page_edit.html", {"page": page, "form": form})
 
 
+FEEDBACK_FILTERS = {
+    "offen": AccessibilityFeedback.OPEN_STATUSES,
+    "alle": AccessibilityFeedback.Status.values,
+}
+
+
 @office_required
 def feedback_list(request):
-    items = AccessibilityFeedback.objects.all()[:200]
-    return render(request, "website/feedback_list.html", {"items": items})
+    """Open feedback first by deadline (the office must answer within six weeks); ``?anzeigen=alle`` for all."""
+    show = request.GET.get("anzeigen", "offen")
+    if show not in FEEDBACK_FILTERS:
+        show = "offen"
+    items = AccessibilityFeedback.objects.filter(status__in=FEEDBACK_FILTERS[show])
+    items = items.order_by("due_on", "pk") if show == "offen" else items.order_by("-created")
+    return render(request, "website/feedback_list.html", {"items": items[:200], "show": show, "today": timezone.localdate()})
+
+
+def _feedback_or_404(pk) -> AccessibilityFeedback:
+    feedback = AccessibilityFeedback.objects.select_related("answered_by__person").filter(pk=pk).first()
+    if feedback is None:
+        raise Http404
+    return feedback
+
+
+def _feedback_page(request, feedback, *, status: int = 200, answer_form=None, status_form=None):
+    return render(
+        request,
+        "website/feedback_detail.html",
+        {
+            "feedback": feedback,
+            "answer_form": answer_form or FeedbackAnswerForm(initial={"version": feedback.version}, prefix="antwort"),
+            "status_form": status_form
+            or FeedbackStatusForm(initial={"version": feedback.version, "status": feedback.status}, prefix="status"),
+        },
+        status=status,
+    )
+
+
+@office_required
+def feedback_detail(request, pk: int):
+    return _feedback_page(request, _feedback_or_404(pk))
+
+
+@office_required
+@require_POST
+def feedback_answer(request, pk: int):
+    feedback = _feedback_or_404(pk)
+    form = FeedbackAnswerForm(request.POST, prefix="antwort")
+    if form.is_valid():
+        try:
+            actions.answer_feedback(request.user, feedback, form.cleaned_data["version"], form.cleaned_data["answer"])
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Die Antwort wird an %(email)s gesendet; die Rückmeldung ist beantwortet.") % {"email": feedback.email}
+            )
+            return redirect(feedback)
+    return _feedback_page(request, _feedback_or_404(pk), status=400, answer_form=form)
+
+
+@office_required
+@require_POST
+def feedback_status(request, pk: int):
+    feedback = _feedback_or_404(pk)
+    form = FeedbackStatusForm(request.POST, prefix="status")
+    if form.is_valid():
+        try:
+            actions.set_feedback_status(request.user, feedback, form.cleaned_data["version"], form.cleaned_data["status"])
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Der Status ist jetzt „%(status)s“.") % {"status": feedback.get_status_display()})
+            return redirect(feedback)
+    return _feedback_page(request, _feedback_or_404(pk), status=400, status_form=form)
 
 
 def municipalities(request):

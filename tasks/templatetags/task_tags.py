@@ -20,7 +20,7 @@ def open_tasks(context, workspace):
     user = context["user"]
     if not can_view_tasks(user, workspace):
         return None
-    return {**_first_and_count(workspace.tasks.open()), "can_edit": can_edit_tasks(user, workspace)}
+    return {**_first_and_count(workspace.tasks.open().prefetch_related("cities")), "can_edit": can_edit_tasks(user, workspace)}
 
 
 @register.simple_tag(takes_context=True)
