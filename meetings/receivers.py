@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.roles import is_office
+from notifications.messages import Translatable
 
 MEETING_PURPOSE = "meeting"
 
@@ -65,7 +66,7 @@ def meeting_from_poll(sender, poll, slot, event, actor, **kwargs):
         notify(
             recipients=managers,
             verb="meetings.drafted_from_poll",
-            subject=_("Sitzung als Entwurf angelegt: %(meeting)s") % {"meeting": meeting},
+            subject=Translatable(gettext_noop("Sitzung als Entwurf angelegt: %(meeting)s"), {"meeting": str(meeting)}),
             text=_(
                 "Aus der Terminabstimmung „%(poll)s“ ist die Sitzung „%(meeting)s“ als Entwurf entstanden. "
                 "Bitte ergänzen Sie Ort und Tagesordnung:\n%(url)s"

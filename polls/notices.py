@@ -38,7 +38,7 @@ def _slot_lines(poll: Poll) -> str:
 def poll_opened(poll: Poll, users: Iterable, actor) -> None:
     """Tell the invited members with an account that they are asked for their availability."""
     with translation.override("de"):
-        subject = _("Terminabstimmung: %(title)s") % {"title": poll.title}
+        subject = Translatable(gettext_noop("Terminabstimmung: %(title)s"), {"title": poll.title})
         text = _(
             "%(organiser)s bittet Sie um Ihre Verfügbarkeit für „%(title)s“ (Arbeitsbereich %(workspace)s).\n\n"
             "Vorgeschlagene Termine:\n%(slots)s\n\nBitte antworten Sie bis %(deadline)s:\n%(url)s"
@@ -71,7 +71,7 @@ def external_link(token: str) -> str:
 
 def external_invited(poll: Poll, participant: Participant, token: str, actor) -> None:
     with translation.override("de"):
-        subject = _("Terminabstimmung: %(title)s") % {"title": poll.title}
+        subject = Translatable(gettext_noop("Terminabstimmung: %(title)s"), {"title": poll.title})
         text = _(
             "Guten Tag %(name)s,\n\n%(organiser)s bittet Sie um Ihre Verfügbarkeit für „%(title)s“.\n\n"
             "Vorgeschlagene Termine:\n%(slots)s\n\n"
@@ -134,7 +134,7 @@ def slot_confirmed(poll: Poll, event: Event, actor) -> None:
     attendees = [(p.name, p.email or p.user.email) for p in participants]
     attachment = ("termin.ics", ical.invitation_ics(event, attendees), ICS_MIME)
     with translation.override("de"):
-        subject = _("Termin bestätigt: %(title)s") % {"title": poll.title}
+        subject = Translatable(gettext_noop("Termin bestätigt: %(title)s"), {"title": poll.title})
         member_text = _confirmation_text(poll, event, settings.SITE_URL + event.get_absolute_url())
         external_text = _confirmation_text(poll, event, "")
     users = [p.user for p in participants if p.user_id]
@@ -161,7 +161,7 @@ def event_cancelled(poll: Poll, event: Event, actor) -> None:
     participants = list(poll.participants.select_related("user"))
     attachment = ("absage.ics", ical.cancellation_ics(event), ICS_MIME)
     with translation.override("de"):
-        subject = _("Termin abgesagt: %(title)s") % {"title": event.title}
+        subject = Translatable(gettext_noop("Termin abgesagt: %(title)s"), {"title": event.title})
         text = _("Der Termin „%(title)s“ am %(when)s wurde abgesagt.") % {
             "title": event.title,
             "when": when(event.starts_at, event.ends_at),
