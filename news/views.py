@@ -24,6 +24,7 @@ from .access import (
     can_delete_comment,
     can_edit,
     can_set_public,
+    can_view_post,
     can_write_in,
     get_comment_for_user,
     get_post_for_user,
@@ -70,9 +71,12 @@ def workspace_news(request, slug: str):
     if not can_view(request.user, workspace):
         raise Http404
     posts = workspace.news_posts.filter(published_at__isnull=False)
-    drafts = workspace.news_posts.filter(published_at__isnull=True)
-    if not can_write_in(request.user, workspace):
-        drafts = drafts.none()
+    drafts = []
+    if can_write_in(request.user, workspace):  # each draft only to whom it is open (its author, the managers)
+        for draft in workspace.news_posts.filter(published_at__isnull=True):
+            draft.workspace = workspace
+            if can_view_post(request.user, draft):
+                drafts.append(draft)
     return render(
         request,
         "news/workspace_list.html",

@@ -17,7 +17,7 @@ from lib.errors import add_to_form
 from workspaces.access import can_view, get_workspace_for_user
 
 from . import actions
-from .access import can_change_status, can_edit_tasks, can_view_tasks, get_task_for_user
+from .access import can_change_status, can_edit_tasks, can_view_tasks, get_task_for_user, visible_source
 from .forms import StatusForm, TaskForm
 from .models import Task
 
@@ -113,7 +113,7 @@ def task_detail(request, pk: int):
             "status_form": StatusForm(initial={"status": task.status, "version": task.version})
             if can_change_status(request.user, task)
             else None,
-            "source": task.source,
+            "source": visible_source(request.user, task),
         },
     )
 
