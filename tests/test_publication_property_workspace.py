@@ -120,7 +120,7 @@ class Scene:
             self.post(self.office, None, "Fichte", publish=True),
         ]
         self.comments = [
-            news_actions.add_comment(lead, self.posts[1], f"Kommentar Ginkgo {PROBE}"),
+            news_actions.add_comment(lead, self.posts[1], f"Kommentar Ginkgo {PROBE} {NAMES['outsider']}"),
             news_actions.add_comment(self.guest, self.posts[3], f"Kommentar Hasel {PROBE} {NAMES['guest']}"),
         ]
         soon = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -488,6 +488,10 @@ def check_mail(check: Check, rows: list[Outbox]) -> None:
 def test_every_channel_agrees_with_the_access_functions(seed, personas, lead, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
         scene = Scene(personas, lead)
+    scene.refresh()
+    check = Check(scene, ["the scene"])
+    check_mail(check, list(Outbox.objects.select_related("event", "recipient")))
+    check.done()
     rng = random.Random(seed)
     history: list[str] = []
     for number in range(STEPS):

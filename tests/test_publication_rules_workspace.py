@@ -117,3 +117,16 @@ def test_a_mention_in_a_comment_does_not_mail_the_comment_to_an_outsider(
         news_actions.add_comment(lead_user, post, f"{COMMENT}, @Otto Outsider")
     assert "Distelfink" not in logged_in(personas["outsider"]).get(f"/neuigkeiten/{post.pk}/").content.decode()
     assert "Distelfink" not in mails_to(personas["outsider"])
+
+
+def test_every_search_kind_that_depends_on_a_workspace_names_its_access_function(personas):
+    """Re-indexing after a workspace's visibility changed runs in the worker; until then only the query-time check
+    keeps such entries right, so every kind whose entries depend on the workspace must have one."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from search.registry import providers
+
+    dependent = [p for p in providers() if p.workspace_lookup]
+    assert dependent
+    for provider in dependent:
+        assert provider.visible_to(AnonymousUser()) is not None, provider.kind
