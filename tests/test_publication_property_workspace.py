@@ -17,7 +17,8 @@ managing office) and every object, each channel is asked over HTTP exactly as an
 - iCal: the personal feed under its secret address;
 - search: the search page's hits (posts, comments, events, tasks) — asked *before* the worker runs, so a
   change of visibility must reach the search in the action's own transaction;
-- mail: every mail in the outbox after the worker ran (subject, text, HTML and attachments as sent);
+- mail: every mail in the outbox after the worker ran (subject, text, HTML and attachments as sent), the
+  guest's daily summary included (sent every third step, so what was queued may have closed meanwhile);
 - people: every profile link on any of these pages.
 
 The expected side comes only from the access functions: ``news.access`` (``can_view_post``; comments:
@@ -57,9 +58,10 @@ from members.models import Municipality, Person, Visibility
 from news import access as news_access
 from news import actions as news_actions
 from news.models import Comment, Post
-from notifications.actions import set_workspace_level
+from notifications.actions import fan_out_pending, set_email_mode, set_workspace_level
 from notifications.delivery import build_message
-from notifications.models import Level, Outbox
+from notifications.digests import send_digests
+from notifications.models import Digest, EmailMode, Level, Outbox
 from tasks import access as task_access
 from tasks import actions as task_actions
 from tasks.models import Task
@@ -110,6 +112,7 @@ class Scene:
             workspace_actions.add_member(lead, workspace, self.guest, WorkspaceMember.Role.EDITOR)
             for name in ("guest", "member", "outsider"):  # they want everything, also the details (comments …)
                 set_workspace_level(personas[name], workspace, Level.ALL)
+        set_email_mode(self.guest, EmailMode.DAILY)  # the guest reads a daily summary
         ws_pub, ws_priv = self.public, self.private
         self.posts = [
             self.post(lead, ws_pub, "Ahorn", publish=True, public=True, image=True, mention="outsider"),
@@ -488,6 +491,7 @@ def check_mail(check: Check, rows: list[Outbox]) -> None:
 def test_every_channel_agrees_with_the_access_functions(seed, personas, lead, django_capture_on_commit_callbacks):  # noqa: F811
     with django_capture_on_commit_callbacks(execute=True):
         scene = Scene(personas, lead)
+        fan_out_pending(limit=100)
     scene.refresh()
     check = Check(scene, ["the scene"])
     check_mail(check, list(Outbox.objects.select_related("event", "recipient")))
@@ -505,5 +509,8 @@ def test_every_channel_agrees_with_the_access_functions(seed, personas, lead, dj
         with django_capture_on_commit_callbacks(execute=True):
             for callback in worker:
                 callback()
+            fan_out_pending(limit=100)  # the worker's other half: events for a whole workspace or city
+            if number % 3 == 2:  # the summary of the last three steps, as they are now
+                send_digests(Digest.Kind.DAILY, timezone.localdate() + dt.timedelta(days=number))
         check_mail(check, list(Outbox.objects.filter(pk__gt=last_mail).select_related("event", "recipient")))
         check.done()

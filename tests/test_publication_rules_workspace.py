@@ -12,7 +12,7 @@ from django.test import Client
 from members.models import Municipality
 from news import actions as news_actions
 from notifications.delivery import build_message
-from notifications.models import Outbox
+from notifications.models import Notification, Outbox
 from tasks import actions as task_actions
 from tests.workspaces.conftest import lead, make_workspace  # noqa: F401 - fixtures
 from workspaces import actions as workspace_actions
@@ -130,3 +130,32 @@ def test_every_search_kind_that_depends_on_a_workspace_names_its_access_function
     assert dependent
     for provider in dependent:
         assert provider.visible_to(AnonymousUser()) is not None, provider.kind
+
+
+def test_a_daily_summary_leaves_out_what_its_reader_may_no_longer_read(
+    personas,
+    make_workspace,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """The summary goes out a day after the post; the guest left the private workspace in between."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.actions import fan_out_pending, set_email_mode
+    from notifications.digests import send_digests
+    from notifications.models import Digest, EmailMode
+
+    workspace = make_workspace(Workspace.Visibility.PRIVATE, name="Stilles Projekt")
+    lead_user = workspace.members.get().user
+    guest = personas["guest"]
+    set_email_mode(guest, EmailMode.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = workspace_actions.add_member(lead_user, workspace, guest, WorkspaceMember.Role.EDITOR)
+        news_actions.create_post(lead_user, workspace, title=SECRET, body="Nur für das Projekt.")
+        fan_out_pending()  # the worker tells the workspace (the guest: in the summary)
+    with django_capture_on_commit_callbacks(execute=True):  # a day later
+        workspace_actions.remove_member(lead_user, membership)
+        send_digests(Digest.Kind.DAILY, timezone.localdate() + dt.timedelta(days=1))
+    assert Notification.objects.filter(recipient=guest, event__subject__contains="Zitronenfalter").exists()
+    assert "Zitronenfalter" not in mails_to(guest)
