@@ -47,7 +47,7 @@ def _page(request, qs):
 
 
 def public_news(request):
-    posts = Post.objects.filter(is_public=True, published_at__isnull=False)
+    posts = posts_visible_to(request.user).filter(is_public=True)
     return render(request, "news/public_list.html", {"page": _page(request, posts)})
 
 
@@ -70,7 +70,7 @@ def workspace_news(request, slug: str):
         raise
     if not can_view(request.user, workspace):
         raise Http404
-    posts = workspace.news_posts.filter(published_at__isnull=False)
+    posts = posts_visible_to(request.user).filter(workspace=workspace)
     drafts = []
     if can_write_in(request.user, workspace):  # each draft only to whom it is open (its author, the managers)
         for draft in workspace.news_posts.filter(published_at__isnull=True):
