@@ -306,7 +306,6 @@ class Rules:
     def __init__(self, scene: Scene, user):
         if user.is_authenticated:
             user = User.objects.get(pk=user.pk)  # person, seats and roles as they are now
-        self.user = user
         workspaces = {w.pk: Workspace.objects.get(pk=w.pk) for w in scene.workspaces}
         self.posts = {}
         for post in Post.objects.filter(pk__in=[p.pk for p in scene.posts]):
