@@ -26,7 +26,7 @@ from workspaces.access import (
     with_viewer_role,
     workspaces_visible_to,
 )
-from workspaces.models import Workspace
+from workspaces.models import Workspace, WorkspaceMember
 
 from .models import Comment, Post
 
@@ -74,6 +74,11 @@ def is_insider(user, workspace: Workspace | None) -> bool:
     return role_of(user, workspace) is not None or (can_view(user, workspace) and is_member(user))
 
 
+def can_read_comments(user, post: Post) -> bool:
+    """The one-object form of ``comments_visible_to``: the comments under ``post`` (pages, mails, mentions)."""
+    return post.is_published and is_insider(user, post.workspace) and can_view_post(user, post)
+
+
 def can_comment(user, post: Post) -> bool:
     return (
         post.is_published
@@ -99,6 +104,17 @@ def posts_visible_to(user):
     if is_member(user):
         condition |= Q(workspace__isnull=True)
     return published.filter(condition)
+
+
+def comments_visible_to(user):
+    """Comments ``user`` may read: those under a published post they may read, in a place where they are an
+    insider (``is_insider``: members of the workspace of any role, people with a seat in a body who may read it)."""
+    if not user.is_authenticated:
+        return Comment.objects.none()
+    insider = Q(post__workspace__in=WorkspaceMember.objects.filter(user=user).values("workspace_id"))
+    if is_member(user):
+        insider |= Q(post__workspace__isnull=True) | Q(post__workspace__in=workspaces_visible_to(user))
+    return Comment.objects.filter(insider, post__in=posts_visible_to(user))
 
 
 def get_post_for_user(user, pk, *, write: bool = False) -> Post:

@@ -25,7 +25,7 @@ from notifications.audience import Audience
 from notifications.messages import Translatable
 from search.indexing import schedule, schedule_many
 
-from .access import can_set_public, can_view_post
+from .access import can_read_comments, can_set_public, can_view_post
 from .mentions import mentioned_users
 from .models import Comment, Post
 
@@ -65,8 +65,10 @@ def _clean(post: Post, actor) -> None:
 
 
 def _notify_mentions(actor, post: Post, text: str, *, already=(), comment: Comment | None = None) -> list:
-    """Mentioned people who may read the post hear about it always; others are not told (it would leak the post)."""
-    users = [u for u in mentioned_users(text) if u != actor and u not in already and can_view_post(u, post)]
+    """Mentioned people who may read the post (for a comment: the comments) hear about it always; others are not
+    told (it would leak the text)."""
+    may_read = (lambda user: can_read_comments(user, post)) if comment else (lambda user: can_view_post(user, post))
+    users = [u for u in mentioned_users(text) if u != actor and u not in already and may_read(u)]
     if not users:
         return []
     with translation.override("de"):
@@ -217,10 +219,11 @@ def add_comment(actor, post: Post, body: str) -> Comment:
             "url": comment.get_absolute_url(),
         }
         skip = {actor, *mentioned}
-        if post.author and post.author not in skip:
+        if post.author and post.author not in skip and can_read_comments(post.author, post):
             notify(recipients=[post.author], **common)  # the author wants to hear about comments
-            skip.add(post.author)
+        skip.add(post.author)
         others = {c.author for c in post.comments.select_related("author") if c.author} - skip
+        others = {user for user in others if can_read_comments(user, post)}  # who left the workspace hears no more
         if others:
             notify(recipients=others, detail=True, **common)  # the rest of the thread, if they want everything
     return comment

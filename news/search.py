@@ -60,6 +60,11 @@ class CommentProvider(Provider):
     def queryset(self):
         return Comment.objects.select_related("post__workspace")
 
+    def visible_to(self, user):
+        from .access import comments_visible_to
+
+        return comments_visible_to(user)
+
     def build(self, comment: Comment) -> Entry | None:
         post = comment.post
         if not post.is_published:

@@ -24,6 +24,7 @@ from .access import (
     can_delete_comment,
     can_edit,
     can_set_public,
+    can_view_post,
     can_write_in,
     get_comment_for_user,
     get_post_for_user,
@@ -46,7 +47,7 @@ def _page(request, qs):
 
 
 def public_news(request):
-    posts = Post.objects.filter(is_public=True, published_at__isnull=False)
+    posts = posts_visible_to(request.user).filter(is_public=True)
     return render(request, "news/public_list.html", {"page": _page(request, posts)})
 
 
@@ -69,10 +70,13 @@ def workspace_news(request, slug: str):
         raise
     if not can_view(request.user, workspace):
         raise Http404
-    posts = workspace.news_posts.filter(published_at__isnull=False)
-    drafts = workspace.news_posts.filter(published_at__isnull=True)
-    if not can_write_in(request.user, workspace):
-        drafts = drafts.none()
+    posts = posts_visible_to(request.user).filter(workspace=workspace)
+    drafts = []
+    if can_write_in(request.user, workspace):  # each draft only to whom it is open (its author, the managers)
+        for draft in workspace.news_posts.filter(published_at__isnull=True):
+            draft.workspace = workspace
+            if can_view_post(request.user, draft):
+                drafts.append(draft)
     return render(
         request,
         "news/workspace_list.html",

@@ -12,6 +12,7 @@ import datetime as dt
 from itertools import groupby
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -45,6 +46,7 @@ def digest_for(user_id: int, kind: str, period: dt.date) -> bool:
             .select_related("event__workspace", "recipient")
             .order_by("event__workspace__name", "created", "id")
         )
+        items = _still_readable(items)
         if not items:
             return False
         try:
@@ -64,6 +66,40 @@ def digest_for(user_id: int, kind: str, period: dt.date) -> bool:
         )
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(mail=Notification.Mail.DIGESTED, digest=digest)
     return True
+
+
+def _still_readable(items: list[Notification]) -> list[Notification]:
+    """The notifications whose object the person may still open. A summary goes out up to a week after the
+    events, and in between the person may have left the workspace or the workspace closed: what they may no
+    longer read is not mailed (it stays unmailed, ``mail="none"``). The rule is the object kind's access
+    function, as the search names it (``search.registry.Provider.visible_to``); a kind without one, or an
+    object that is gone (a cancellation is about it), is kept."""
+    from search.registry import providers
+
+    if not items:
+        return items
+    recipient = items[0].recipient
+    by_model = {provider.model: provider for provider in providers()}
+    targets: dict[int, set[str]] = {}
+    for note in items:
+        if note.event.target_type_id:
+            targets.setdefault(note.event.target_type_id, set()).add(note.event.target_id)
+    hidden: set[tuple[int, str]] = set()
+    for type_id, ids in targets.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        provider = by_model.get(model)
+        visible = provider.visible_to(recipient) if provider is not None else None
+        if visible is None:
+            continue
+        keys = [int(pk) for pk in ids if pk.isdigit()]
+        existing = {str(pk) for pk in model._default_manager.filter(pk__in=keys).values_list("pk", flat=True)}
+        readable = {str(pk) for pk in visible.filter(pk__in=keys).values_list("pk", flat=True)}
+        hidden |= {(type_id, pk) for pk in existing - readable}
+    if not hidden:
+        return items
+    dropped = [n.pk for n in items if (n.event.target_type_id, n.event.target_id) in hidden]
+    Notification.objects.filter(pk__in=dropped).update(mail=Notification.Mail.NONE)
+    return [n for n in items if n.pk not in dropped]
 
 
 def render_digest(kind: str, period: dt.date, items: list[Notification]) -> tuple[str, str, str]:

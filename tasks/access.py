@@ -94,3 +94,21 @@ def get_task_for_user(user, pk, *, write: bool = False) -> Task:
     if not allowed:
         raise Http404
     return task
+
+
+def visible_source(user, task: Task):
+    """The object ``task`` came from (a news post, a meeting) when ``user`` may see it, else None: the task page
+    names the source by its title, so an assignee outside the workspace must not learn it through the task."""
+    source = task.source
+    if source is None:
+        return None
+    from meetings.access import meeting_visible_to
+    from meetings.models import Meeting
+    from news.access import can_view_post
+    from news.models import Post
+
+    if isinstance(source, Post):
+        return source if can_view_post(user, source) else None
+    if isinstance(source, Meeting):
+        return source if meeting_visible_to(user, source) else None
+    return None

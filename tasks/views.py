@@ -29,6 +29,7 @@ from .access import (
     can_view_tasks,
     get_task_for_user,
     own_city_id,
+    visible_source,
 )
 from .forms import AttachmentForm, CityStatusForm, CommentForm, StatusForm, TaskForm
 from .models import Task
@@ -135,7 +136,7 @@ def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict |
             "status_form": StatusForm(initial={"status": task.status, "version": task.version})
             if can_change_status(request.user, task)
             else None,
-            "source": task.source,
+            "source": visible_source(request.user, task),
             "city_rows": rows,
             "own_city": own_city,
             "progress": task.city_progress,
