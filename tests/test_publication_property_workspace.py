@@ -424,6 +424,11 @@ def check_persona(check: Check, persona: str, extra: bool) -> None:
         if status == 200:
             upcoming = {"event": lambda e, here=here: rules.event(e) if e.workspace_id == here and e.ends_at >= now else None}
             check_text(check, persona, rules, "list", f"calendar of {workspace.name}", main_of(html), upcoming)
+        # The month view (this month; the scene's events are around today): only what the persona may see.
+        status, html = page(client, f"/arbeitsbereiche/{workspace.slug}/termine/monat/")
+        check.equal(persona, "list", f"month of {workspace.name}", status == 200, rules.workspace[workspace.pk])
+        if status == 200:
+            check_text(check, persona, rules, "list", f"month of {workspace.name}", main_of(html))
         status, html = page(client, f"/arbeitsbereiche/{workspace.slug}/aufgaben/", {"anzeigen": "alle"})
         check.equal(persona, "list", f"tasks of {workspace.name}", status == 200, rules.task_list[workspace.pk])
         if status == 200:
@@ -439,7 +444,7 @@ def check_persona(check: Check, persona: str, extra: bool) -> None:
         assigned = {"task": lambda t: t.pk in rules.assigned}
         check_text(check, persona, rules, "list", "my tasks", main_of(html), assigned)
         if extra:
-            for path in ("/mein-bereich/", "/mein-kalender/"):
+            for path in ("/mein-bereich/", "/mein-kalender/", "/mein-kalender/monat/"):
                 status, html = page(client, path)
                 check_text(check, persona, rules, "list", path, main_of(html))
         # The personal feed: the events of the person's own workspaces, no more.
