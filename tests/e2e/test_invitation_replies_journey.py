@@ -9,11 +9,13 @@ is prefilled. Every page is scanned with axe; the changed screens are photograph
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings import actions
@@ -159,6 +161,11 @@ def test_invitation_and_replies_with_and_without_an_account(page, browser_contex
     assert without_account.email not in {m.envelope_to[0] for m in reminders}
     assert all(LINK.search(text_of(m)) for m in reminders)
 
-    # The minutes start from the replies: the member who attends is ticked.
+    # The meeting took place (moved into the past here) and the office marked it held: the minutes start
+    # from the replies, the member who attends is ticked.
+    past = timezone.now() - dt.timedelta(hours=3)
+    Meeting.objects.filter(pk=meeting.pk).update(start=past, end=past + dt.timedelta(hours=2))
+    meeting.refresh_from_db()
+    actions.mark_held(office, meeting)
     page.goto(f"/sitzungen/{meeting.pk}/protokoll/")
     expect(page.get_by_label("Mara Member", exact=False)).to_be_checked()

@@ -9,11 +9,13 @@ prefilled from the replies. Mail goes over real SMTP.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -260,6 +262,13 @@ def test_guests_are_added_with_german_errors(meeting, personas, client_for):
     assert not MeetingGuest.objects.exists()
 
 
+def _held(meeting, office) -> None:
+    past = timezone.now() - dt.timedelta(hours=3)
+    Meeting.objects.filter(pk=meeting.pk).update(start=past, end=past + dt.timedelta(hours=2))
+    meeting.refresh_from_db()
+    actions.mark_held(office, meeting)
+
+
 def test_attendance_in_the_minutes_is_prefilled_from_the_replies(invited, personas, member_person, client_for):
     meeting, _received = invited
     people = [p for p in actions.recipients(meeting) if p != member_person]
@@ -269,6 +278,8 @@ def test_attendance_in_the_minutes_is_prefilled_from_the_replies(invited, person
     forecast = actions.attendance_from_replies(meeting)
     assert member_person in forecast.present and people[1] in forecast.present  # the named deputy is there
     assert forecast.deputies == [(people[0], people[1].full_name)] and forecast.excused == [people[2]]
+    # Minutes are written once the meeting took place: it is moved into the past and marked held.
+    _held(meeting, personas["office"])
     page = client_for("office").get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
     assert re.search(rf'value="{member_person.pk}"[^>]*checked', page)
 
