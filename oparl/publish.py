@@ -91,8 +91,8 @@ def _flagged(kind: str, *, with_stubs: bool) -> QuerySet[Any]:
         qs = model._default_manager.filter(condition | Q(_served(kind))).annotate(
             oparl_visible=ExpressionWrapper(condition, output_field=BooleanField())
         )
-    flagged: QuerySet[Any] = qs.annotate(oparl_modified=modified(), **EXTRAS.get(kind, {}))
-    return flagged
+    annotated: QuerySet[Any] = qs.annotate(oparl_modified=modified(), **EXTRAS.get(kind, {}))
+    return annotated
 
 
 def meeting_modified() -> Expression:
