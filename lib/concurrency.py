@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lib.errors import add_to_form
 
 
 class EditConflict(Exception):
@@ -62,3 +68,32 @@ class VersionField(forms.IntegerField):
         kwargs.setdefault("required", True)
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
+
+
+def apply_edit(form: forms.Form, write: Callable[[dict[str, Any]], object], *, rename: dict[str, str] | None = None) -> bool:
+    """The one way a view saves a versioned edit: validate ``form``, call ``write(cleaned_data)`` (an action
+    that takes the version the editor started from) and report what went wrong *on the form*, so the typed
+    input is shown again and nothing is lost.
+
+    Returns True when the write succeeded. Otherwise the form carries the errors: field errors of the form
+    itself, an action's ``ValidationError`` (on the fields it names, ``rename`` maps its names to the form's)
+    or the edit conflict (``CONFLICT_MESSAGE``, and ``form.edit_conflict`` is True so the page can answer 409).
+    """
+    form.edit_conflict = False  # type: ignore[attr-defined]
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except EditConflict:
+        form.edit_conflict = True  # type: ignore[attr-defined]
+        form.add_error(None, CONFLICT_MESSAGE)
+        return False
+    except ValidationError as exc:
+        add_to_form(form, exc, rename=rename)
+        return False
+    return True
+
+
+def failed_status(form: forms.Form) -> int:
+    """The HTTP status of a page that shows ``form`` again after a failed :func:`apply_edit`."""
+    return 409 if getattr(form, "edit_conflict", False) else 400

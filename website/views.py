@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import office_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
-from lib.errors import add_to_form
+from lib.concurrency import apply_edit, failed_status
 from members.models import Body, Cooperation, Membership, Municipality
 
 from . import actions
@@ -73,16 +71,16 @@ def page(request, slug: str):
 def page_edit(request, slug: str):
     page = _page_or_404(slug)
     form = PageForm(request.POST or None, instance=page, initial={"version": page.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            actions.update_page(request.user, page, version, **data)
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        else:
+    if request.method == "POST":
+
+        def write(data):
+            data = dict(data)
+            actions.update_page(request.user, page, data.pop("version"), **data)
+
+        if apply_edit(form, write):
             messages.success(request, _("Die Seite wurde gespeichert."))
             return redirect("website:page", slug=slug)
+        return render(request, "website/page_edit.html", {"page": page, "form": form}, status=failed_status(form))
     return render(request, "website/page_edit.html", {"page": page, "form": form})
 
 
@@ -134,19 +132,12 @@ def feedback_detail(request, pk: int):
 def feedback_answer(request, pk: int):
     feedback = _feedback_or_404(pk)
     form = FeedbackAnswerForm(request.POST, prefix="antwort")
-    if form.is_valid():
-        try:
-            actions.answer_feedback(request.user, feedback, form.cleaned_data["version"], form.cleaned_data["answer"])
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("Die Antwort wird an %(email)s gesendet; die Rückmeldung ist beantwortet.") % {"email": feedback.email}
-            )
-            return redirect(feedback)
-    return _feedback_page(request, _feedback_or_404(pk), status=400, answer_form=form)
+    if apply_edit(form, lambda data: actions.answer_feedback(request.user, feedback, data["version"], data["answer"])):
+        messages.success(
+            request, _("Die Antwort wird an %(email)s gesendet; die Rückmeldung ist beantwortet.") % {"email": feedback.email}
+        )
+        return redirect(feedback)
+    return _feedback_page(request, _feedback_or_404(pk), status=failed_status(form), answer_form=form)
 
 
 @office_required
@@ -154,17 +145,10 @@ def feedback_answer(request, pk: int):
 def feedback_status(request, pk: int):
     feedback = _feedback_or_404(pk)
     form = FeedbackStatusForm(request.POST, prefix="status")
-    if form.is_valid():
-        try:
-            actions.set_feedback_status(request.user, feedback, form.cleaned_data["version"], form.cleaned_data["status"])
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(request, _("Der Status ist jetzt „%(status)s“.") % {"status": feedback.get_status_display()})
-            return redirect(feedback)
-    return _feedback_page(request, _feedback_or_404(pk), status=400, status_form=form)
+    if apply_edit(form, lambda data: actions.set_feedback_status(request.user, feedback, data["version"], data["status"])):
+        messages.success(request, _("Der Status ist jetzt „%(status)s“.") % {"status": feedback.get_status_display()})
+        return redirect(feedback)
+    return _feedback_page(request, _feedback_or_404(pk), status=failed_status(form), status_form=form)
 
 
 def municipalities(request):

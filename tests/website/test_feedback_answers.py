@@ -67,7 +67,7 @@ def test_status_changes_are_versioned_and_audited(feedback, client_for):
     url = f"/barrierefreiheit/rueckmeldungen/{feedback.pk}/status/"
     assert office.post(url, {"status-status": "in_progress", "status-version": 1}).status_code == 302
     stale = office.post(url, {"status-status": "closed", "status-version": 1})
-    assert stale.status_code == 400 and "inzwischen von jemand anderem geändert" in stale.content.decode()
+    assert stale.status_code == 409 and "inzwischen von jemand anderem geändert" in stale.content.decode()
     feedback.refresh_from_db()
     assert feedback.status == "in_progress"
     assert office.post(url, {"status-status": "closed", "status-version": 2}).status_code == 302
