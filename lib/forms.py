@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 TEXT_LIKE_WIDGETS = (
     forms.TextInput,
@@ -64,6 +66,56 @@ class FastSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped by format_html
+
+
+def _option_attrs(attrs: dict) -> str:
+    """Attributes in the order and form of Django's ``attrs.html``: ``True`` as a bare name, ``False`` left out."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {name}" if value is True else f' {name}="{conditional_escape(value)}"')
+    return "".join(parts)
+
+
+class ChoiceGroupField(BoundField):
+    """A radio group rendered in Python, with exactly the markup of ``forms/kern_field.html``.
+
+    The template renders every option through Django's widget templates; on the survey's pages (six
+    groups of up to nine options, all pages of every respondent) that was most of the server's work.
+    ``tests/test_kern_forms.py`` checks that both produce the same bytes.
+    """
+
+    def as_field_group(self) -> SafeString:
+        errors = self.errors
+        auto_id = self.auto_id
+        out = ['<fieldset class="kern-fieldset', " kern-fieldset--error" if errors else "", '">\n  <legend class="kern-label">']
+        out.append(conditional_escape(self.label))
+        if not self.field.required and not getattr(self.form, "hide_optional_marks", False):
+            out.append(f' <span class="kern-hint-inline">({gettext("optional")})</span>')
+        out.append("</legend>\n  ")
+        if self.help_text:
+            out.append(f'<div class="kern-hint" id="{auto_id}-hint">{conditional_escape(self.help_text)}</div>')
+        out.append("\n  ")
+        if errors:
+            out.append(f'<div class="kern-error" id="{auto_id}-error">')
+            for error in errors:
+                out.append(
+                    '<p><span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>'
+                    f"<span>{conditional_escape(error)}</span></p>"
+                )
+            out.append("</div>")
+        out.append('\n  <div class="kern-fieldset__body choice-list">')
+        for choice in self.subwidgets:
+            data = choice.data
+            value = "" if data["value"] is None else f' value="{conditional_escape(str(data["value"]))}"'
+            out.append(
+                f'<div class="kern-form-check"><input type="{data["type"]}" name="{conditional_escape(data["name"])}"{value}'
+                f'{_option_attrs(data["attrs"])}><label class="kern-label" for="{conditional_escape(str(data["attrs"].get("id")))}">'
+                f'{conditional_escape(data["label"])}</label></div>'
+            )
+        out.append("</div>\n</fieldset>")
+        return mark_safe("".join(str(part) for part in out))  # noqa: S308 - every user-facing part escaped above
 
 
 class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput, KernForm, KernModelForm
+from lib.forms import ChoiceGroupField, DateInput, KernForm, KernModelForm
 from members.models import Municipality
 
 from .models import MonitoringAccess, SurveyRound, Wave
@@ -51,6 +51,7 @@ def _build_form_class(items) -> type[KernForm]:
             help_text=item.hint,
             widget=forms.RadioSelect(attrs={"class": "kern-form-check__radio"}),
             error_messages={"required": MISSING_ANSWER, "invalid_choice": MISSING_ANSWER},
+            bound_field_class=ChoiceGroupField,
         )
     return type("SurveyPageForm", (SurveyPageForm,), fields)
 
