@@ -112,7 +112,7 @@ class ChoiceGroupField(BoundField):
             out.append(
                 f'<div class="kern-form-check"><input type="{data["type"]}" name="{conditional_escape(data["name"])}"{value}'
                 f'{_option_attrs(data["attrs"])}><label class="kern-label" for="{conditional_escape(str(data["attrs"].get("id")))}">'
-                f'{conditional_escape(data["label"])}</label></div>'
+                f"{conditional_escape(data['label'])}</label></div>"
             )
         out.append("</div>\n</fieldset>")
         return mark_safe("".join(str(part) for part in out))  # noqa: S308 - every user-facing part escaped above
