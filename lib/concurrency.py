@@ -35,11 +35,11 @@ def save_versioned(obj: models.Model, expected_version: int, fields: list[str] |
     values = {name: getattr(obj, name) for name in update_fields}
     if "modified" in {f.name for f in model._meta.concrete_fields}:
         values["modified"] = timezone.now()
-        obj.modified = values["modified"]
+        setattr(obj, "modified", values["modified"])  # noqa: B010 - any model with a modified column
     updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(version=expected_version + 1, **values)
     if updated != 1:
         raise EditConflict
-    obj.version = expected_version + 1
+    setattr(obj, "version", expected_version + 1)  # noqa: B010 - any versioned model
 
 
 def bump_counter(obj: models.Model, field: str, expected: int | None) -> None:
@@ -64,7 +64,7 @@ class VersionField(forms.IntegerField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", True)
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
