@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import login_required, office_required
+from accounts.decorators import login_required, member_required, office_required
 from accounts.roles import is_office
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
@@ -30,11 +30,10 @@ from .forms import FollowUpForm, ItemForm, OpenRoundForm, SheetForm
 from .models import Checklist, Round
 
 
-@login_required
+@member_required
 def index(request):
-    if not takes_part(request.user):
-        raise Http404
-    checklists = list(Checklist.objects.prefetch_related("rounds").order_by("pk"))
+    """Every member reaches the page from the navigation; the rounds are listed for those who take part."""
+    checklists = list(Checklist.objects.prefetch_related("rounds").order_by("pk")) if takes_part(request.user) else []
     return render(
         request,
         "selfcheck/index.html",
@@ -128,8 +127,8 @@ def round_pdf(request, pk):
     return response
 
 
-@require_POST
 @office_required
+@require_POST
 def round_follow_ups(request, pk):
     selfcheck_round = get_round_for_user(request.user, pk, manage=True)
     items = {str(item.pk): item for item in selfcheck_round.items()}
@@ -157,14 +156,14 @@ def _office_step(request, pk, step, done: str):
     return redirect("selfcheck:results", pk=selfcheck_round.pk)
 
 
-@require_POST
 @office_required
+@require_POST
 def round_close(request, pk):
     return _office_step(request, pk, actions.close_round, _("Die Runde ist abgeschlossen."))
 
 
-@require_POST
 @office_required
+@require_POST
 def round_release(request, pk):
     return _office_step(
         request, pk, actions.release_round, _("Das Ergebnis der Kooperation ist jetzt öffentlich; die Städte bleiben intern.")
@@ -177,8 +176,8 @@ def manage(request):
     return render(request, "selfcheck/manage.html", {"checklists": checklists, "form": OpenRoundForm()})
 
 
-@require_POST
 @office_required
+@require_POST
 def round_open(request, slug):
     checklist = get_checklist_for_office(request.user, slug)
     form = OpenRoundForm(request.POST)
@@ -223,8 +222,8 @@ def checklist_manage(request, slug):
     return _checklist_page(request, checklist, form)
 
 
-@require_POST
 @office_required
+@require_POST
 def item_retire(request, pk):
     item = get_item_for_office(request.user, pk)
     try:
