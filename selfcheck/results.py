@@ -59,14 +59,16 @@ class RoundResult:
         return [row for block in self.factors for row in block.items if row.flagged]
 
 
-def round_result(selfcheck_round: Round, city_ids: set[int] | None, *, trend_city: int | None = COOPERATION) -> RoundResult:
+def round_result(
+    selfcheck_round: Round, city_ids: set[int] | None, *, trend_city: int | None = COOPERATION, released_only: bool = False
+) -> RoundResult:
     """The consolidated result for the cities in ``city_ids`` (None: all that answered) and the cooperation,
-    and the trend over this checklist's rounds up to this one (for ``trend_city``, default the cooperation)."""
-    history = list(
-        Round.objects.filter(checklist_id=selfcheck_round.checklist_id, opened_at__lte=selfcheck_round.opened_at).order_by(
-            "opened_at", "pk"
-        )
-    )
+    and the trend over this checklist's rounds up to this one (for ``trend_city``, default the cooperation;
+    ``released_only``: the public trend, which leaves out rounds the office has not released)."""
+    earlier = Round.objects.filter(checklist_id=selfcheck_round.checklist_id, opened_at__lte=selfcheck_round.opened_at)
+    if released_only:
+        earlier = earlier.filter(released=True)
+    history = list(earlier.order_by("opened_at", "pk"))
     by_round = ratings(history)
     results: dict[int, Consolidation] = {r.pk: consolidate(by_round.get(r.pk, [])) for r in history}
     current = results[selfcheck_round.pk]

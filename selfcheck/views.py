@@ -72,7 +72,10 @@ def round_detail(request, pk):
                 return redirect(selfcheck_round)
             return _sheet_page(request, selfcheck_round, form, status=failed_status(form))
     elif request.method == "POST":
-        messages.error(request, _("Diese Runde ist abgeschlossen; Antworten lassen sich nicht mehr ändern."))
+        if selfcheck_round.is_open:
+            messages.error(request, _("Antworten geben nur Mitglieder der Regiegruppe und des Projektteams einer Stadt."))
+        else:
+            messages.error(request, _("Diese Runde ist abgeschlossen; Antworten lassen sich nicht mehr ändern."))
         return redirect(selfcheck_round)
     return _sheet_page(request, selfcheck_round, form)
 
@@ -120,6 +123,7 @@ def round_pdf(request, pk):
         "k": min_raters(),
         "generated": timezone.localdate(),
         "total_raters": result.raters.get(None, 0),
+        "earlier": [f for ups in results.previous_follow_ups(selfcheck_round).values() for f in ups],
         "cooperation": Cooperation.objects.first(),
     }
     response = HttpResponse(pdf.render_pdf("selfcheck/summary_pdf.html", context), content_type="application/pdf")
@@ -238,5 +242,5 @@ def item_retire(request, pk):
 def public_result(request, pk):
     """A released round: the cooperation's figures only, never a city's."""
     selfcheck_round = get_released_round(pk)
-    result = results.round_result(selfcheck_round, set())
+    result = results.round_result(selfcheck_round, set(), released_only=True)
     return render(request, "selfcheck/public.html", {"round": selfcheck_round, "result": result, "k": min_raters()})

@@ -211,6 +211,7 @@ def test_who_sees_what(raters, checklist, personas, client_for):
     assert client_for("office").post(f"/selbstcheck/runden/{selfcheck_round.pk}/veroeffentlichen/").status_code == 302
     response = client_for("anonymous").get(public)
     assert response.status_code == 200 and response.context["result"].cities == []
+    assert response.context["result"].trend_rounds == [selfcheck_round]  # unreleased rounds stay out of the trend
     assert "Essen" not in response.content.decode().split("<main")[1].split("</main>")[0]
 
 
