@@ -10,13 +10,13 @@ from playwright.sync_api import expect
 
 from selfcheck.models import Answer, Round
 from tasks.models import Task
-from tests.selfcheck.conftest import make_rater
+from tests.selfcheck.conftest import checklist, make_rater  # noqa: F401 - checklist is a fixture
 from tests.support.browser import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_office_opens_raters_answer_consolidation_tasks_summary(page, browser_context, login_as, personas, checklist):
+def test_office_opens_raters_answer_consolidation_tasks_summary(page, browser_context, login_as, personas, checklist):  # noqa: F811
     office = personas["office"]
     login_as(office)
     page.goto("/selbstcheck/verwaltung/")
@@ -29,7 +29,7 @@ def test_office_opens_raters_answer_consolidation_tasks_summary(page, browser_co
     first = selfcheck_round.items().first()
 
     page.goto("/selbstcheck/verwaltung/kooperation/")
-    expect(page.get_by_role("status")).to_contain_text("lassen sich erst nach ihrem Abschluss ändern")
+    expect(page.locator(".kern-alert--warning")).to_contain_text("lassen sich erst nach ihrem Abschluss ändern")
     assert_accessible(page, context="Prüffragen während einer offenen Runde")
 
     # Three raters of two cities answer, independently: 0, 4 and 2 on the first question.
