@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "search",
     "meetings",
     "oparl",
+    "selfcheck",
 ]
 
 MIDDLEWARE = [
@@ -426,6 +427,12 @@ OPARL_PAGE_SIZE = env_int("OPARL_PAGE_SIZE", 100)
 # --- Monitoring (staff survey) ------------------------------------------------------------
 # Minimum respondents per published cell (k); the disclosure rules refuse anything below 5.
 MONITORING_MIN_CELL_SIZE = env_int("MONITORING_MIN_CELL_SIZE", 10)
+# Self-check: a city's consolidated figures need answers from this many raters (as the monitoring's minimum
+# cell); items whose answers lie this many scale steps apart (or more) are flagged for discussion.
+SELFCHECK_MIN_RATERS = env_int("SELFCHECK_MIN_RATERS", 3)
+SELFCHECK_DISAGREEMENT_SPREAD = env_int("SELFCHECK_DISAGREEMENT_SPREAD", 2)
+if SELFCHECK_MIN_RATERS < 2 or not 1 <= SELFCHECK_DISAGREEMENT_SPREAD <= 4:
+    raise ImproperlyConfigured("SELFCHECK_MIN_RATERS must be at least 2, SELFCHECK_DISAGREEMENT_SPREAD between 1 and 4.")
 if MONITORING_MIN_CELL_SIZE < 5:
     raise ImproperlyConfigured("MONITORING_MIN_CELL_SIZE must be at least 5.")
 # Minimum HR headcount of a published group (monitoring.md §4.1 rule 1).

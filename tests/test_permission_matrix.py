@@ -17,6 +17,7 @@ from tests.calendar_events.matrix import calendar_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
+from tests.selfcheck.matrix import selfcheck_ids
 from tests.tasks.matrix import task_ids
 
 PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
@@ -35,6 +36,7 @@ MEMBERS_SEE = _row(404, 404, 404, 200, 200, 200)
 POST_ONLY_SIGNED_IN = _row(LOGIN, 405, 405, 405, 405, 405)
 POST_ONLY_OFFICE = _row(LOGIN, 404, 404, 404, 405, 405)
 # allauth pages for signed-out people redirect signed-in people away.
+TAKES_PART = _row(LOGIN, 404, 404, 200, 200, 200)
 ENTRANCE = _row(200, 302, 302, 302, 302, 302)
 
 # route (as in urls.py) → (url to request, expected status per persona)
@@ -121,6 +123,29 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/arbeitsbereiche/regiegruppe/neuigkeiten/neu/",
         _row(LOGIN, 404, 404, 200, 200, 404),
     ),
+    # Self-check: raters (Regiegruppe and Projektteam of a city), the Regiegruppe and the office; the public only
+    # what the office released. The member persona sits in the Regiegruppe for Bochum.
+    "selbstcheck/": ("/selbstcheck/", TAKES_PART),
+    "selbstcheck/runden/<int:pk>/": ("/selbstcheck/runden/{selfcheck_round}/", TAKES_PART),
+    "selbstcheck/runden/<int:pk>/ergebnisse/": ("/selbstcheck/runden/{selfcheck_round}/ergebnisse/", TAKES_PART),
+    "selbstcheck/runden/<int:pk>/zusammenfassung.pdf": ("/selbstcheck/runden/{selfcheck_round}/zusammenfassung.pdf", TAKES_PART),
+    "selbstcheck/runden/<int:pk>/aufgaben/": ("/selbstcheck/runden/{selfcheck_round}/aufgaben/", POST_ONLY_OFFICE),
+    "selbstcheck/runden/<int:pk>/abschliessen/": ("/selbstcheck/runden/{selfcheck_round}/abschliessen/", POST_ONLY_OFFICE),
+    "selbstcheck/runden/<int:pk>/veroeffentlichen/": (
+        "/selbstcheck/runden/{selfcheck_round}/veroeffentlichen/",
+        POST_ONLY_OFFICE,
+    ),
+    "selbstcheck/verwaltung/": ("/selbstcheck/verwaltung/", OFFICE_ONLY),
+    "selbstcheck/verwaltung/<slug:slug>/": ("/selbstcheck/verwaltung/kooperation/", OFFICE_ONLY),
+    "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": (
+        "/selbstcheck/verwaltung/kooperation/runde-eroeffnen/",
+        POST_ONLY_OFFICE,
+    ),
+    "selbstcheck/verwaltung/pruffragen/<int:pk>/ausmustern/": (
+        "/selbstcheck/verwaltung/pruffragen/{selfcheck_item}/ausmustern/",
+        POST_ONLY_OFFICE,
+    ),
+    "selbstcheck/ergebnisse/<int:pk>/": ("/selbstcheck/ergebnisse/{selfcheck_released}/", PUBLIC),
     # Tasks: never public; "my tasks" for everybody signed in; the overdue list for the managing office
     "aufgaben/": ("/aufgaben/", SIGNED_IN),
     "aufgaben/ueberfaellig/": ("/aufgaben/ueberfaellig/", OFFICE_ONLY),
@@ -455,6 +480,7 @@ def ids(personas):
         **news_ids(personas),
         **task_ids(personas),
         **meeting_ids(personas),
+        **selfcheck_ids(personas),
     }
 
 

@@ -73,6 +73,11 @@ WRITERS: dict[str, frozenset[str]] = {
     "sitzungen/<int:pk>/rueckmeldungen/erinnern/": OFFICE,
     "sitzungen/<int:pk>/rueckmeldung/": MEMBERS,
     "sitzungen/aufgaben/<int:pk>/erledigt/": MEMBERS,
+    "selbstcheck/runden/<int:pk>/aufgaben/": OFFICE,
+    "selbstcheck/runden/<int:pk>/abschliessen/": OFFICE,
+    "selbstcheck/runden/<int:pk>/veroeffentlichen/": OFFICE,
+    "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": OFFICE,
+    "selbstcheck/verwaltung/pruffragen/<int:pk>/ausmustern/": OFFICE,
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day

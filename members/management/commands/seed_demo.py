@@ -7,6 +7,7 @@ from members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, PERSONAS, load_demo, 
 from monitoring.demo import DEMO_CODES, DEMO_HR_EMAIL, load_demo_monitoring
 from news.demo import load_demo_news
 from search.indexing import rebuild
+from selfcheck.demo import load_demo_selfcheck
 from tasks.demo import load_demo_tasks
 from workspaces.demo import load_demo_workspaces
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         load_demo_documents()
         load_demo_meetings()
         load_demo_integration()
+        load_demo_selfcheck()
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
