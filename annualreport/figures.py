@@ -65,20 +65,23 @@ def min_cell_size() -> int:
 def protect_counts(counts: dict[str, int], k: int) -> tuple[dict[str, int | None], int | None]:
     """Per-city counts about people with the minimum-cell rule: None where suppressed.
 
-    Primary: a count from 1 to k-1 is suppressed. Secondary: when the total is shown and exactly one
-    count is suppressed, the total would give it away, so the next smallest positive count is
-    suppressed as well (or, if there is none, the total). A total below k is never shown.
+    Primary: a count from 1 to k-1 is suppressed. Secondary: while the total is shown, the suppressed
+    counts together must be at least k (else the total minus the shown counts would pin them down to
+    less than k), so the next smallest positive counts are suppressed as well, or, if there are none,
+    the total. A total below k is never shown.
     """
     shown: dict[str, int | None] = {key: (None if 0 < n < k else n) for key, n in counts.items()}
     total = sum(counts.values())
     total_shown: int | None = total if total == 0 or total >= k else None
-    hidden = [key for key, value in shown.items() if value is None]
-    if total_shown is not None and len(hidden) == 1:
+    hidden_sum = sum(n for key, n in counts.items() if shown[key] is None)
+    while total_shown is not None and 0 < hidden_sum < k:
         candidates = sorted((n, key) for key, n in counts.items() if shown[key] is not None and n > 0)
-        if candidates:
-            shown[candidates[0][1]] = None
-        else:
+        if not candidates:
             total_shown = None
+            break
+        n, key = candidates[0]
+        shown[key] = None
+        hidden_sum += n
     return shown, total_shown
 
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import login_required
+from accounts.decorators import login_required, office_required
 from accounts.roles import is_office
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
@@ -62,11 +62,12 @@ def _report_page(request, report: AnnualReport, *, status: int = 200, **forms):
 
 
 @login_required
+@require_GET
 def detail(request, pk: int):
     return _report_page(request, get_report_for_user(request.user, pk))
 
 
-@login_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def edit_text(request, pk: int, key: str):
     report = get_report_for_user(request.user, pk, write=True)
@@ -90,7 +91,7 @@ def edit_text(request, pk: int, key: str):
     return render(request, "annualreport/text_form.html", context, status=status)
 
 
-@login_required
+@office_required
 @require_POST
 def freeze(request, pk: int):
     report = get_report_for_user(request.user, pk, write=True)
@@ -101,7 +102,7 @@ def freeze(request, pk: int):
     return _report_page(request, get_report_for_user(request.user, pk), status=failed_status(form), freeze_form=form)
 
 
-@login_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def correct(request, pk: int):
     report = get_report_for_user(request.user, pk, write=True)
@@ -117,7 +118,7 @@ def correct(request, pk: int):
     return render(request, "annualreport/correct.html", {"report": report, "form": form})
 
 
-@login_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def approval(request, pk: int):
     report = get_report_for_user(request.user, pk, write=True)
@@ -132,7 +133,7 @@ def approval(request, pk: int):
     return render(request, "annualreport/approval.html", {"report": report, "form": form})
 
 
-@login_required
+@office_required
 @require_POST
 def release(request, pk: int):
     report = get_report_for_user(request.user, pk, write=True)
@@ -159,29 +160,35 @@ def _file(report: AnnualReport, kind: str, *, live: bool) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def report_pdf(request, pk: int):
     return _file(get_report_for_user(request.user, pk), "pdf", live=True)
 
 
 @login_required
+@require_GET
 def report_odt(request, pk: int):
     return _file(get_report_for_user(request.user, pk), "odt", live=True)
 
 
 @login_required
+@require_GET
 def partner(request, pk: int):
     report = get_report_for_user(request.user, pk)
     return render(request, "annualreport/partner.html", {"report": report, "p": build(report, with_charts=False)})
 
 
+@require_GET
 def public(request, year: int):
     report = get_released_report(year)
     return render(request, "annualreport/public.html", {"report": report, "p": build(report)})
 
 
+@require_GET
 def public_pdf(request, year: int):
     return _file(get_released_report(year), "pdf", live=False)
 
 
+@require_GET
 def public_odt(request, year: int):
     return _file(get_released_report(year), "odt", live=False)
