@@ -12,8 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation
-from tests.annualreport.matrix import annual_report_ids
 from members.models import Membership, Person
+from tests.annualreport.matrix import annual_report_ids
 from tests.calendar_events.matrix import calendar_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
