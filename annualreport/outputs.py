@@ -8,7 +8,10 @@ the bytes made at freezing; the ODT writer is deterministic anyway (fixed zip da
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -21,18 +24,39 @@ from .presentation import Presentation
 PDF_VARIANT = "pdf/a-3a"  # PDF/A-3, level A: tagged (logical structure), Unicode text, embedded fonts
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+FONT_SOURCE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "kern" / "fonts" / "fira-sans"
+FONT_WEIGHTS = ("Regular", "Bold")
 
 
 def render_pdf(presentation: Presentation) -> bytes:
     from weasyprint import HTML
 
     with translation.override("de"):
-        html = render_to_string("annualreport/report_pdf.html", {"p": presentation, "static_root": _static_root()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        html = render_to_string("annualreport/report_pdf.html", {"p": presentation, "font_dir": pdf_font_dir().as_uri()})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def _static_root() -> str:
-    return (settings.BASE_DIR / "static").as_uri()
+@cache
+def pdf_font_dir() -> Path:
+    """The KERN font (Fira Sans) as TrueType for the PDF, converted once from the vendored WOFF2 files.
+
+    WeasyPrint can read WOFF2 itself, but decompressing it costs seconds on every PDF; the TrueType
+    copies in the var directory make each later PDF take a fraction of that. The fonts are embedded
+    (subset) either way, as PDF/A requires.
+    """
+    from fontTools.ttLib import TTFont
+
+    target = Path(settings.VAR_DIR) / "fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    for weight in FONT_WEIGHTS:
+        ttf = target / f"FiraSans-{weight}.ttf"
+        if not ttf.exists():
+            font = TTFont(FONT_SOURCE / f"FiraSans-{weight}.woff2")
+            font.flavor = None
+            partial = target / f".{ttf.name}.{os.getpid()}"
+            font.save(partial)
+            partial.replace(ttf)  # atomic: another process never reads half a font
+    return target
 
 
 def _cell(value) -> str:
