@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "meetings",
     "oparl",
     "selfcheck",
+    "annualreport",
 ]
 
 MIDDLEWARE = [
@@ -439,6 +440,12 @@ if MONITORING_MIN_CELL_SIZE < 5:
 MONITORING_MIN_HEADCOUNT = env_int("MONITORING_MIN_HEADCOUNT", 20)
 # Days after a round's aggregates are final until its raw responses are deleted.
 MONITORING_RETENTION_DAYS = env_int("MONITORING_RETENTION_DAYS", 90)
+
+# --- Annual report ---------------------------------------------------------------------------
+# Minimum count of a per-city figure about people (e.g. attendances); the same k as the monitoring by default.
+ANNUAL_REPORT_MIN_CELL_SIZE = env_int("ANNUAL_REPORT_MIN_CELL_SIZE", MONITORING_MIN_CELL_SIZE)
+if ANNUAL_REPORT_MIN_CELL_SIZE < MONITORING_MIN_CELL_SIZE:
+    raise ImproperlyConfigured("ANNUAL_REPORT_MIN_CELL_SIZE must not be below MONITORING_MIN_CELL_SIZE.")
 
 # --- Calendar and date polls ----------------------------------------------------------------
 # Days after a poll closed (its date confirmed, or else its deadline) until it is deleted with its answers.

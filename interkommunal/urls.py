@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("oparl.urls")),
     path("", include("selfcheck.urls")),
+    path("", include("annualreport.urls")),
     path("", include("website.urls")),
 ]
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Invitation
 from members.models import Membership, Person
+from tests.annualreport.matrix import annual_report_ids
 from tests.calendar_events.matrix import calendar_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
@@ -431,6 +432,23 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "^oparl(?:/(?P<rest>.*))?$": ("/oparl/v1.1/unbekannt", _row(404, 404, 404, 404, 404, 404)),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
+    # Annual report: the office manages it, the Regiegruppe reads every version, the public the released one
+    "jahresberichte/": ("/jahresberichte/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "jahresberichte/<int:pk>/": ("/jahresberichte/{annual_draft}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "jahresberichte/<int:pk>/texte/<slug:key>/": ("/jahresberichte/{annual_draft}/texte/foreword/", OFFICE_ONLY),
+    "jahresberichte/<int:pk>/einfrieren/": ("/jahresberichte/{annual_draft}/einfrieren/", POST_ONLY_OFFICE),
+    "jahresberichte/<int:pk>/berichtigen/": ("/jahresberichte/{annual_frozen}/berichtigen/", OFFICE_ONLY),
+    "jahresberichte/<int:pk>/beschluss/": ("/jahresberichte/{annual_frozen}/beschluss/", OFFICE_ONLY),
+    "jahresberichte/<int:pk>/freigeben/": ("/jahresberichte/{annual_frozen}/freigeben/", POST_ONLY_OFFICE),
+    "jahresberichte/<int:pk>/bericht.pdf": ("/jahresberichte/{annual_frozen}/bericht.pdf", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "jahresberichte/<int:pk>/bericht.odt": ("/jahresberichte/{annual_frozen}/bericht.odt", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "jahresberichte/<int:pk>/landesinitiative/": (
+        "/jahresberichte/{annual_draft}/landesinitiative/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "jahresbericht/<int:year>/": ("/jahresbericht/2025/", PUBLIC),
+    "jahresbericht/<int:year>/bericht.pdf": ("/jahresbericht/2025/bericht.pdf", PUBLIC),
+    "jahresbericht/<int:year>/bericht.odt": ("/jahresbericht/2025/bericht.odt", PUBLIC),
 }
 
 
@@ -481,6 +499,7 @@ def ids(personas):
         **task_ids(personas),
         **meeting_ids(personas),
         **selfcheck_ids(personas),
+        **annual_report_ids(personas),
     }
 
 

@@ -38,6 +38,8 @@ WRITERS: dict[str, frozenset[str]] = {
     "arbeitsbereiche/<slug:slug>/verlassen/": MEMBERS,
     "arbeitsbereiche/<slug:slug>/anfragen/<int:pk>/entscheiden/": frozenset({"office"}),
     "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": OFFICE,
+    "jahresberichte/<int:pk>/einfrieren/": OFFICE,
+    "jahresberichte/<int:pk>/freigeben/": OFFICE,
     "monitoring/verwaltung/wellen/<int:pk>/status/": OFFICE,
     "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": OFFICE,
     "benachrichtigungen/gelesen/": SIGNED_IN,  # one's own notifications
@@ -84,6 +86,12 @@ NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates
 
 # route → what the form on the page would post (the scene's ids are filled in)
 PAYLOADS: dict[str, dict[str, object]] = {
+    "jahresberichte/": {"year": 2024},
+    "jahresberichte/<int:pk>/texte/<slug:key>/": {"text": "Fremder Text", "version": 1},
+    "jahresberichte/<int:pk>/einfrieren/": {"version": 1},
+    "jahresberichte/<int:pk>/berichtigen/": {"note": "Fremde Berichtigung"},
+    "jahresberichte/<int:pk>/beschluss/": {"agenda_item": "", "version": 1},
+    "jahresberichte/<int:pk>/freigeben/": {"version": 1},
     "verwaltung/kommunen/neu/": {"name": "Neustadt", "short_name": "Neustadt", "ags": "05999999", "join_date": NEXT_YEAR},
     "verwaltung/personen/neu/": {"given_name": "Nora", "family_name": "Neu", "email": "nora.neu@test.example"},
     "konto/einladungen/neu/": {"person": "{member_person}", "email": "eingeladen@test.example"},
@@ -106,6 +114,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
 
 # Pages where a persona may read (GET 200) but not every operation of the page's form is theirs.
 OPERATIONS: dict[str, dict[str, list[dict[str, object]]]] = {
+    "jahresberichte/": {"member": [{"year": 2024}]},  # the Regiegruppe reads reports; the office creates them
     "sitzungen/<int:pk>/protokoll/": {
         "member": [
             {"op": "attendance", "attendees": []},

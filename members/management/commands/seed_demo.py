@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from annualreport.demo import load_demo_annual_reports
 from calendar_events.demo import load_demo_calendar
 from documents.demo import load_demo_documents
 from meetings.demo import load_demo_integration, load_demo_meetings
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         load_demo_meetings()
         load_demo_integration()
         load_demo_selfcheck()
+        load_demo_annual_reports()
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."

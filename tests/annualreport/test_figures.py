@@ -1,0 +1,147 @@
+"""The report's figures equal a recount by hand of a year of activity built here, with the year before beside it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test.utils import override_settings
+
+from annualreport import actions
+from meetings.models import Decision, MeetingStatus
+from members.models import Body, Municipality
+from tasks.models import TaskStatus
+
+from . import activity as a
+
+YEAR = 2025
+
+
+def _section(data: dict, key: str) -> dict:
+    return next(s for s in data["sections"] if s["key"] == key)
+
+
+def _rows(section: dict) -> dict[str, tuple]:
+    return {row["label"]: (row["current"], row["previous"]) for row in section["rows"]}
+
+
+@pytest.fixture
+def year_of_activity(personas):
+    """Two bodies, meetings in 2025 and 2024 (and some that must not count), minutes, decisions, actions, …"""
+    workspace = a.workspaces()
+    steering = Body.objects.get(slug="regiegruppe")
+    team = Body.objects.get(slug="projektteam")
+    essen, bochum, hagen = (Municipality.objects.get(slug=s) for s in ("essen", "bochum", "hagen"))
+    essen_people = a.people(essen, 6, "E")
+    bochum_people = a.people(bochum, 2, "B")
+    hagen_people = a.people(hagen, 1, "H")
+
+    # 2025: three Regiegruppe meetings, one Projektteam meeting held; one cancelled, one draft (not counted).
+    held = []
+    for month in (2, 6, 11):
+        meeting = a.held_meeting(steering, a.at(YEAR, month, 10))
+        a.minutes_for(meeting, essen_people + bochum_people, [essen, bochum])
+        held.append(meeting)
+    team_meeting = a.held_meeting(team, a.at(YEAR, 9, 3))
+    a.minutes_for(team_meeting, essen_people[:4] + hagen_people, [essen, hagen])
+    a.held_meeting(steering, a.at(YEAR, 3, 3), status=MeetingStatus.CANCELLED)
+    a.held_meeting(team, a.at(YEAR, 4, 3), status=MeetingStatus.DRAFT)
+    # New Year's Eve late evening in Berlin is still 2025 (UTC would say 2025 too; 1 January 00:30 Berlin is 2026).
+    late = a.held_meeting(team, a.at(YEAR, 12, 31, 22))
+    a.minutes_for(late, [], [])
+    a.held_meeting(team, a.at(YEAR + 1, 1, 1, 0))  # 31 Dec 23:00 UTC: belongs to 2026
+
+    # 2024: one Regiegruppe meeting with Essen's six.
+    before = a.held_meeting(steering, a.at(YEAR - 1, 5, 5))
+    a.minutes_for(before, essen_people, [essen])
+
+    # Decisions: 2025 three decisions (valid, done, superseded) and one agreement; 2024 one decision.
+    first = a.item(held[0], "Fortbildung Interkulturelle Kompetenz")
+    a.decision(first, text="Die Regiegruppe beschließt eine Fortbildung für Personalverantwortliche.")
+    a.decision(first, status=Decision.Status.DONE)
+    a.decision(a.item(held[1]), status=Decision.Status.SUPERSEDED)
+    second = a.item(held[2])
+    a.decision(second, kind=Decision.Kind.AGREEMENT)
+    a.decision(a.item(before))
+
+    # Actions from the minutes: 2025 two done, one open, one in progress, one cancelled, one without task.
+    for status in (TaskStatus.DONE, TaskStatus.DONE, TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED, None):
+        a.action(second, essen, status)
+    a.action(a.item(before), bochum, TaskStatus.OPEN)
+
+    # Events, news, documents.
+    a.event(workspace, a.at(YEAR, 3, 1), "Schulung Sensibilisierung")
+    a.event(workspace, a.at(YEAR, 4, 1), "Austausch online", online=True)
+    a.event(workspace, a.at(YEAR - 1, 4, 1), "Treffen")
+    a.post("Newsletter für Beschäftigte", a.at(YEAR, 5, 1), public=True)
+    a.post("Intern", a.at(YEAR, 5, 2), public=False)
+    a.post("Alt", a.at(YEAR - 1, 5, 2), public=True)
+    a.document(workspace, "Handreichung Gewinnung junger Talente", a.at(YEAR, 1, 5), published=a.at(YEAR, 2, 1))
+    a.document(workspace, "Entwurf", a.at(YEAR, 1, 6))
+    a.document(workspace, "Alt", a.at(YEAR - 1, 1, 6))
+    return {"held": held}
+
+
+@pytest.mark.django_db
+@override_settings(ANNUAL_REPORT_MIN_CELL_SIZE=5)
+def test_figures_equal_a_recount_by_hand(year_of_activity):
+    from annualreport.figures import compute
+
+    data = compute(YEAR)
+    assert data["year"] == YEAR and data["previous"] == YEAR - 1
+
+    meetings = _section(data, "meetings")
+    # Regiegruppe: 3 held in 2025 (the cancelled one does not count), 1 in 2024; Projektteam: 9 Sep and 31 Dec.
+    assert _rows(meetings) == {"Regiegruppe": (3, 1), "Projektteam": (2, 0)}
+    assert (meetings["total"]["current"], meetings["total"]["previous"]) == (5, 1)
+
+    attendance = _rows(_section(data, "attendance"))
+    # Essen: 6 people x 3 meetings + 4 at the Projektteam = 22; 2024: 6. Bochum: 2 x 3 = 6. Hagen: 1 (below k=5).
+    assert attendance["Essen"] == (22, 6)
+    # Hagen's 1 is suppressed; Bochum's 6 is the next smallest and suppressed too, or the total would give Hagen away.
+    assert attendance["Hagen"] == (None, 0)
+    assert attendance["Bochum"] == (None, 0)
+    total = _section(data, "attendance")["total"]
+    assert (total["current"], total["previous"]) == (29, 6)
+
+    representation = _section(data, "representation")
+    rows = {row["label"]: row for row in representation["rows"]}
+    assert (rows["Essen"]["current"], rows["Essen"]["previous"]) == (4, 1)
+    assert (rows["Bochum"]["current"], rows["Hagen"]["current"]) == (3, 1)
+    assert rows["Essen"]["current_share"] == 80  # 4 of 5 held meetings
+
+    decisions = _rows(_section(data, "decisions"))
+    assert decisions == {
+        "Beschluss: gültig": (1, 1),
+        "Beschluss: umgesetzt": (1, 0),
+        "Beschluss: aufgehoben": (1, 0),
+        "Verabredung: gültig": (1, 0),
+    }
+
+    assert _rows(_section(data, "actions")) == {"erledigt": (2, 0), "offen": (2, 1), "entfallen": (2, 0)}
+
+    events = _section(data, "events")
+    assert (events["total"]["current"], events["total"]["previous"]) == (2, 1)
+    assert _rows(events) == {"davon mit Ort": (1, 1), "davon online": (1, 0)}
+
+    publications = _rows(_section(data, "publications"))
+    assert publications["Neuigkeiten veröffentlicht"] == (2, 1)
+    assert publications["davon auf der öffentlichen Website"] == (1, 1)
+    assert publications["Dokumente neu in der Wissensbasis"] == (2, 1)
+    assert publications["Dokumente öffentlich veröffentlicht"] == (1, 0)
+
+    projects = _section(data, "projects")
+    assert projects["missing"] and projects["rows"] == []
+
+    partner = {f["key"]: f for f in data["partner"]["fields"]}
+    assert partner["training"]["current"] == 2  # the Schulung event and the Fortbildung decision
+    assert partner["information"]["current"] == 1  # the newsletter for staff
+    assert partner["outreach"]["current"] == 1  # the Talente handbook
+
+
+@pytest.mark.django_db
+def test_the_frozen_snapshot_holds_the_same_figures(year_of_activity, personas):
+    from annualreport.figures import compute
+
+    office = personas["office"]
+    report = actions.create_draft(office, YEAR)
+    report = actions.freeze(office, report, report.version)
+    assert report.snapshot["figures"] == compute(YEAR)
