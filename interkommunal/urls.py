@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("meetings.urls")),
     path("", include("oparl.urls")),
+    path("", include("costshares.urls")),
     path("", include("website.urls")),
 ]
 
