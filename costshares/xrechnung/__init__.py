@@ -37,7 +37,7 @@ def build_xml(share) -> bytes:
     from drafthorse.models.accounting import ApplicableTradeTax
     from drafthorse.models.document import Document
     from drafthorse.models.note import IncludedNote
-    from drafthorse.models.payment import PaymentTerms
+    from drafthorse.models.payment import PaymentMeans, PaymentTerms
     from drafthorse.models.tradelines import LineItem
 
     recipient = getattr(share.municipality, "invoice_recipient", None)
@@ -99,9 +99,11 @@ def build_xml(share) -> bytes:
     settlement = doc.trade.settlement
     settlement.currency_code = "EUR"
     settlement.payment_reference = share.notice_number
-    settlement.payment_means.type_code = "58"
-    settlement.payment_means.payee_account.iban = creditor["iban"]
-    settlement.payment_means.payee_account.account_name = creditor["name"]
+    means = PaymentMeans()
+    means.type_code = "58"
+    means.payee_account.iban = creditor["iban"]
+    means.payee_account.account_name = creditor["name"]
+    settlement.payment_means.add(means)
     tax = ApplicableTradeTax()
     tax.calculated_amount = Decimal("0.00")
     tax.basis_amount = amount
