@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from audit.actions import record
 from members.models import Municipality, PopulationFigure
-from monitoring.models import HRHeadcount
+from monitoring.models import HRHeadcount, PopulationReference
 from notifications.actions import notify
 from notifications.audience import Audience
 from notifications.messages import Translatable
@@ -32,12 +33,38 @@ def _members_of(year: int) -> list[Municipality]:
     )
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A population figure from either store, with its date and source."""
+
+    municipality_id: int
+    reference_date: dt.date
+    total: int
+    source: str
+
+
+def _population_figures(cities: list[Municipality]) -> list[Figure]:
+    """The members' reference figures and the monitoring's sourced totals (e.g. a census) alike.
+
+    On the same date the members' figure wins: it is the one the office keeps for the cooperation.
+    """
+    figures = [
+        Figure(f.municipality_id, f.reference_date, f.population_total, f.source)
+        for f in PopulationReference.objects.filter(municipality__in=cities, population_total__isnull=False).order_by("pk")
+    ]
+    figures += [
+        Figure(f.municipality_id, f.reference_date, f.total, f.source)
+        for f in PopulationFigure.objects.filter(municipality__in=cities).order_by("pk")
+    ]
+    return figures
+
+
 def _latest_before(rows, key_date: dt.date) -> dict[int, object]:
     """The newest figure per city on or before the key date."""
     latest: dict[int, object] = {}
     for row in rows:
         if row.reference_date <= key_date and (
-            row.municipality_id not in latest or row.reference_date > latest[row.municipality_id].reference_date
+            row.municipality_id not in latest or row.reference_date >= latest[row.municipality_id].reference_date
         ):
             latest[row.municipality_id] = row
     return latest
@@ -65,7 +92,7 @@ def create_setting(
     """
     key = Key(equal_percent, population_percent, staff_percent, cap, floor)
     cities = _members_of(year)
-    population = _latest_before(PopulationFigure.objects.filter(municipality__in=cities), key_date)
+    population = _latest_before(_population_figures(cities), key_date)
     staff = _latest_before(
         HRHeadcount.objects.filter(municipality__in=cities, attribute=HRHeadcount.TOTAL, category=HRHeadcount.TOTAL), key_date
     )

@@ -65,7 +65,7 @@ class Setting(TimestampedModel):
         related_name="+",
     )
     reason = models.TextField(_("Begründung der Fassung"), max_length=2000, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("Festsetzung")
@@ -144,7 +144,7 @@ class Payment(TimestampedModel):
     amount = models.DecimalField(_("Betrag"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     received_on = models.DateField(_("eingegangen am"))
     reference = models.CharField(_("Verwendungszweck"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("Zahlungseingang")
