@@ -104,7 +104,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
         "equal_percent": "100",
         "population_percent": "0",
         "staff_percent": "0",
-        "key_date": "2029-12-31",
+        "key_date": "2029-12-31",  # fixed-date: a refused post's payload, never compared with today
         "due_date": NEXT_YEAR,
     },
     "kostenverteilung/anteil/<int:pk>/zahlung/": {"amount": "2.000,00", "received_on": NEXT_YEAR},

@@ -2,7 +2,8 @@
 
 Built with ``drafthorse`` (the CII document model pretix uses for ZUGFeRD). Checked against the
 official artefacts vendored beside this module (see ``README.md`` here): the UN/CEFACT CII D16B
-schema with lxml, and the CEN EN 16931 schematron (compiled XSLT 2) with Saxon (``saxonche``).
+schema with lxml, the CEN EN 16931 schematron (compiled XSLT 2) and the KoSIT XRechnung schematron
+(Schematron source, compiled by :mod:`.schematron`) with Saxon (``saxonche``).
 A notice that fails either check is never offered: :func:`build_valid_xrechnung` raises instead.
 """
 
@@ -19,6 +20,7 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 SCHEMA = HERE / "cii-d16b" / "CrossIndustryInvoice_100pD16B.xsd"
 SCHEMATRON_XSLT = HERE / "schematron" / "EN16931-CII-validation.xslt"
+KOSIT_SCHEMATRON = HERE / "kosit" / "cii" / "XRechnung-CII-validation.sch"
 XRECHNUNG_ID = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 PEPPOL_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 EXEMPTION = "Nicht steuerbar: Kostenbeteiligung unter Kommunen im Rahmen einer öffentlich-rechtlichen Zusammenarbeit (§ 2b UStG)."
@@ -109,6 +111,7 @@ def build_xml(share) -> bytes:
     tax.basis_amount = amount
     tax.type_code = "VAT"
     tax.category_code = "O"
+    tax.rate_applicable_percent = Decimal("0.00")  # BR-DE-14 wants the rate; for category O it is zero
     tax.exemption_reason = EXEMPTION
     tax.exemption_reason_code = "VATEX-EU-O"
     settlement.trade_tax.add(tax)
@@ -151,27 +154,32 @@ def schematron_available() -> bool:
 
 @cache
 def _schematron():
+    """Saxon with both rule sets compiled once per process (CEN EN 16931, then KoSIT XRechnung)."""
     from saxonche import PySaxonProcessor
 
+    from .schematron import compile_schematron
+
     processor = PySaxonProcessor(license=False)
-    executable = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(SCHEMATRON_XSLT))
-    return processor, executable
+    compiler = processor.new_xslt30_processor()
+    cen = compiler.compile_stylesheet(stylesheet_file=str(SCHEMATRON_XSLT))
+    kosit = compiler.compile_stylesheet(stylesheet_text=compile_schematron(KOSIT_SCHEMATRON).decode("utf-8"))
+    return processor, (cen, kosit)
 
 
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 
 
 def schematron_errors(xml: bytes) -> list[str]:
-    """Fatal findings of the CEN EN 16931 CII schematron (SVRL ``failed-assert`` with flag fatal)."""
-    processor, executable = _schematron()
+    """Fatal findings of the CEN EN 16931 and the KoSIT XRechnung schematron (SVRL, flag fatal)."""
+    processor, executables = _schematron()
     node = processor.parse_xml(xml_text=xml.decode("utf-8"))
-    report = executable.transform_to_string(xdm_node=node)
-    root = etree.fromstring(report.encode("utf-8"))
     errors = []
-    for failed in root.iter(f"{SVRL}failed-assert"):
-        if failed.get("flag", "fatal") == "fatal":
-            text = " ".join("".join(failed.find(f"{SVRL}text").itertext()).split())
-            errors.append(f"{failed.get('id')}: {text}")
+    for executable in executables:
+        root = etree.fromstring(executable.transform_to_string(xdm_node=node).encode("utf-8"))
+        for failed in root.iter(f"{SVRL}failed-assert"):
+            if failed.get("flag", "fatal") == "fatal":
+                text = " ".join("".join(failed.find(f"{SVRL}text").itertext()).split())
+                errors.append(f"{failed.get('id')}: {text}")
     return errors
 
 

@@ -117,7 +117,11 @@ def test_a_city_leaving_mid_year_pays_pro_rata(personas):
     assert share.amount < setting.shares.get(municipality__slug="essen").amount
     # The year after it left, it is not in the distribution.
     later = actions.create_setting(
-        personas["office"], year=2026, budget=Decimal("20000.00"), key_date=dt.date(2025, 12, 31), due_date=dt.date(2026, 3, 31)
+        personas["office"],
+        year=2026,
+        budget=Decimal("20000.00"),
+        key_date=dt.date(2025, 12, 31),  # fixed-date: budget-year data, never compared with today
+        due_date=dt.date(2026, 3, 31),  # fixed-date: budget-year data, never compared with today
     )
     assert not later.shares.filter(municipality=oberhausen).exists()
     assert later.shares.count() == 9

@@ -64,6 +64,17 @@ def test_a_broken_document_is_caught_by_schema_and_schematron(share):
     assert any("BR-CO-10" in e for e in errors), errors
 
 
+def test_the_kosit_xrechnung_rules_run_too(share):
+    """Without the Leitweg-ID as buyer reference the XRechnung rule BR-DE-15 fails (EN 16931 alone allows it)."""
+    root = etree.fromstring(xrechnung.build_xml(share))
+    reference = root.find(".//ram:BuyerReference", NS)
+    reference.getparent().remove(reference)
+    xml = etree.tostring(root)
+    assert xrechnung.schema_errors(xml) == []
+    errors = xrechnung.schematron_errors(xml)
+    assert [e for e in errors if e.startswith("BR-DE-15")], errors
+
+
 def test_an_invalid_notice_is_never_offered(share, client_for, monkeypatch):
     monkeypatch.setattr(xrechnung, "validate", lambda xml: ["BR-XX: kaputt"])
     response = client_for("office").get(f"/kostenverteilung/anteil/{share.pk}/xrechnung.xml")
