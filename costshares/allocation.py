@@ -161,39 +161,64 @@ def exact_weights(key: Key, parties: list[Party], year_days: int) -> dict[Hashab
     return result
 
 
-def apply_limits(budget: Decimal, weights: dict[Hashable, Fraction], limits: Mapping[Hashable, tuple]) -> dict:
-    """Exact amounts after caps and floors; what a capped or floored city does not carry goes to the others.
+Limits = tuple[Fraction | None, Fraction | None]
 
-    ``limits`` maps a party to its (floor, cap) for the year (either may be None). Amounts are
-    repeatedly clamped and the rest redistributed among the free parties in proportion to their
-    weights until nothing changes; a set of limits that cannot hold the budget is refused.
+
+def apply_limits(
+    budget: Decimal, weights: dict[Hashable, Fraction], limits: Mapping[Hashable, Limits]
+) -> dict[Hashable, Fraction]:
+    """Exact amounts within caps and floors, still in proportion to the weights wherever no limit binds.
+
+    ``limits`` maps a party to its (floor, cap) for the year (either may be None). Every party gets
+    ``clamp(t × weight, floor, cap)`` with one common factor ``t`` chosen so that the amounts add up
+    to the budget: what a capped city does not carry, the free ones carry in proportion to their
+    weights (and a floored city's extra is taken from them the same way). The sum grows piecewise
+    linearly with ``t``, so ``t`` is found exactly on the right segment between two kinks. Limits
+    that cannot hold the budget are refused.
     """
     budget_f = Fraction(budget)
-    floors = [Fraction(lo) for lo, _hi in limits.values() if lo is not None]
-    caps = [limits[k][1] for k in weights]
-    if all(c is not None for c in caps) and sum(Fraction(c) for c in caps) < budget_f:
-        raise AllocationError(_("Mit diesen Höchstgrenzen lässt sich der Haushalt nicht decken."))
-    if sum(floors) > budget_f:
+    low = {k: limits.get(k, (None, None))[0] or Fraction(0) for k in weights}
+    high = {k: limits.get(k, (None, None))[1] for k in weights}
+    if sum(low.values(), Fraction(0)) > budget_f:
         raise AllocationError(_("Die Mindestbeträge zusammen übersteigen den Haushalt."))
-    fixed: dict[Hashable, Fraction] = {}
-    while True:
-        free = {k: w for k, w in weights.items() if k not in fixed}
-        rest = budget_f - sum(fixed.values())
-        free_sum = sum(free.values(), Fraction(0))
-        amounts = {k: (rest * w / free_sum if free_sum else Fraction(0)) for k, w in free.items()}
-        changed = False
-        for k, amount in amounts.items():
-            lo, hi = limits.get(k, (None, None))
-            if hi is not None and amount > Fraction(hi):
-                fixed[k] = Fraction(hi)
-                changed = True
-            elif lo is not None and amount < Fraction(lo):
-                fixed[k] = Fraction(lo)
-                changed = True
-        if not changed:
-            return {**fixed, **amounts}
-        if len(fixed) == len(weights) and sum(fixed.values()) != budget_f:
+    if all(h is not None for h in high.values()) and sum((h for h in high.values() if h is not None), Fraction(0)) < budget_f:
+        raise AllocationError(_("Mit diesen Höchstgrenzen lässt sich der Haushalt nicht decken."))
+    if any(h is not None and h < low[k] for k, h in high.items()):
+        raise AllocationError(_("Die Höchstgrenze liegt unter der Mindestgrenze."))
+
+    def amount(k: Hashable, t: Fraction) -> Fraction:
+        value = max(t * weights[k], low[k])
+        cap = high[k]
+        return value if cap is None else min(value, cap)
+
+    def total(t: Fraction) -> Fraction:
+        return sum((amount(k, t) for k in weights), Fraction(0))
+
+    kinks = {Fraction(0)}
+    for k, w in weights.items():
+        if w > 0:
+            kinks.add(low[k] / w)
+            cap = high[k]
+            if cap is not None:
+                kinks.add(cap / w)
+    points = sorted(kinks)
+    start = points[0]
+    for point in points:
+        if total(point) >= budget_f:
+            break
+        start = point
+    # On [start, next kink] the sum is linear: the free parties are those not yet at a limit.
+    slope = sum(
+        (w for k, w in weights.items() if w > 0 and start * w >= low[k] and ((cap := high[k]) is None or start * w < cap)),
+        Fraction(0),
+    )
+    if slope == 0:
+        if total(start) != budget_f:
             raise AllocationError(_("Mit diesen Grenzen lässt sich der Haushalt nicht genau verteilen."))
+        t = start
+    else:
+        t = start + (budget_f - total(start)) / slope
+    return {k: amount(k, t) for k in weights}
 
 
 def distribute(budget: Decimal, key: Key, parties: list[Party], year: int) -> dict[Hashable, Decimal]:
@@ -203,12 +228,10 @@ def distribute(budget: Decimal, key: Key, parties: list[Party], year: int) -> di
     """
     year_days = days_in_year(year)
     weights = exact_weights(key, parties, year_days)
-    limits = {
-        p.key: tuple(
-            None if bound is None else Fraction(bound) * Fraction(p.member_days, year_days) for bound in (key.floor, key.cap)
-        )
-        for p in parties
-        if p.key in weights
-    }
+
+    def scaled(bound: Decimal | None, party: Party) -> Fraction | None:
+        return None if bound is None else Fraction(bound) * Fraction(party.member_days, year_days)
+
+    limits = {p.key: (scaled(key.floor, p), scaled(key.cap, p)) for p in parties if p.key in weights}
     exact = apply_limits(budget, weights, limits)
     return largest_remainder(budget, exact)

@@ -35,23 +35,15 @@ def _load(path: Path) -> etree._Element:
 def _message(parent: etree._Element, source: etree._Element) -> None:
     """Copy an assert's text into ``svrl:text``, evaluating ``name`` and ``value-of``."""
     text = etree.SubElement(parent, _q(SVRL, "text"))
-    last = None
-
-    def add_text(value: str | None) -> None:
-        if not value:
-            return
-        if last is None:
-            text.text = (text.text or "") + value
-        else:
-            last.tail = (last.tail or "") + value
-
-    add_text(source.text)
+    text.text = source.text
     for child in source:
         if child.tag == _q(SCH, "name"):
-            last = etree.SubElement(text, _q(XSL, "value-of"), select=f"name({child.get('path', '.')})")
+            select = f"name({child.get('path', '.')})"
         elif child.tag == _q(SCH, "value-of"):
-            last = etree.SubElement(text, _q(XSL, "value-of"), select=child.get("select"))
-        add_text(child.tail)
+            select = child.get("select") or "''"
+        else:
+            continue
+        etree.SubElement(text, _q(XSL, "value-of"), select=select).tail = child.tail
 
 
 def _variable(parent: etree._Element, let: etree._Element) -> None:
@@ -101,4 +93,4 @@ def compile_schematron(path: Path) -> bytes:
         fallback = etree.SubElement(out, _q(XSL, "template"), match="@*|node()", mode=mode, priority="-10")
         etree.SubElement(fallback, _q(XSL, "apply-templates"), select="@*|node()", mode=mode)
         etree.SubElement(out, _q(XSL, "template"), match="text()", mode=mode, priority="-5")
-    return etree.tostring(out, xml_declaration=True, encoding="utf-8")
+    return bytes(etree.tostring(out, xml_declaration=True, encoding="utf-8"))

@@ -137,3 +137,19 @@ def test_german_amounts(typed, amount):
 def test_bad_amounts_are_refused(typed):
     with pytest.raises(AllocationError):
         parse_amount(typed)
+
+
+def test_caps_and_floors_property_ten_cities():
+    """Random populations, caps and floors that can hold the budget: every share within its limits (± 1 cent), sum exact."""
+    rng = random.Random(11)
+    for _ in range(200):
+        budget = Decimal(rng.randint(1_000_000, 5_000_000)) / 100
+        per_city = budget / 10
+        floor = (per_city * Decimal(rng.randint(20, 95)) / 100).quantize(Decimal("0.01"))
+        cap = (per_city * Decimal(rng.randint(105, 300)) / 100).quantize(Decimal("0.01"))
+        parties = [Party(c, 365, population=rng.randint(50_000, 700_000)) for c in CITIES]
+        key = Key(Decimal(30), population_percent=Decimal(70), cap=cap, floor=floor)
+        shares = distribute(budget, key, parties, 2025)
+        assert sum(shares.values()) == budget
+        for amount in shares.values():
+            assert floor - Decimal("0.01") <= amount <= cap + Decimal("0.01")
