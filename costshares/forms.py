@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput, KernForm
@@ -58,7 +59,7 @@ class SettingForm(KernForm):
             .select_related("meeting")
             .order_by("-meeting__start", "position")
         )
-        field.label_from_instance = lambda item: f"{item.meeting.start:%d.%m.%Y} – {item.title}"
+        field.label_from_instance = lambda item: f"{timezone.localtime(item.meeting.start):%d.%m.%Y} – {item.title}"
         field.widget.choices = field.choices
 
 
