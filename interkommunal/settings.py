@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "oparl",
     "selfcheck",
     "annualreport",
+    "costshares",
 ]
 
 MIDDLEWARE = [
@@ -502,3 +503,18 @@ ACCESSIBILITY_FEEDBACK_REMINDER_DAYS = env_int("ACCESSIBILITY_FEEDBACK_REMINDER_
 if ACCESSIBILITY_FEEDBACK_REMINDER_DAYS < 1:
     raise ImproperlyConfigured("ACCESSIBILITY_FEEDBACK_REMINDER_DAYS must be at least 1.")
 NOTIFICATIONS_DAILY_JOBS["feedback-reminders"] = "website.reminders.send_reminders"
+
+# --- Cost shares (Kostenverteilung) -----------------------------------------------------------
+# The creditor named on every payment notice and XRechnung: the managing office's paying body.
+COSTSHARES_CREDITOR = {
+    "name": env_str("COSTSHARES_CREDITOR_NAME", "Stadt Mülheim an der Ruhr – Geschäftsführung Integration.Interkommunal"),
+    "identifier": env_str("COSTSHARES_CREDITOR_ID", "05117000"),
+    "street": env_str("COSTSHARES_CREDITOR_STREET", "Am Rathaus 1"),
+    "postcode": env_str("COSTSHARES_CREDITOR_POSTCODE", "45468"),
+    "city": env_str("COSTSHARES_CREDITOR_CITY", "Mülheim an der Ruhr"),
+    "iban": env_str("COSTSHARES_CREDITOR_IBAN", "DE02120300000000202051"),
+    "contact_name": env_str("COSTSHARES_CREDITOR_CONTACT", "Geschäftsführung"),
+    "contact_phone": env_str("COSTSHARES_CREDITOR_PHONE", "+49 208 455-0"),
+    "contact_email": env_str("COSTSHARES_CREDITOR_EMAIL", "geschaeftsfuehrung@interkommunal.example"),
+}
+NOTIFICATIONS_DAILY_JOBS["costshare-reminders"] = "costshares.reminders.send_reminders"

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("oparl.urls")),
     path("", include("selfcheck.urls")),
     path("", include("annualreport.urls")),
+    path("", include("costshares.urls")),
     path("", include("website.urls")),
 ]
 

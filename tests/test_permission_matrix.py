@@ -15,6 +15,7 @@ from accounts.models import Invitation
 from members.models import Membership, Person
 from tests.annualreport.matrix import annual_report_ids
 from tests.calendar_events.matrix import calendar_ids
+from tests.costshares.matrix import costshare_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
@@ -430,6 +431,30 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "oparl/v1.1/legislative-term/<str:pk>": ("/oparl/v1.1/legislative-term/1", _row(404, 404, 404, 404, 404, 404)),
     "^oparl/v1\\.1/(?P<rest>.+)/$": ("/oparl/v1.1/system/", _row(301, 301, 301, 301, 301, 301)),
     "^oparl(?:/(?P<rest>.*))?$": ("/oparl/v1.1/unbekannt", _row(404, 404, 404, 404, 404, 404)),
+    # Cost shares: members see the sheets, the Regiegruppe (member persona) the overview, a city's people its notices.
+    "kostenverteilung/": ("/kostenverteilung/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "kostenverteilung/neu/": ("/kostenverteilung/neu/", OFFICE_ONLY),
+    "kostenverteilung/uebersicht/": ("/kostenverteilung/uebersicht/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "kostenverteilung/<int:year>/": ("/kostenverteilung/{costshare_year}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "kostenverteilung/<int:year>/rechenblatt.csv": (
+        "/kostenverteilung/{costshare_year}/rechenblatt.csv",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "kostenverteilung/<int:year>/rechenblatt.xlsx": (
+        "/kostenverteilung/{costshare_year}/rechenblatt.xlsx",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "kostenverteilung/anteil/<int:pk>/": ("/kostenverteilung/anteil/{own_share}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "kostenverteilung/anteil/<int:pk>/bescheid.pdf": (
+        "/kostenverteilung/anteil/{own_share}/bescheid.pdf",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "kostenverteilung/anteil/<int:pk>/xrechnung.xml": (
+        "/kostenverteilung/anteil/{own_share}/xrechnung.xml",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "kostenverteilung/anteil/<int:pk>/zahlung/": ("/kostenverteilung/anteil/{own_share}/zahlung/", POST_ONLY_SIGNED_IN),
+    "kostenverteilung/staedte/<slug:slug>/": ("/kostenverteilung/staedte/bochum/", OFFICE_ONLY),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
     # Annual report: the office manages it, the Regiegruppe reads every version, the public the released one
@@ -500,6 +525,7 @@ def ids(personas):
         **meeting_ids(personas),
         **selfcheck_ids(personas),
         **annual_report_ids(personas),
+        **costshare_ids(personas),
     }
 
 

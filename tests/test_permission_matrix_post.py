@@ -80,6 +80,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "selbstcheck/runden/<int:pk>/veroeffentlichen/": OFFICE,
     "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": OFFICE,
     "selbstcheck/verwaltung/pruffragen/<int:pk>/ausmustern/": OFFICE,
+    "kostenverteilung/anteil/<int:pk>/zahlung/": OFFICE,
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day
@@ -110,6 +111,22 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "sitzungen/antwort/<str:token>/": {"answer": "attending", "comment": "x"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": {"name": "Neuer Ordner"},
+    "kostenverteilung/neu/": {
+        "year": 2030,
+        "budget": "20.000",
+        "equal_percent": "100",
+        "population_percent": "0",
+        "staff_percent": "0",
+        "key_date": "2029-12-31",  # fixed-date: a refused post's payload, never compared with today
+        "due_date": NEXT_YEAR,
+    },
+    "kostenverteilung/anteil/<int:pk>/zahlung/": {"amount": "2.000,00", "received_on": NEXT_YEAR},
+    "kostenverteilung/staedte/<slug:slug>/": {
+        "form": "budget",
+        "b-year": 2030,
+        "b-amount": "2.000",
+        "b-decision_reference": "1/2030",
+    },
 }
 
 # Pages where a persona may read (GET 200) but not every operation of the page's form is theirs.
