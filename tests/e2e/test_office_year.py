@@ -203,7 +203,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     smtp.clear()
     j.as_(None)
     page.goto(POLL_LINK.search(text_of(external)).group(1))
-    j.check("umfrage-link")
     page.locator("input[type=radio][value=no]").first.check()
     page.locator("input[type=radio][value=yes]").last.check()
     page.get_by_label("Kommentar").fill("Am ersten Tag bin ich im Rat.")
@@ -248,7 +247,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     j.check("tagesordnung-sprecherin")
     page.get_by_role("button", name=re.compile(f"aufnehmen.*{cast.topic}")).click()
     expect(page.get_by_text(re.compile(f"TOP 1: {cast.topic}"))).to_be_visible()
-    j.check("tagesordnung-aufgenommen")
     page.get_by_role("link", name="Punkt hinzufügen").click()
     j.check("punkt-neu")
     page.get_by_label("Titel").fill(cast.direct)
@@ -268,13 +266,11 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     page.get_by_label("Dauer (Minuten)").fill("30")
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text(f"TOP 1: {cast.topic}: Termine")).to_be_visible()
-    j.check("tagesordnung-bearbeitet")
     page.get_by_role("link", name="Punkt hinzufügen").click()
     page.get_by_label("Titel").fill(cast.secret)
     page.get_by_label(re.compile("^öffentlich")).uncheck()
     page.get_by_role("button", name="Auf die Tagesordnung setzen").click()
     expect(page.get_by_text(f"TOP N1: {cast.secret}")).to_be_visible()
-    j.check("tagesordnung-drei")
     page.get_by_role("button", name=re.compile(f"nach oben.*{cast.direct}")).click()
     expect(page.get_by_text(f"TOP 1: {cast.direct}")).to_be_visible()
     expect(page.get_by_text(f"TOP 2: {cast.topic}: Termine")).to_be_visible()
@@ -283,7 +279,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     # 7. The invitation: covering text, previews of mail and PDF, a guest, then sent.
     page.goto(meeting.get_absolute_url())
     page.get_by_role("link", name="Einladung versenden").click()
-    j.check("einladung")
     covering = "Liebe Mitglieder, bitte bringen Sie die Zahlen Ihrer Stadt mit."
     page.get_by_label("Anschreiben der Geschäftsführung").fill(covering)
     page.get_by_role("button", name="Vorschau der E-Mail").click()
@@ -303,7 +298,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     page.get_by_label(re.compile("^Organisation")).fill("Landesinitiative")
     page.get_by_role("button", name="Gast hinzufügen").click()
     expect(page.get_by_text(re.compile("Dr. Gerda Gast erhält die Einladung"))).to_be_visible()
-    j.check("einladung-gast")
     page.get_by_label("Anschreiben der Geschäftsführung").fill(covering)
     page.get_by_role("button", name="Einladung senden").click()
     expect(page.get_by_text(re.compile("Die Einladung geht an \\d+ Personen"))).to_be_visible()
@@ -347,7 +341,8 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
         page.get_by_label("Ich nehme teil").check()
         page.get_by_role("button", name="Rückmeldung speichern").click()
         expect(page.get_by_text("Danke, Ihre Rückmeldung ist gespeichert.")).to_be_visible()
-        j.check("sitzung-rueckmeldung")
+        if user is cast.member:
+            j.check("sitzung-rueckmeldung")
     assert Reply.objects.filter(meeting=meeting).count() == 5
 
     # 9. The office sees the replies; an agenda tab stays open while the meeting takes place.
@@ -390,7 +385,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     section.get_by_label("fällig am").fill((timezone.localdate() + dt.timedelta(days=21)).isoformat())
     section.get_by_role("button", name=re.compile("^Speichern")).click()
     expect(page.locator(".messages")).to_contain_text("ist gespeichert")
-    j.check("protokoll-gespeichert")
 
     # 11. Circulation; the member objects; the office resolves the objection.
     smtp.clear()
@@ -398,7 +392,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     j.check("umlauf-frage")
     page.get_by_role("button", name="Protokoll in Umlauf geben").click()
     expect(page.locator(".messages")).to_contain_text("Das Protokoll ist in Umlauf")
-    j.check("umlauf")
     circulated = smtp.wait_for(1, timeout=30)
     assert cast.member.email in {m.envelope_to[0] for m in circulated}
     j.as_(cast.member)
@@ -420,7 +413,6 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
     j.check("genehmigen-frage")
     page.get_by_role("button", name="Protokoll genehmigen").click()
     expect(page.locator(".messages")).to_contain_text("genehmigt und gesperrt")
-    j.check("genehmigt")
 
     # 13. A correction (Berichtigung), checked before it is recorded.
     page.get_by_role("link", name=re.compile("^Berichtigen")).nth(1).click()
@@ -474,7 +466,8 @@ def run_year(j: Journey, cast: Cast, smtp, browser_context) -> None:
         form.get_by_label("Notiz (optional)").fill(f"{city.short_name} hat die Termine gemeldet.")
         form.get_by_role("button", name=f"Stand für {city.short_name} melden").click()
         expect(page.get_by_text(f"Der Stand für {city.short_name} ist jetzt „erledigt“.")).to_be_visible()
-        j.check(f"aufgabe-{city.slug}")
+        if user is cast.member:
+            j.check(f"aufgabe-{city.slug}")
     j.as_(cast.office)
     page.goto(f"/arbeitsbereiche/{body.slug}/aufgaben/")
     expect(page.get_by_text("2 von 3 Städten erledigt")).to_be_visible()
@@ -513,3 +506,28 @@ def test_the_year_of_a_body_in_the_browser(slug, page, browser_context, login_as
         raise
     finally:
         print(f"{slug}: {len(journey.checked)} pages checked in {journey.seconds_checking:.0f} s")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="meetings: circulating minutes whose attendance was never saved goes to 0 people (the form only "
+    "prefills the attendance from the replies; rules.circulate_problem does not ask for it); fix after the split",
+)
+def test_circulating_without_saved_attendance_reaches_the_members_who_replied(page, login_as, personas):
+    office, member = personas["office"], personas["member"]
+    body = Body.objects.get(slug="regiegruppe")
+    past = timezone.now() - dt.timedelta(days=2)
+    meeting, _warnings = actions.create_meeting(
+        office, body, start=past, end=past + dt.timedelta(hours=2), title="Sommertreffen", status="scheduled"
+    )
+    actions.add_item(office, meeting, None, title="Bericht der Städte")
+    actions.reply(Person.objects.get(user=member), meeting, Reply.Answer.ATTENDING)
+    actions.mark_held(office, meeting)
+    login_as(office)
+    page.goto(f"/sitzungen/{meeting.pk}/protokoll/")
+    expect(page.get_by_label("Mara Member", exact=False)).to_be_checked()  # what the office sees ticked
+    page.get_by_role("link", name="An die Anwesenden zur Abstimmung senden …").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page, context="circulation step without saved attendance")
+    # Either the step refuses until the attendance is saved, or it goes to the people who replied; never to nobody.
+    expect(page.get_by_text(re.compile("an 0 Anwesende"))).to_have_count(0)
