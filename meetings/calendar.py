@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from email.mime.text import MIMEText
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
 
+from lib.contentlines import plain_text, uri
+from meetings import access
+from meetings.invitations.recipients import RECIPIENT_ROLES
+from meetings.models import Meeting, MeetingStatus
 from members.models import Membership
-
-from .documents import ical_uid
-from .models import Meeting, MeetingStatus
 
 HIDDEN = [MeetingStatus.DRAFT, MeetingStatus.CANCELLED]
 
@@ -64,8 +69,6 @@ def entry(meeting: Meeting) -> MeetingEntry:
 
 
 def bodies_of(user) -> list[int]:
-    from .actions import RECIPIENT_ROLES
-
     return list(
         Membership.objects.current(timezone.localdate())
         .filter(person__user=user, person__is_active=True, role__in=RECIPIENT_ROLES)
@@ -78,13 +81,57 @@ def personal_meetings(user, start: dt.datetime, end: dt.datetime) -> list[Meetin
     bodies = bodies_of(user)
     if not bodies:
         return []
-    from .access import meetings_visible_to
 
     meetings = (
-        meetings_visible_to(user)
+        access.meetings_visible_to(user)
         .filter(body_id__in=bodies, end__gt=start, start__lt=end)
         .exclude(status__in=HIDDEN)
         .select_related("body", "location", "host_municipality")
         .order_by("start", "pk")
     )
     return [entry(m) for m in meetings]
+
+
+def ical_uid(meeting: Meeting) -> str:
+    """Stable for the life of the meeting: every update and the cancellation carry the same UID."""
+    return f"{meeting.ical_uid}@interkommunal"
+
+
+def build_ics(meeting: Meeting, *, method: str, sequence: int, attendees: list = (), agenda: list | None = None) -> str:
+    cal = Calendar()
+    cal.add("prodid", "-//Integration.Interkommunal//Sitzungen//DE")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    event = Event()
+    event.add("uid", ical_uid(meeting))
+    event.add("sequence", sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(meeting.start))
+    event.add("dtend", timezone.localtime(meeting.end))
+    event.add("summary", plain_text(f"{meeting.body.name}: {meeting.title}"))
+    if meeting.location:
+        event.add("location", plain_text(", ".join(p for p in (str(meeting.location), meeting.location.address) if p)))
+    lines = [plain_text(f"{row.number}. {row.item.title}") for row in agenda or []]
+    event.add("description", "\n".join(lines) or plain_text(meeting.title))
+    event.add("status", "CANCELLED" if method == "CANCEL" or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+    event.add("url", settings.SITE_URL + meeting.get_absolute_url())
+    organizer = vCalAddress(uri(f"mailto:{settings.MANAGING_OFFICE_EMAIL}"))
+    organizer.params["cn"] = vText(_("Geschäftsführung"))
+    event["organizer"] = organizer
+    for person in attendees:
+        address = vCalAddress(uri(f"mailto:{person.email}"))
+        address.params["cn"] = vText(plain_text(person.full_name))
+        address.params["role"] = vText("REQ-PARTICIPANT")
+        address.params["rsvp"] = vText("FALSE")
+        event.add("attendee", address, encode=0)
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical().decode()
+
+
+def ics_part(ics: str, method: str) -> MIMEText:
+    """The .ics as a text/calendar part with its iTIP method, as mail clients expect."""
+    part = MIMEText(ics, "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="einladung.ics")
+    return part

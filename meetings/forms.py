@@ -437,3 +437,11 @@ class PaperFilterForm(KernFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.exclude(kind=Body.Kind.MANAGING_OFFICE)
         self.fields["municipality"].queryset = Municipality.objects.all()
+
+
+def as_int(value) -> int:
+    """A posted id or version as a number; 0 for a missing or malformed one (which then matches nothing)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

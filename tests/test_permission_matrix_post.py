@@ -220,13 +220,13 @@ def test_forbidden_posts_change_nothing(personas, ids):  # noqa: F811 - ids is t
 
 @pytest.mark.django_db
 def test_operations_beyond_a_persona_s_role_change_nothing(personas, ids):  # noqa: F811
-    from meetings import actions
+    from meetings.minutes import actions as minutes_actions
     from meetings.models import Meeting, Minutes
     from members.models import Person
 
-    minutes = actions.minutes_for(Meeting.objects.get(pk=ids["held_meeting"]))
-    actions.circulate_minutes(personas["office"], minutes)
-    objection = actions.object_to_minutes(Person.objects.get(user=personas["member"]), minutes, "Bitte ergänzen.")
+    minutes = minutes_actions.minutes_for(Meeting.objects.get(pk=ids["held_meeting"]))
+    minutes_actions.circulate_minutes(personas["office"], minutes)
+    objection = minutes_actions.object_to_minutes(Person.objects.get(user=personas["member"]), minutes, "Bitte ergänzen.")
     ids = {**ids, "objection": objection.pk}
     assert Minutes.objects.get(pk=minutes.pk).status == Minutes.Status.CIRCULATED
     clients = {persona: _client(personas, persona) for persona in PERSONAS}

@@ -1,0 +1,205 @@
+"""Agenda pages: proposals, the agenda of a meeting (accept, defer, reject, order, standing items), items added and
+edited directly. A frozen agenda (meeting held) shows no buttons and refuses every change.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import login_required
+from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.errors import add_to_form, add_to_messages
+from meetings import access, rules
+from meetings.agenda.actions import add_item, apply_template, backlog, decide_item, move_item, propose_item, update_item
+from meetings.agenda.numbering import numbered_agenda
+from meetings.forms import (
+    AgendaItemForm,
+    ProposalForm,
+)
+from meetings.models import AgendaItem, Meeting, MeetingFile
+from meetings.uploads import store_pdf
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request, slug: str):
+    body = access.get_body_for_meetings(request.user, slug, propose=True)
+    person = access.person_of(request.user)
+    form = ProposalForm(
+        request.POST or None, request.FILES or None, body=body, initial={"municipality": person.municipality if person else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                item = propose_item(
+                    request.user,
+                    body,
+                    title=data["title"],
+                    description=data["description"],
+                    presenter=data["presenter"],
+                    municipality=data["municipality"],
+                    duration_minutes=data["duration_minutes"],
+                    public=data["public"],
+                )
+                if data["document"]:
+                    document = data["document"]
+                    store_pdf(
+                        document,
+                        role=MeetingFile.Role.AUXILIARY,
+                        public=data["public"],
+                        name=document.name.rsplit(".", 1)[0],
+                        agenda_item=item,
+                    )
+        except ValidationError as exc:
+            add_to_form(form, exc, rename={"upload": "document"})
+        else:
+            messages.success(request, _("Ihr Vorschlag steht jetzt in der Themenliste des Gremiums."))
+            return redirect("meetings:body", slug=body.slug)
+    return render(request, "meetings/proposal_form.html", {"form": form, "body": body})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_manage(request, pk: int):
+    meeting = access.get_meeting_for_user(request.user, pk, order=True)
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            version = int(request.POST.get("agenda_version", "0"))
+        except ValueError:
+            version = 0
+        try:
+            if op in {"up", "down"}:
+                item = access.get_agenda_item_for_user(request.user, request.POST.get("item"), decide=True)
+                if item.meeting_id != meeting.pk:
+                    raise Http404
+                move_item(request.user, item, op, version)
+            elif op in {"accept", "defer", "reject"}:
+                item = access.get_agenda_item_for_user(request.user, request.POST.get("item"), decide=True)
+                if item.body_id != meeting.body_id:
+                    raise Http404
+                decide_item(request.user, item, op, meeting=meeting, expected_agenda_version=version)
+            elif op == "template":
+                apply_template(request.user, meeting)
+            else:
+                raise Http404
+        except EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Die Tagesordnung wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie die aktuelle Reihenfolge und wiederholen Sie Ihre Änderung."
+                ),
+            )
+        except ValidationError as exc:
+            add_to_messages(request, exc)
+        else:
+            messages.success(request, _("Die Tagesordnung ist aktualisiert."))
+        return redirect("meetings:agenda", pk=meeting.pk)
+    meeting.refresh_from_db()
+    items = (
+        meeting.agenda_items.alive()
+        .filter(status=AgendaItem.Status.ACCEPTED)
+        .order_by("position", "pk")
+        .select_related("presenter", "municipality")
+    )
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "meeting": meeting,
+            "agenda": numbered_agenda(meeting, items),
+            "backlog": backlog(meeting.body),
+            "frozen": rules.agenda_frozen(meeting),
+        },
+    )
+
+
+AGENDA_CONFLICT = _(
+    "Die Tagesordnung wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind unten erhalten; "
+    "bitte prüfen Sie die aktuelle Tagesordnung und speichern Sie erneut."
+)
+
+
+def _item_fields(data: dict) -> dict:
+    return {name: data[name] for name in ("title", "description", "presenter", "municipality", "duration_minutes", "public")}
+
+
+def _frozen_page(request, meeting: Meeting):
+    """A held meeting's agenda is closed: back to the agenda page, which says so."""
+    try:
+        rules.check_agenda_open(meeting)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_create(request, pk: int):
+    """The speaker, the deputy or the office adds an item directly (no proposal first)."""
+    meeting = access.get_meeting_for_user(request.user, pk, order=True)
+    if rules.agenda_frozen(meeting):
+        return _frozen_page(request, meeting)
+    form = AgendaItemForm(
+        request.POST or None, request.FILES or None, body=meeting.body, initial={"version": meeting.agenda_version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = add_item(request.user, meeting, data.get("version"), document=data["document"], **_item_fields(data))
+        except EditConflict:
+            form.add_error(None, AGENDA_CONFLICT)
+            meeting.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = meeting.agenda_version
+        except ValidationError as exc:
+            add_to_form(form, exc, rename={"upload": "document"})
+        else:
+            messages.success(
+                request,
+                _("„%(title)s“ steht jetzt auf der Tagesordnung (%(minutes)s Minuten).")
+                % {"title": item.title, "minutes": item.duration_minutes},
+            )
+            return redirect("meetings:agenda", pk=meeting.pk)
+    return render(request, "meetings/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request, pk: int, item: int):
+    """Edit an accepted item: title, description, presenter, city, duration, publicity; add a PDF."""
+    meeting = access.get_meeting_for_user(request.user, pk, order=True)
+    agenda_item = access.get_agenda_item_for_user(request.user, item, decide=True)
+    if agenda_item.meeting_id != meeting.pk or agenda_item.status != AgendaItem.Status.ACCEPTED:
+        raise Http404
+    if rules.agenda_frozen(meeting):
+        return _frozen_page(request, meeting)
+    initial = {name: getattr(agenda_item, name) for name in ("title", "description", "duration_minutes", "public")}
+    initial.update(presenter=agenda_item.presenter, municipality=agenda_item.municipality, version=agenda_item.version)
+    form = AgendaItemForm(request.POST or None, request.FILES or None, body=meeting.body, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_item(request.user, agenda_item, data.get("version") or 0, document=data["document"], **_item_fields(data))
+        except EditConflict:
+            form.add_error(None, CONFLICT_MESSAGE)
+            form.data = form.data.copy()
+            form.data["version"] = AgendaItem.objects.get(pk=agenda_item.pk).version
+        except ValidationError as exc:
+            add_to_form(form, exc, rename={"upload": "document"})
+        else:
+            messages.success(request, _("„%(title)s“ ist gespeichert.") % {"title": agenda_item.title})
+            return redirect("meetings:agenda", pk=meeting.pk)
+    current = AgendaItem.objects.get(pk=agenda_item.pk)  # after a conflict: what the other person saved
+    return render(
+        request,
+        "meetings/agenda_item_form.html",
+        {"meeting": meeting, "form": form, "item": current, "files": current.files.alive().order_by("pk")},
+    )
