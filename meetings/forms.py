@@ -439,6 +439,13 @@ class PaperFilterForm(KernFormMixin, forms.Form):
         self.fields["municipality"].queryset = Municipality.objects.all()
 
 
+class AgendaChangeForm(forms.Form):
+    """One button of the agenda page (move, accept, defer, reject, standing items); ``agenda_version`` is the
+    order the editor saw, read by the view."""
+
+    op = forms.ChoiceField(choices=[(op, op) for op in ("up", "down", "accept", "defer", "reject", "template")])
+
+
 def as_int(value) -> int:
     """A posted id or version as a number; 0 for a missing or malformed one (which then matches nothing)."""
     try:

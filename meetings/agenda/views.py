@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import login_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
-from lib.errors import add_to_form, add_to_messages
+from lib.concurrency import apply_edit, failed_status
+from lib.errors import add_to_form
 from meetings import access, rules
 from meetings.agenda.actions import add_item, apply_template, backlog, decide_item, move_item, propose_item, update_item
 from meetings.agenda.numbering import numbered_agenda
 from meetings.forms import (
+    AgendaChangeForm,
     AgendaItemForm,
     ProposalForm,
+    as_int,
 )
 from meetings.models import AgendaItem, Meeting, MeetingFile
 from meetings.uploads import store_pdf
@@ -69,39 +71,34 @@ def proposal_create(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def agenda_manage(request, pk: int):
     meeting = access.get_meeting_for_user(request.user, pk, order=True)
+    status = 200
     if request.method == "POST":
-        op = request.POST.get("op", "")
-        try:
-            version = int(request.POST.get("agenda_version", "0"))
-        except ValueError:
-            version = 0
-        try:
+        form = AgendaChangeForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+
+        def write(data: dict) -> None:
+            op, version = data["op"], as_int(request.POST.get("agenda_version"))
+            if op == "template":
+                apply_template(request.user, meeting)
+                return
+            item = access.get_agenda_item_for_user(request.user, request.POST.get("item"), decide=True)
             if op in {"up", "down"}:
-                item = access.get_agenda_item_for_user(request.user, request.POST.get("item"), decide=True)
                 if item.meeting_id != meeting.pk:
                     raise Http404
                 move_item(request.user, item, op, version)
-            elif op in {"accept", "defer", "reject"}:
-                item = access.get_agenda_item_for_user(request.user, request.POST.get("item"), decide=True)
+            else:
                 if item.body_id != meeting.body_id:
                     raise Http404
                 decide_item(request.user, item, op, meeting=meeting, expected_agenda_version=version)
-            elif op == "template":
-                apply_template(request.user, meeting)
-            else:
-                raise Http404
-        except EditConflict:
-            messages.error(
-                request,
-                _(
-                    "Die Tagesordnung wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie die aktuelle Reihenfolge und wiederholen Sie Ihre Änderung."
-                ),
-            )
-        except ValidationError as exc:
-            add_to_messages(request, exc)
-        else:
+
+        if apply_edit(form, write):
             messages.success(request, _("Die Tagesordnung ist aktualisiert."))
-        return redirect("meetings:agenda", pk=meeting.pk)
+            return redirect("meetings:agenda", pk=meeting.pk)
+        status = failed_status(form)
+        errors = [AGENDA_CONFLICT] if form.edit_conflict else [e for errs in form.errors.values() for e in errs]
+        for error in errors:
+            messages.error(request, error)
     meeting.refresh_from_db()
     items = (
         meeting.agenda_items.alive()
@@ -118,12 +115,13 @@ def agenda_manage(request, pk: int):
             "backlog": backlog(meeting.body),
             "frozen": rules.agenda_frozen(meeting),
         },
+        status=status,
     )
 
 
 AGENDA_CONFLICT = _(
-    "Die Tagesordnung wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind unten erhalten; "
-    "bitte prüfen Sie die aktuelle Tagesordnung und speichern Sie erneut."
+    "Die Tagesordnung wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie die aktuelle Reihenfolge "
+    "und wiederholen Sie Ihre Änderung."
 )
 
 
@@ -150,25 +148,27 @@ def agenda_item_create(request, pk: int):
     form = AgendaItemForm(
         request.POST or None, request.FILES or None, body=meeting.body, initial={"version": meeting.agenda_version}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = add_item(request.user, meeting, data.get("version"), document=data["document"], **_item_fields(data))
-        except EditConflict:
-            form.add_error(None, AGENDA_CONFLICT)
-            meeting.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["version"] = meeting.agenda_version
-        except ValidationError as exc:
-            add_to_form(form, exc, rename={"upload": "document"})
-        else:
+    status = 200
+    if request.method == "POST":
+        added: list[AgendaItem] = []
+
+        def write(data: dict) -> None:
+            added.append(add_item(request.user, meeting, data.get("version"), document=data["document"], **_item_fields(data)))
+
+        if apply_edit(form, write, rename={"upload": "document"}):
+            item = added[0]
             messages.success(
                 request,
                 _("„%(title)s“ steht jetzt auf der Tagesordnung (%(minutes)s Minuten).")
                 % {"title": item.title, "minutes": item.duration_minutes},
             )
             return redirect("meetings:agenda", pk=meeting.pk)
-    return render(request, "meetings/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True})
+        status = failed_status(form)
+        if form.edit_conflict:  # the typed item stays; the next save starts from the agenda as it is now
+            meeting.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = meeting.agenda_version
+    return render(request, "meetings/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True}, status=status)
 
 
 @login_required
@@ -184,22 +184,23 @@ def agenda_item_edit(request, pk: int, item: int):
     initial = {name: getattr(agenda_item, name) for name in ("title", "description", "duration_minutes", "public")}
     initial.update(presenter=agenda_item.presenter, municipality=agenda_item.municipality, version=agenda_item.version)
     form = AgendaItemForm(request.POST or None, request.FILES or None, body=meeting.body, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
+    status = 200
+    if request.method == "POST":
+
+        def write(data: dict) -> None:
             update_item(request.user, agenda_item, data.get("version") or 0, document=data["document"], **_item_fields(data))
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["version"] = AgendaItem.objects.get(pk=agenda_item.pk).version
-        except ValidationError as exc:
-            add_to_form(form, exc, rename={"upload": "document"})
-        else:
+
+        if apply_edit(form, write, rename={"upload": "document"}):
             messages.success(request, _("„%(title)s“ ist gespeichert.") % {"title": agenda_item.title})
             return redirect("meetings:agenda", pk=meeting.pk)
+        status = failed_status(form)
+        if form.edit_conflict:
+            form.data = form.data.copy()
+            form.data["version"] = AgendaItem.objects.get(pk=agenda_item.pk).version
     current = AgendaItem.objects.get(pk=agenda_item.pk)  # after a conflict: what the other person saved
     return render(
         request,
         "meetings/agenda_item_form.html",
         {"meeting": meeting, "form": form, "item": current, "files": current.files.alive().order_by("pk")},
+        status=status,
     )

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
-from meetings import access, pdfs, rules
+from lib.concurrency import apply_edit, failed_status
+from meetings import access, rules
 from meetings.agenda.actions import backlog
 from meetings.agenda.numbering import numbered_agenda, open_actions
+from meetings.calendar import build_ics
 from meetings.core.actions import (
     add_location,
     cancel_meeting,
@@ -117,35 +118,38 @@ def meeting_edit(request, pk: int):
     }
     form = MeetingForm(request.POST or None, initial=initial)
     location_form = LocationForm(prefix="ort")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            warnings = update_meeting(
-                request.user,
-                meeting,
-                data.get("version") or 0,
-                title=data["title"],
-                start=data["start"],
-                end=data["end"],
-                host_municipality=data["host_municipality"],
-                location=data["location"],
-                agenda_deadline=data["agenda_deadline"],
+    status = 200
+    if request.method == "POST":
+        warnings: list[str] = []
+
+        def write(data: dict) -> None:
+            warnings.extend(
+                update_meeting(
+                    request.user,
+                    meeting,
+                    data.get("version") or 0,
+                    title=data["title"],
+                    start=data["start"],
+                    end=data["end"],
+                    host_municipality=data["host_municipality"],
+                    location=data["location"],
+                    agenda_deadline=data["agenda_deadline"],
+                )
             )
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+
+        if apply_edit(form, write):
             for warning in warnings:
                 messages.warning(request, warning)
             if meeting.invitation_sent_at:
                 messages.info(request, _("Die Einladung ist schon verschickt: Senden Sie die Änderung als Aktualisierung."))
             messages.success(request, _("Gespeichert."))
             return redirect(meeting)
+        status = failed_status(form)
     return render(
         request,
         "meetings/meeting_form.html",
         {"form": form, "body": meeting.body, "meeting": meeting, "location_form": location_form},
+        status=status,
     )
 
 
@@ -282,7 +286,7 @@ def meeting_ics(request, pk: int):
     if not access.sees_internal(request.user, meeting.body_id):
         raise Http404
     method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "PUBLISH"
-    ics = pdfs.build_ics(meeting, method=method, sequence=meeting.ical_sequence, agenda=_agenda(request, meeting))
+    ics = build_ics(meeting, method=method, sequence=meeting.ical_sequence, agenda=_agenda(request, meeting))
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sitzung-{meeting.pk}.ics"'
     return response

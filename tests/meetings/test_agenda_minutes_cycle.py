@@ -14,9 +14,8 @@ from lib.concurrency import EditConflict
 from meetings.agenda import actions as agenda_actions
 from meetings.core import actions as meeting_actions
 from meetings.minutes import actions as minutes_actions
-from meetings.minutes.views import minutes_pdf
 from meetings.models import AgendaItem, Meeting, MeetingFile, Minutes, MinutesRevision
-from meetings.pdfs import PUBLIC
+from meetings.pdfs import PUBLIC, minutes_pdf
 from tests.conftest import make_user
 
 from .conftest import days_ago, held

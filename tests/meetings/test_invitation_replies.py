@@ -24,10 +24,9 @@ from meetings.calendar import build_ics, entry
 from meetings.core import actions as meeting_actions
 from meetings.invitations import actions as invitation_actions
 from meetings.invitations.recipients import recipients
-from meetings.invitations.views import invitation_pdf
 from meetings.minutes import actions as minutes_actions
 from meetings.models import AgendaItem, InvitationDispatch, Meeting, MeetingGuest, Reply, ReplyLink, hash_token
-from meetings.pdfs import PUBLIC
+from meetings.pdfs import PUBLIC, invitation_pdf
 from members.models import Membership, Municipality, Person
 from ops.logredact import redact
 from polls.actions import confirm, create_poll

@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from meetings.core import actions as meeting_actions
-from meetings.minutes.views import minutes_pdf
 from meetings.models import AgendaItem
 from meetings.papers import actions as paper_actions
-from meetings.pdfs import PUBLIC
+from meetings.pdfs import PUBLIC, minutes_pdf
 from members import actions as member_actions
 from members.models import Person
 
