@@ -32,15 +32,24 @@ from lib.contentlines import plain_text, uri
 class CalendarEntry(Protocol):
     """What a calendar entry needs: ``calendar_events.models.Event`` and ``meetings.calendar.MeetingEntry`` have it."""
 
-    uid: str
-    sequence: int
-    title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    location: str
-    online_url: str
-    description: str
-    modified: dt.datetime | None
+    @property
+    def uid(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def starts_at(self) -> dt.datetime: ...
+    @property
+    def ends_at(self) -> dt.datetime: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def online_url(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def modified(self) -> dt.datetime | None: ...
 
     def get_absolute_url(self) -> str: ...
 
@@ -134,7 +143,7 @@ def calendar_ics(
     if method in {"REQUEST", "CANCEL"}:
         _organizer(item, organizer)
     cal.add_component(item)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 def event_ics(event: CalendarEntry) -> bytes:
@@ -161,4 +170,4 @@ def feed_ics(events: Iterable[CalendarEntry], name: str) -> bytes:
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for event in events:
         cal.add_component(_vevent(event))
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -29,8 +29,6 @@ from meetings.papers.actions import add_consultation, create_paper
 from members.models import Body, Membership, Municipality
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
 ROTATION = ["essen", "bochum", "dortmund", "duisburg", "gelsenkirchen", "oberhausen", "muelheim-an-der-ruhr", "bottrop", "herne"]
 
 

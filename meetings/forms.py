@@ -446,6 +446,13 @@ class AgendaChangeForm(forms.Form):
     op = forms.ChoiceField(choices=[(op, op) for op in ("up", "down", "accept", "defer", "reject", "template")])
 
 
+class SequenceChangeForm(forms.Form):
+    """One button of the consultation sequence (move a step up or down, remove it); ``sequence_version`` is the
+    sequence the editor saw, read by the view."""
+
+    op = forms.ChoiceField(choices=[(op, op) for op in ("up", "down", "remove")])
+
+
 def as_int(value) -> int:
     """A posted id or version as a number; 0 for a missing or malformed one (which then matches nothing)."""
     try:

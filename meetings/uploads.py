@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from meetings.models import (
-    MeetingFile,
-)
+from meetings.models import MeetingFile
 
 PAPER_FILE_MAX_BYTES = 20 * 1024 * 1024
 
 
-def file_facts(document: MeetingFile) -> dict:
+def file_facts(document: MeetingFile) -> dict[str, Any]:
     return {
         "paper": document.paper_id,
         "name": document.name,
@@ -25,12 +26,12 @@ def file_facts(document: MeetingFile) -> dict:
     }
 
 
-def store_pdf(uploaded, *, role: str, public: bool, name: str = "", **owner) -> MeetingFile:
+def store_pdf(uploaded: UploadedFile, *, role: str, public: bool, name: str = "", **owner: Any) -> MeetingFile:
     """Keep an uploaded PDF for ``owner`` (``paper=`` or ``agenda_item=``): PDF only, judged by the bytes
     (filetypes), not by the name or the browser's type; the file name made safe."""
     from documents import filetypes
 
-    if uploaded.size > PAPER_FILE_MAX_BYTES:
+    if (uploaded.size or 0) > PAPER_FILE_MAX_BYTES:
         raise ValidationError({"upload": _("Die Datei ist größer als 20 MB.")})
     try:
         kind = filetypes.detect(uploaded, uploaded.name or "")
@@ -52,5 +53,5 @@ def store_pdf(uploaded, *, role: str, public: bool, name: str = "", **owner) -> 
     )
     document.set_content(data)
     document.content.save(file_name, ContentFile(data), save=False)
-    document.save()
+    document.save()  # type: ignore[no-untyped-call]  # MeetingFile.save (models.py, untyped) keeps its parent fresh
     return document

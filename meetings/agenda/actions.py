@@ -16,17 +16,11 @@ from lib.concurrency import bump_counter, save_versioned
 from meetings import rules
 from meetings.agenda.numbering import Kind, Status
 from meetings.core.actions import public_pdfs_follow, touch_meeting
-from meetings.models import (
-    AgendaItem,
-    Meeting,
-    MeetingFile,
-)
+from meetings.models import AgendaItem, Meeting, MeetingFile
 from meetings.uploads import file_facts, store_pdf
 from members.models import Body, Municipality, Person
 
 STANDING_FIRST = [Kind.WELCOME, Kind.MINUTES, Kind.OPEN_ACTIONS]
-
-
 STANDING_LAST = [Kind.AOB]
 
 

@@ -5,20 +5,15 @@ body's open actions under "Offene Aufgaben". Pages, PDFs, mails and the .ics sha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from meetings.models import (
-    ActionItem,
-    AgendaItem,
-    Meeting,
-    agenda_numbers,
-    agenda_timings,
-)
+from django.db.models import QuerySet
+
+from meetings.models import ActionItem, AgendaItem, Meeting, agenda_numbers, agenda_timings
 from members.models import Body
 
 Status = AgendaItem.Status
-
-
 Kind = AgendaItem.Kind
 
 
@@ -31,7 +26,7 @@ class AgendaRow:
     open_actions: list[ActionItem] = field(default_factory=list)
 
 
-def open_actions(body: Body, *, before: dt.datetime | None = None):
+def open_actions(body: Body, *, before: dt.datetime | None = None) -> QuerySet[ActionItem]:
     """Actions of the body whose task is still open (the task is the one source of truth)."""
     qs = ActionItem.objects.open().filter(body=body).select_related("assignee", "municipality", "agenda_item__meeting", "task")
     if before is not None:
@@ -39,16 +34,16 @@ def open_actions(body: Body, *, before: dt.datetime | None = None):
     return qs.order_by("due_date", "pk")
 
 
-def numbered_agenda(meeting: Meeting, items) -> list[AgendaRow]:
+def numbered_agenda(meeting: Meeting, items: Iterable[AgendaItem]) -> list[AgendaRow]:
     """TOP 1, 2, … (N1, N2 … for non-public items, see ``agenda_numbers``) with start and end times; the
     open-actions item lists every open action of the body."""
-    items = list(items)
+    listed = list(items)
     numbers = agenda_numbers(
         meeting.agenda_items.alive().filter(status=Status.ACCEPTED).only("pk", "position", "public", "status", "deleted_at")
     )
     rows = []
     actions = None
-    for item, start, end in agenda_timings(items, meeting.start):
+    for item, start, end in agenda_timings(listed, meeting.start):
         row = AgendaRow(numbers.get(item.pk, ""), item, start, end)
         if item.kind == Kind.OPEN_ACTIONS:
             if actions is None:

@@ -18,12 +18,7 @@ from lib.errors import add_to_form
 from meetings import access, rules
 from meetings.agenda.actions import add_item, apply_template, backlog, decide_item, move_item, propose_item, update_item
 from meetings.agenda.numbering import numbered_agenda
-from meetings.forms import (
-    AgendaChangeForm,
-    AgendaItemForm,
-    ProposalForm,
-    as_int,
-)
+from meetings.forms import AgendaChangeForm, AgendaItemForm, ProposalForm, as_int
 from meetings.models import AgendaItem, Meeting, MeetingFile
 from meetings.uploads import store_pdf
 

@@ -22,15 +22,7 @@ from meetings import rules
 from meetings.agenda.numbering import Status
 from meetings.invitations.mails import send_dispatch
 from meetings.invitations.recipients import recipients
-from meetings.models import (
-    AgendaItem,
-    HostDecline,
-    InvitationDispatch,
-    Location,
-    Meeting,
-    MeetingSeries,
-    MeetingStatus,
-)
+from meetings.models import AgendaItem, HostDecline, InvitationDispatch, Location, Meeting, MeetingSeries, MeetingStatus
 from meetings.pdfs import refresh_public_pdfs
 from members.models import Body, Municipality
 

@@ -31,12 +31,7 @@ from meetings.core.actions import (
     set_host,
     update_meeting,
 )
-from meetings.forms import (
-    LocationForm,
-    MeetingForm,
-    ObjectionForm,
-    ReplyForm,
-)
+from meetings.forms import LocationForm, MeetingForm, ObjectionForm, ReplyForm
 from meetings.invitations.actions import notice_too_short, reply_overview, representation
 from meetings.models import Consultation, Meeting, MeetingFile, MeetingStatus, Minutes, Reply
 from members.models import Body

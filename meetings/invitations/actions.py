@@ -19,13 +19,7 @@ from meetings.agenda.numbering import Status
 from meetings.invitations.changes import invitation_changes, invitation_facts, last_invitation
 from meetings.invitations.mails import send_dispatch, send_reply_reminders
 from meetings.invitations.recipients import recipients
-from meetings.models import (
-    InvitationDispatch,
-    Meeting,
-    MeetingGuest,
-    MeetingStatus,
-    Reply,
-)
+from meetings.models import InvitationDispatch, Meeting, MeetingGuest, MeetingStatus, Reply
 from members.models import Membership, Municipality, Person
 
 

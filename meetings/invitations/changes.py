@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.agenda.numbering import Status
-from meetings.models import (
-    InvitationDispatch,
-    Meeting,
-    agenda_numbers,
-)
+from meetings.models import InvitationDispatch, Meeting, agenda_numbers
 
 
-def invitation_facts(meeting: Meeting) -> dict:
+def invitation_facts(meeting: Meeting) -> dict[str, Any]:
     """What an invitation tells: date, place and agenda (titles in order) — compared with the next one."""
     items = meeting.agenda_items.alive().filter(status=Status.ACCEPTED).order_by("position", "pk")
     numbers = agenda_numbers(items)
@@ -23,7 +20,7 @@ def invitation_facts(meeting: Meeting) -> dict:
         "start": meeting.start.isoformat(),
         "end": meeting.end.isoformat(),
         "place": ", ".join(p for p in (str(meeting.location), meeting.location.address) if p) if meeting.location else "",
-        "host": meeting.host_municipality.short_name if meeting.host_municipality_id else "",
+        "host": meeting.host_municipality.short_name if meeting.host_municipality else "",
         "agenda": [[numbers.get(i.pk, ""), i.title, i.public] for i in items],
     }
 
@@ -32,7 +29,7 @@ def _when(value: str) -> str:
     return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%d.%m.%Y, %H:%M")
 
 
-def invitation_changes(before: dict, after: dict, *, public_only: bool = False) -> list[str]:
+def invitation_changes(before: dict[str, Any], after: dict[str, Any], *, public_only: bool = False) -> list[str]:
     """Plain German sentences saying what changed between two invitations (date, place, host, agenda)."""
     changes = []
     if (before.get("start"), before.get("end")) != (after.get("start"), after.get("end")):
@@ -47,7 +44,7 @@ def invitation_changes(before: dict, after: dict, *, public_only: bool = False) 
     if before.get("host") != after.get("host") and after.get("host"):
         changes.append(_("Gastgeberstadt ist jetzt %(city)s.") % {"city": after["host"]})
 
-    def titles(facts: dict) -> list[tuple[str, str]]:
+    def titles(facts: dict[str, Any]) -> list[tuple[str, str]]:
         return [(n, t) for n, t, public in facts.get("agenda", []) if public or not public_only]
 
     old, new = titles(before), titles(after)

@@ -6,11 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import record
-from meetings.models import (
-    Meeting,
-    MeetingGuest,
-    ReplyLink,
-)
+from meetings.models import Meeting, MeetingGuest, ReplyLink
 from members.models import Membership, Person
 
 RECIPIENT_ROLES = [

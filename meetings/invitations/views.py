@@ -18,12 +18,7 @@ from accounts.decorators import login_required, office_required
 from lib.errors import add_to_form, add_to_messages
 from meetings import access, pdfs
 from meetings.agenda.numbering import numbered_agenda
-from meetings.forms import (
-    GuestForm,
-    GuestReplyForm,
-    InvitationForm,
-    ReplyForm,
-)
+from meetings.forms import GuestForm, GuestReplyForm, InvitationForm, ReplyForm
 from meetings.invitations.actions import (
     add_guest,
     notice_too_short,

@@ -19,18 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form, add_to_messages
 from meetings import access, pdfs, rules
 from meetings.agenda.numbering import numbered_agenda
-from meetings.forms import (
-    AttendanceForm,
-    CorrectionForm,
-    DecisionFilterForm,
-    ItemMinutesForm,
-    ObjectionForm,
-    as_int,
-)
+from meetings.forms import AttendanceForm, CorrectionForm, DecisionFilterForm, ItemMinutesForm, ObjectionForm, as_int
 from meetings.invitations.actions import attendance_from_replies
 from meetings.invitations.recipients import recipients
 from meetings.minutes.actions import (
@@ -48,14 +41,7 @@ from meetings.minutes.actions import (
     resolve_objection,
     save_item_minutes,
 )
-from meetings.models import (
-    ActionItem,
-    AgendaItem,
-    Decision,
-    Meeting,
-    Minutes,
-    agenda_numbers,
-)
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, agenda_numbers
 
 
 def _item_forms(request, meeting, bound=None):
@@ -121,7 +107,8 @@ def minutes_page(request, pk: int):
             next_step=_next_minutes_step(minutes) if can_manage else None,
         )
         context["error_forms"] = _failed_forms(context, bound)
-    return render(request, "meetings/minutes.html", context)
+    failed = [*bound.get("items", {}).values(), *(bound[k] for k in ("attendance", "objection") if k in bound)]
+    return render(request, "meetings/minutes.html", context, status=failed_status(failed[0]) if failed else 200)
 
 
 def _attendees_or_replies(meeting: Meeting, minutes: Minutes) -> list:
@@ -196,7 +183,7 @@ def _minutes_post(request, meeting, minutes, people, can_manage, bound: dict) ->
         if item is None:
             raise Http404
         form = ItemMinutesForm(request.POST, prefix=f"top{item.pk}", body=meeting.body)
-        if form.is_valid() and _save_item_minutes(request, item, form):
+        if _save_item_minutes(request, item, form):
             messages.success(request, _("Der Eintrag zu „%(title)s“ ist gespeichert.") % {"title": item.title})
             return True
         bound["items"] = {item.pk: form}
@@ -214,8 +201,8 @@ def _minutes_post(request, meeting, minutes, people, can_manage, bound: dict) ->
 
 def _save_item_minutes(request, item: AgendaItem, form) -> bool:
     """Summary, result, a decision and an action of one item, all or nothing; errors land on the form."""
-    data = form.cleaned_data
-    try:
+
+    def write(data: dict) -> None:
         with transaction.atomic():
             save_item_minutes(
                 request.user, item, summary=data["summary"], result=data["result"], expected_version=data.get("version")
@@ -231,15 +218,13 @@ def _save_item_minutes(request, item: AgendaItem, form) -> bool:
                     municipality=data["action_municipality"],
                     due_date=data["action_due"],
                 )
-    except EditConflict:
-        form.add_error(None, CONFLICT_MESSAGE)
+
+    if apply_edit(form, write, rename={"text": "decision_text", "description": "action_description"}):
+        return True
+    if form.edit_conflict:  # what was typed stays; the next save starts from the other person's version
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = AgendaItem.objects.get(pk=item.pk).version
-        return False
-    except ValidationError as exc:
-        add_to_form(form, exc, rename={"text": "decision_text", "description": "action_description"})
-        return False
-    return True
+    return False
 
 
 def minutes_pdf(request, pk: int):
@@ -465,31 +450,36 @@ def minutes_correction(request, pk: int):
         return render(request, "meetings/minutes_correction.html", context)
     form = CorrectionForm(request.POST, item=item)
     context["form"] = form
-    if form.is_valid() and request.POST.get("confirm") == "1":
-        data = form.cleaned_data
-        try:
-            revision = correct_minutes(
-                request.user,
-                minutes,
-                reason=data["reason"],
-                change=data["change"],
-                item=item,
-                summary=data.get("summary") if item else None,
-                result=data.get("result") if item else None,
-                expected_version=data.get("version"),
+    status = 200
+    if request.POST.get("confirm") == "1":
+        revisions: list = []
+
+        def write(data: dict) -> None:
+            revisions.append(
+                correct_minutes(
+                    request.user,
+                    minutes,
+                    reason=data["reason"],
+                    change=data["change"],
+                    item=item,
+                    summary=data.get("summary") if item else None,
+                    result=data.get("result") if item else None,
+                    expected_version=data.get("version"),
+                )
             )
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["version"] = Minutes.objects.get(pk=minutes.pk).version
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
-            done = _("Die Berichtigung Nr. %(n)s ist eingetragen und im Änderungsprotokoll vermerkt.") % {"n": revision.number}
+
+        if apply_edit(form, write):
+            done = _("Die Berichtigung Nr. %(n)s ist eingetragen und im Änderungsprotokoll vermerkt.") % {
+                "n": revisions[0].number
+            }
             if minutes.status == Minutes.Status.PUBLISHED:
                 done += " " + _("Die veröffentlichte Fassung – Sitzungsseite und PDF – zeigt jetzt die Berichtigung mit Vermerk.")
             messages.success(request, done)
             return redirect("meetings:minutes", pk=meeting.pk)
+        status = failed_status(form)
+        if form.edit_conflict:
+            form.data = form.data.copy()
+            form.data["version"] = Minutes.objects.get(pk=minutes.pk).version
     elif form.is_valid() and request.POST.get("confirm") != "edit":
         changes = [
             (label, old, form.cleaned_data[name])
@@ -503,4 +493,4 @@ def minutes_correction(request, pk: int):
             form.add_error("summary", _("Der Text ist unverändert. Bitte tragen Sie die berichtigte Fassung ein."))
         else:
             context.update(confirming=True, changes=changes)
-    return render(request, "meetings/minutes_correction.html", context)
+    return render(request, "meetings/minutes_correction.html", context, status=status)

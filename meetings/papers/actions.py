@@ -12,13 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record, snapshot
 from lib.concurrency import bump_counter, save_versioned
-from meetings.models import (
-    Consultation,
-    ExternalCommittee,
-    MeetingFile,
-    Paper,
-    touch_linked_agenda,
-)
+from meetings.models import Consultation, ExternalCommittee, MeetingFile, Paper, touch_linked_agenda
 from meetings.uploads import file_facts, store_pdf
 from members.models import Municipality
 

@@ -15,17 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import office_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
-from lib.errors import add_to_form, add_to_messages
+from lib.concurrency import apply_edit, failed_status
+from lib.errors import add_to_form
 from meetings import access
 from meetings.core.actions import soft_delete
-from meetings.forms import (
-    ConsultationForm,
-    PaperFileForm,
-    PaperFilterForm,
-    PaperForm,
-    as_int,
-)
+from meetings.forms import ConsultationForm, PaperFileForm, PaperFilterForm, PaperForm, SequenceChangeForm, as_int
 from meetings.models import Consultation
 from meetings.papers.actions import (
     add_consultation,
@@ -127,17 +121,17 @@ def paper_edit(request, pk: int):
     initial = {name: getattr(paper, name) for name in ("reference", "name", "paper_type", "date", "description", "public")}
     initial.update(municipality=paper.municipality, lead_body=paper.lead_body, version=paper.version)
     form = PaperForm(request.POST or None, initial=initial, current_type=paper.paper_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_paper(request.user, paper, form.cleaned_data.get("version") or 0, **_paper_fields(form.cleaned_data))
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
+    status = 200
+    if request.method == "POST":
+
+        def write(data: dict) -> None:
+            update_paper(request.user, paper, data.get("version") or 0, **_paper_fields(data))
+
+        if apply_edit(form, write):
             messages.success(request, _("Gespeichert."))
             return redirect(paper)
-    return render(request, "meetings/paper_form.html", {"form": form, "paper": paper})
+        status = failed_status(form)
+    return render(request, "meetings/paper_form.html", {"form": form, "paper": paper}, status=status)
 
 
 @office_required
@@ -172,17 +166,14 @@ SEQUENCE_CONFLICT = _(
 
 
 def _save_step(request, form, save) -> bool:
-    """Run ``save(fields, version)`` for a valid step form; errors land on the form, warnings in messages."""
-    if not form.is_valid():
-        return False
-    try:
+    """Run ``save(fields, version)`` for a step form; errors land on the form, warnings in messages."""
+    warnings: list[str] = []
+
+    def write(data: dict) -> None:
         with transaction.atomic():
-            warnings = save(_step_fields(request, form.cleaned_data), form.cleaned_data["sequence_version"])
-    except EditConflict:
-        form.add_error(None, SEQUENCE_CONFLICT)
-        return False
-    except ValidationError as exc:
-        add_to_form(form, exc)
+            warnings.extend(save(_step_fields(request, data), data["sequence_version"]))
+
+    if not apply_edit(form, write):
         return False
     for warning in warnings:
         messages.warning(request, warning)
@@ -194,6 +185,7 @@ def _save_step(request, form, save) -> bool:
 def paper_sequence(request, pk: int):
     paper = access.get_paper_for_user(request.user, pk, manage=True)
     form = ConsultationForm(initial={"sequence_version": paper.sequence_version})
+    status = 200
     if request.method == "POST":
         op = request.POST.get("op", "")
         if op == "add":
@@ -205,27 +197,41 @@ def paper_sequence(request, pk: int):
             if _save_step(request, form, add):
                 messages.success(request, _("Der Schritt ist der Beratungsfolge hinzugefügt."))
                 return redirect("meetings:paper_sequence", pk=paper.pk)
+            status = failed_status(form)
         elif op in {"up", "down", "remove"}:
+            change = SequenceChangeForm(request.POST)
+            if not change.is_valid():
+                raise Http404
             step = paper.consultations.alive().filter(pk=as_int(request.POST.get("step"))).first()
             if step is None:
                 raise Http404
-            try:
-                if op == "remove":
-                    remove_consultation(request.user, step, as_int(request.POST.get("sequence_version")))
-                    messages.success(request, _("Der Schritt ist aus der Beratungsfolge entfernt."))
+            moved: list[str] = []
+
+            def write(data: dict) -> None:
+                version = as_int(request.POST.get("sequence_version"))
+                if data["op"] == "remove":
+                    remove_consultation(request.user, step, version)
                 else:
-                    for warning in move_consultation(request.user, step, op, as_int(request.POST.get("sequence_version"))):
-                        messages.warning(request, warning)
-                    messages.success(request, _("Die Reihenfolge ist gespeichert."))
-            except EditConflict:
-                messages.error(request, SEQUENCE_CONFLICT)
-            except ValidationError as exc:
-                add_to_messages(request, exc)
-            return redirect("meetings:paper_sequence", pk=paper.pk)
+                    moved.extend(move_consultation(request.user, step, data["op"], version))
+
+            if apply_edit(change, write):
+                for warning in moved:
+                    messages.warning(request, warning)
+                done = (
+                    _("Der Schritt ist aus der Beratungsfolge entfernt.")
+                    if op == "remove"
+                    else _("Die Reihenfolge ist gespeichert.")
+                )
+                messages.success(request, done)
+                return redirect("meetings:paper_sequence", pk=paper.pk)
+            status = failed_status(change)
+            errors = [SEQUENCE_CONFLICT] if change.edit_conflict else [e for errs in change.errors.values() for e in errs]
+            for error in errors:
+                messages.error(request, error)
         else:
             raise Http404
         paper.refresh_from_db()
-        if SEQUENCE_CONFLICT in form.non_field_errors():
+        if getattr(form, "edit_conflict", False):
             # The page now shows the current sequence; the kept input can be sent again against it.
             form.data = form.data.copy()
             form.data["sequence_version"] = paper.sequence_version
@@ -240,6 +246,7 @@ def paper_sequence(request, pk: int):
             "form": form,
             "warnings": sequence_warnings(paper),
         },
+        status=status,
     )
 
 
@@ -269,6 +276,12 @@ def consultation_edit(request, pk: int, step: int):
         if _save_step(request, form, update):
             messages.success(request, _("Der Schritt ist gespeichert."))
             return redirect("meetings:paper_sequence", pk=paper.pk)
+        return render(
+            request,
+            "meetings/consultation_form.html",
+            {"paper": paper, "step": consultation, "form": form},
+            status=failed_status(form),
+        )
     return render(request, "meetings/consultation_form.html", {"paper": paper, "step": consultation, "form": form})
 
 

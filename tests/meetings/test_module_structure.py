@@ -96,18 +96,18 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_the_graph_sees_the_package():
+def test_the_graph_sees_the_package() -> None:
     graph = import_graph()
     assert "meetings.models" in graph
     assert any("meetings.models" in targets for targets in graph.values())
 
 
-def test_meetings_modules_import_each_other_without_circles():
+def test_meetings_modules_import_each_other_without_circles() -> None:
     found = cycles(import_graph())
     assert found == [], "import circles in meetings: " + "; ".join(" ↔ ".join(c) for c in found)
 
 
-def test_no_meetings_module_is_too_long():
+def test_no_meetings_module_is_too_long() -> None:
     long = {
         name: len(path.read_text().splitlines())
         for name, path in _modules().items()
@@ -116,6 +116,6 @@ def test_no_meetings_module_is_too_long():
     assert long == {}, f"modules above {MAX_LINES} lines: {long}"
 
 
-def test_the_detector_finds_a_circle_through_a_late_import():
+def test_the_detector_finds_a_circle_through_a_late_import() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
