@@ -446,6 +446,12 @@ class AgendaChangeForm(forms.Form):
     op = forms.ChoiceField(choices=[(op, op) for op in ("up", "down", "accept", "defer", "reject", "template")])
 
 
+class ItemFileRemoveForm(forms.Form):
+    """Removing a PDF from an agenda item: the item's version the editor saw."""
+
+    version = VersionField()
+
+
 class SequenceChangeForm(forms.Form):
     """One button of the consultation sequence (move a step up or down, remove it); ``sequence_version`` is the
     sequence the editor saw, read by the view."""

@@ -20,6 +20,11 @@ urlpatterns = [
     path("sitzungen/<int:pk>/tagesordnung/", agenda_views.agenda_manage, name="agenda"),
     path("sitzungen/<int:pk>/tagesordnung/neu/", agenda_views.agenda_item_create, name="agenda_item_create"),
     path("sitzungen/<int:pk>/tagesordnung/<int:item>/bearbeiten/", agenda_views.agenda_item_edit, name="agenda_item_edit"),
+    path(
+        "sitzungen/<int:pk>/tagesordnung/<int:item>/dateien/<int:file>/entfernen/",
+        agenda_views.agenda_item_file_remove,
+        name="agenda_item_file_remove",
+    ),
     path("sitzungen/<int:pk>/durchgefuehrt/", minutes_views.minutes_step, {"step": "durchgefuehrt"}, name="held"),
     path("sitzungen/<int:pk>/einladung/", invitations_views.invitation_send, name="invite"),
     path("sitzungen/<int:pk>/einladung/vorschau.pdf", invitations_views.invitation_preview_pdf, name="invite_preview_pdf"),

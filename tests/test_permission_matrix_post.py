@@ -70,6 +70,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "sitzungen/<int:pk>/einladung/senden/": OFFICE,
     "sitzungen/<int:pk>/einladung/gaeste/": OFFICE,
     "sitzungen/<int:pk>/einladung/gaeste/<int:guest>/entfernen/": OFFICE,
+    "sitzungen/<int:pk>/tagesordnung/<int:item>/dateien/<int:file>/entfernen/": OFFICE,  # and the body's speaker
     "sitzungen/<int:pk>/rueckmeldungen/erinnern/": OFFICE,
     "sitzungen/<int:pk>/rueckmeldung/": MEMBERS,
     "sitzungen/aufgaben/<int:pk>/erledigt/": MEMBERS,
@@ -94,6 +95,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "sitzungen/<int:pk>/einladung/": {"covering_text": "Anschreiben"},
     "sitzungen/<int:pk>/einladung/senden/": {"covering_text": "Anschreiben"},
     "sitzungen/<int:pk>/einladung/gaeste/": {"name": "Gerda Gast", "email": "gerda@partner.example"},
+    "sitzungen/<int:pk>/tagesordnung/<int:item>/dateien/<int:file>/entfernen/": {"version": 2},
     "sitzungen/antwort/<str:token>/": {"answer": "attending", "comment": "x"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": {"name": "Neuer Ordner"},

@@ -185,7 +185,7 @@ def step(scene: Scene, rng: random.Random) -> str:
     item = rng.choice(scene.items)
     try:
         if choice in {"publish", "withdraw"}:
-            agenda_actions.set_item_public(office, item, choice == "publish")
+            agenda_actions.set_item_public(office, item, choice == "publish", type(item).objects.get(pk=item.pk).version)
         elif choice in {"reject", "defer"}:
             agenda_actions.decide_item(office, item, choice)
         elif choice == "accept":

@@ -74,9 +74,20 @@ def _bump_agenda(meeting: Meeting, expected: int | None) -> None:
 
 @transaction.atomic
 def decide_item(
-    user, item: AgendaItem, decision: str, *, meeting: Meeting | None = None, expected_agenda_version: int | None = None
+    user,
+    item: AgendaItem,
+    decision: str,
+    *,
+    meeting: Meeting | None = None,
+    expected_agenda_version: int | None = None,
+    expected_version: int | None = None,
 ) -> None:
-    """accept (onto ``meeting``), defer (to the next meeting's backlog) or reject a proposal."""
+    """accept (onto ``meeting``), defer (to the next meeting's backlog) or reject a proposal.
+
+    ``expected_version`` is the item's version the decider saw (``None``: whatever it has now); the decision
+    bumps it, so an edit begun before the decision gets a conflict instead of undoing it.
+    """
+    bump_counter(item, "version", expected_version)
     before = snapshot(item)
     if decision == "accept":
         target = meeting or item.meeting
@@ -110,8 +121,10 @@ def decide_item(
 
 
 @transaction.atomic
-def set_item_public(user, item: AgendaItem, public: bool) -> None:
-    """Publish an agenda item or withdraw it from the public (pages, PDFs and OParl follow at once)."""
+def set_item_public(user, item: AgendaItem, public: bool, expected_version: int) -> None:
+    """Publish an agenda item or withdraw it from the public (pages, PDFs and OParl follow at once).
+    A change of the item since ``expected_version`` raises EditConflict."""
+    bump_counter(item, "version", expected_version)
     before = snapshot(item)
     item.public = public
     item.save()
@@ -230,6 +243,24 @@ def update_item(user, item: AgendaItem, expected_version: int, *, document=None,
     record(user, "meetings.item_changed", item, before=before, after=snapshot(item))
     if document is not None:
         _attach_item_pdf(user, item, document)
+    public_pdfs_follow(item.meeting_id)
+
+
+@transaction.atomic
+def remove_item_file(user, item: AgendaItem, document: MeetingFile, expected_version: int) -> None:
+    """Take a PDF off an agenda item (a wrong or outdated upload), only while the agenda is open.
+
+    The item's version guards it like an edit (a change since ``expected_version`` raises EditConflict); the
+    file is withdrawn softly (OParl serves a stub) and the removal is in the audit log.
+    """
+    if document.agenda_item_id != item.pk or document.deleted_at is not None:
+        raise ValidationError(_("Diese Unterlage gehört nicht zu diesem Tagesordnungspunkt."))
+    if item.meeting_id:
+        rules.check_agenda_open(item.meeting)
+    bump_counter(item, "version", expected_version)
+    document.deleted_at = timezone.now()
+    document.save()
+    record(user, "meetings.item_file_removed", document, before=file_facts(document), after={"deleted": True})
     public_pdfs_follow(item.meeting_id)
 
 

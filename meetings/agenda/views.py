@@ -10,15 +10,24 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
 from meetings import access, rules
-from meetings.agenda.actions import add_item, apply_template, backlog, decide_item, move_item, propose_item, update_item
+from meetings.agenda.actions import (
+    add_item,
+    apply_template,
+    backlog,
+    decide_item,
+    move_item,
+    propose_item,
+    remove_item_file,
+    update_item,
+)
 from meetings.agenda.numbering import numbered_agenda
-from meetings.forms import AgendaChangeForm, AgendaItemForm, ProposalForm, as_int
+from meetings.forms import AgendaChangeForm, AgendaItemForm, ItemFileRemoveForm, ProposalForm, as_int
 from meetings.models import AgendaItem, Meeting, MeetingFile
 from meetings.uploads import store_pdf
 
@@ -85,7 +94,15 @@ def agenda_manage(request, pk: int):
             else:
                 if item.body_id != meeting.body_id:
                     raise Http404
-                decide_item(request.user, item, op, meeting=meeting, expected_agenda_version=version)
+                seen = request.POST.get("version")  # the item as the decider saw it (older pages send none)
+                decide_item(
+                    request.user,
+                    item,
+                    op,
+                    meeting=meeting,
+                    expected_agenda_version=version,
+                    expected_version=as_int(seen) if seen is not None else None,
+                )
 
         if apply_edit(form, write):
             messages.success(request, _("Die Tagesordnung ist aktualisiert."))
@@ -192,6 +209,10 @@ def agenda_item_edit(request, pk: int, item: int):
         if form.edit_conflict:
             form.data = form.data.copy()
             form.data["version"] = AgendaItem.objects.get(pk=agenda_item.pk).version
+    return _item_page(request, meeting, agenda_item, form, status)
+
+
+def _item_page(request, meeting: Meeting, agenda_item: AgendaItem, form, status: int):
     current = AgendaItem.objects.get(pk=agenda_item.pk)  # after a conflict: what the other person saved
     return render(
         request,
@@ -199,3 +220,27 @@ def agenda_item_edit(request, pk: int, item: int):
         {"meeting": meeting, "form": form, "item": current, "files": current.files.alive().order_by("pk")},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def agenda_item_file_remove(request, pk: int, item: int, file: int):
+    """Remove a PDF from an accepted item (the edit page's "entfernen" button, which sends the item's version)."""
+    meeting = access.get_meeting_for_user(request.user, pk, order=True)
+    agenda_item = access.get_agenda_item_for_user(request.user, item, decide=True)
+    if agenda_item.meeting_id != meeting.pk or agenda_item.status != AgendaItem.Status.ACCEPTED:
+        raise Http404
+    document = agenda_item.files.alive().filter(pk=file).first()
+    if document is None:
+        raise Http404
+    removal = ItemFileRemoveForm(request.POST)
+    if apply_edit(removal, lambda data: remove_item_file(request.user, agenda_item, document, data["version"])):
+        messages.success(request, _("Die Unterlage „%(name)s“ ist entfernt.") % {"name": document.name})
+        return redirect("meetings:agenda_item_edit", pk=meeting.pk, item=agenda_item.pk)
+    current = AgendaItem.objects.get(pk=agenda_item.pk)
+    initial = {name: getattr(current, name) for name in ("title", "description", "duration_minutes", "public")}
+    initial.update(presenter=current.presenter, municipality=current.municipality, version=current.version)
+    form = AgendaItemForm(body=meeting.body, initial=initial)
+    for error in removal.non_field_errors() + removal.errors.get("version", []):
+        form.add_error(None, error)
+    return _item_page(request, meeting, agenda_item, form, failed_status(removal))

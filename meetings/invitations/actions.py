@@ -120,6 +120,10 @@ def add_guest(user, meeting: Meeting, *, name: str, email: str, organisation: st
     record(
         user, "meetings.guest_added", guest, after={"meeting": meeting.pk, "name": guest.name, "organisation": guest.organisation}
     )
+    sent = last_invitation(meeting) if meeting.status == MeetingStatus.INVITED else None
+    if sent is not None:  # the others are invited already: the guest gets the same invitation now, not with the next one
+        record(user, "meetings.guest_invited", guest, after={"meeting": meeting.pk, "sequence": sent.sequence})
+        transaction.on_commit(lambda: send_dispatch.enqueue(sent.pk, [guest.pk]))
     return guest
 
 

@@ -26,9 +26,10 @@ def _public_agenda(meeting):
     return numbered_agenda(meeting, access.visible_agenda(access.ANONYMOUS, meeting).prefetch_related("files"))
 
 
-def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, token: str = "") -> dict:
-    """What one invitation mail says (also the office's preview, with a placeholder link)."""
-    update = bool(dispatch and dispatch.is_update)
+def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, token: str = "", first: bool = False) -> dict:
+    """What one invitation mail says (also the office's preview, with a placeholder link). ``first``: the
+    recipient gets their first invitation (a guest added later), whatever was sent to the others before."""
+    update = bool(dispatch and dispatch.is_update) and not first
     changes = list(dispatch.changes) if update else []
     if update and guest is not None:  # a guest reads only the public agenda: no word about the rest
         previous = meeting.dispatches.filter(method="REQUEST", sequence__lt=dispatch.sequence).order_by("-sequence").first()
@@ -48,11 +49,12 @@ def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, to
 
 
 @task()
-def send_dispatch(dispatch_id: int) -> int:
+def send_dispatch(dispatch_id: int, guest_ids: list[int] | None = None) -> int:
     """Mail one invitation dispatch (REQUEST or CANCEL) to every recipient, each with PDF and .ics.
 
     Members get the full agenda and PDF, guests the public ones; every invitation carries a fresh personal
-    reply link (only its hash is stored).
+    reply link (only its hash is stored). With ``guest_ids`` only those guests get it, as their first
+    invitation (guests added after the invitation went out, see ``add_guest``).
     """
     dispatch = (
         InvitationDispatch.objects.select_related("meeting__body", "meeting__location", "meeting__host_municipality")
@@ -71,18 +73,20 @@ def send_dispatch(dispatch_id: int) -> int:
     agenda = numbered_agenda(meeting, items)
     public_agenda = _public_agenda(meeting)
     request = dispatch.method == "REQUEST"
+    late_guests = guest_ids is not None
     members_pdf, public_pdf = [], []
-    if request:
+    if request and not late_guests:
         pdf = store_invitation_pdf(meeting, covering_text=dispatch.covering_text)
         with pdf.content.open("rb") as fh:
             members_pdf.append((pdf.file_name, fh.read(), "application/pdf"))
+    if request:
         public = MeetingFile.objects.alive().filter(meeting=meeting, role=MeetingFile.Role.INVITATION, public=True).first()
         if public is not None:
             with public.content.open("rb") as fh:
                 public_pdf.append((public.file_name, fh.read(), "application/pdf"))
     template = "meeting_invitation" if request else "meeting_cancelled"
     sent = 0
-    for person in recipients(meeting):
+    for person in [] if late_guests else recipients(meeting):
         token = issue_reply_link(meeting, person=person) if request else ""
         ics = build_ics(meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[person], agenda=agenda)
         send_templated_mail(
@@ -92,13 +96,14 @@ def send_dispatch(dispatch_id: int) -> int:
             attachments=[*members_pdf, ics_part(ics, dispatch.method)],
         )
         sent += 1
-    for guest in meeting.guests.all():
+    guests = meeting.guests.filter(pk__in=guest_ids) if late_guests else meeting.guests.all()
+    for guest in guests:
         token = issue_reply_link(meeting, guest=guest) if request else ""
         ics = build_ics(meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[guest], agenda=public_agenda)
         send_templated_mail(
             template,
             [guest.email],
-            invitation_context(meeting, dispatch, guest=guest, agenda=public_agenda, token=token),
+            invitation_context(meeting, dispatch, guest=guest, agenda=public_agenda, token=token, first=late_guests),
             attachments=[*public_pdf, ics_part(ics, dispatch.method)],
         )
         sent += 1

@@ -198,7 +198,7 @@ def test_status_steps_ask_first_and_say_what_happened(held_meeting, office_user,
 def published(regiegruppe, office_user, django_capture_on_commit_callbacks):
     meeting = held(office_user, regiegruppe, items=["Ausbildung", "Personal"])
     public_item, secret = meeting.agenda_items.order_by("position")
-    agenda_actions.set_item_public(office_user, secret, False)
+    agenda_actions.set_item_public(office_user, secret, False, secret.version)
     minutes_actions.save_item_minutes(office_user, public_item, summary="Kampange beschlossen.", result="einstimmig")
     minutes_actions.save_item_minutes(office_user, secret, summary="Vertraulich.")
     minutes = minutes_actions.minutes_for(meeting)
