@@ -28,7 +28,7 @@ def file_facts(document: MeetingFile) -> dict[str, Any]:
 
 def store_pdf(uploaded: UploadedFile, *, role: str, public: bool, name: str = "", **owner: Any) -> MeetingFile:
     """Keep an uploaded PDF for ``owner`` (``paper=`` or ``agenda_item=``): PDF only, judged by the bytes
-    (filetypes), not by the name or the browser's type; the file name made safe."""
+    (documents.filetypes), not by the name or the browser's type; the file name made safe."""
     from documents import filetypes
 
     if (uploaded.size or 0) > PAPER_FILE_MAX_BYTES:

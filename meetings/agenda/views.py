@@ -240,7 +240,7 @@ def agenda_item_file_remove(request, pk: int, item: int, file: int):
     current = AgendaItem.objects.get(pk=agenda_item.pk)
     initial = {name: getattr(current, name) for name in ("title", "description", "duration_minutes", "public")}
     initial.update(presenter=current.presenter, municipality=current.municipality, version=current.version)
-    form = AgendaItemForm(body=meeting.body, initial=initial)
     for error in removal.non_field_errors() + removal.errors.get("version", []):
-        form.add_error(None, error)
+        messages.error(request, error)
+    form = AgendaItemForm(body=meeting.body, initial=initial)
     return _item_page(request, meeting, agenda_item, form, failed_status(removal))

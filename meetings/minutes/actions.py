@@ -140,7 +140,7 @@ def _body_workspace(body: Body):
 
 
 def _task_for(user, action: ActionItem):
-    from actions import create_task
+    from tasks.actions import create_task
 
     meeting = action.agenda_item.meeting
     title = action.description if len(action.description) <= 200 else action.description[:199] + "…"
@@ -168,8 +168,8 @@ def _task_for(user, action: ActionItem):
 @transaction.atomic
 def complete_action(user, action: ActionItem) -> None:
     """Mark the action done, which means: its task is done (the task is the one source of truth)."""
-    from actions import set_status
-    from models import Task
+    from tasks.actions import set_status
+    from tasks.models import Task
 
     task = Task.objects.select_for_update().filter(pk=action.task_id).first() if action.task_id else None
     if task is not None and task.is_open:

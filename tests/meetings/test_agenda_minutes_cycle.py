@@ -75,7 +75,7 @@ def test_editing_an_item_keeps_the_other_editors_save(meeting, office_user, clie
     second = {"title": "Forum im Herbst", "duration_minutes": "30", "public": "on", "version": item.version}
     response = office.post(url, second)  # started from the same version
     page = response.content.decode()
-    assert response.status_code == 200 and "inzwischen von jemand anderem geändert" in page
+    assert response.status_code == 409 and "inzwischen von jemand anderem geändert" in page
     assert 'value="Forum im Herbst"' in page  # what was typed stays
     item.refresh_from_db()
     assert item.title == "Forum 2031" and item.duration_minutes == 45

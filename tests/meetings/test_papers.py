@@ -188,7 +188,7 @@ def test_the_second_of_two_concurrent_saves_gets_the_conflict_and_overwrites_not
     assert second.get(url).context["form"].initial["version"] == version
     assert first.post(url, paper_post(reference="0569/2023", name="Fassung A", version=version)).status_code == 302
     response = second.post(url, paper_post(reference="0569/2023", name="Fassung B", version=version))
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert str(CONFLICT_MESSAGE) in response.content.decode()
     assert response.context["form"]["name"].value() == "Fassung B"  # the editor's input is kept for re-entry
     paper.refresh_from_db()
@@ -259,7 +259,7 @@ def test_step_validation_messages_are_german(client_for, paper, regiegruppe, pro
 
     def errors(**data):
         response = client.post(url, step_post(paper, **data))
-        assert response.status_code == 200, data
+        assert response.status_code == 400, data
         return response.context["form"].errors
 
     assert errors()["__all__"] == [
