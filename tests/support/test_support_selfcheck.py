@@ -28,7 +28,11 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser
 
-from tests.support.browser import assert_accessible, assert_no_horizontal_scroll, launch_chromium
+from tests.support.browser import (
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    launch_chromium,
+)
 from tests.support.oidc_provider import OIDCTestProvider, pkce_challenge
 from tests.support.pgcluster import PostgresCluster
 from tests.support.smtp import LocalSMTPServer
