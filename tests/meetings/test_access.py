@@ -93,7 +93,7 @@ def test_the_speaker_orders_the_agenda_and_a_stale_version_is_refused(scene, reg
         {"op": "down", "item": scene["public"].pk, "agenda_version": version},
         follow=True,
     )
-    assert "inzwischen von jemand anderem geändert" in response.content.decode()
+    assert response.status_code == 409 and "inzwischen von jemand anderem geändert" in response.content.decode()
     order = list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
     assert order == ["Vertrauliches Thema", "Öffentliches Thema"]
 
