@@ -1,4 +1,9 @@
-"""iCalendar (RFC 5545) for events: one event, a feed, and iTIP REQUEST/CANCEL for mails.
+"""iCalendar (RFC 5545): the one serialiser for calendar events and meetings — a download, the personal feed,
+and iTIP REQUEST/CANCEL for mails.
+
+Everything that reaches a calendar app goes through ``calendar_ics``/``_vevent``: an ``Event`` and a meeting
+(``meetings.calendar.MeetingEntry``, with the UID its poll event had) are both a :class:`CalendarEntry`, so a
+feed, a poll's confirmation and a meeting's invitation agree on UID, SEQUENCE, time zone and escaping.
 
 Times are written with TZID=Europe/Berlin and a compact VTIMEZONE (the EU rule since 1996), as
 Thunderbird and Outlook write them themselves. Every event keeps its UID for life; SEQUENCE comes
@@ -14,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -22,7 +28,31 @@ from icalendar import Event as ICalEvent
 
 from lib.contentlines import plain_text, uri
 
-from .models import Event
+
+class CalendarEntry(Protocol):
+    """What a calendar entry needs: ``calendar_events.models.Event`` and ``meetings.calendar.MeetingEntry`` have it."""
+
+    @property
+    def uid(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def starts_at(self) -> dt.datetime: ...
+    @property
+    def ends_at(self) -> dt.datetime: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def online_url(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def modified(self) -> dt.datetime | None: ...
+
+    def get_absolute_url(self) -> str: ...
+
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 PRODID = "-//Städtekooperation Integration.Interkommunal//Plattform//DE"
@@ -62,7 +92,7 @@ def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
     return cal
 
 
-def _vevent(event: Event, *, cancelled: bool = False, attendees: Iterable[tuple[str, str]] = ()) -> ICalEvent:
+def _vevent(event: CalendarEntry, *, cancelled: bool = False, attendees: Iterable[tuple[str, str]] = ()) -> ICalEvent:
     item = ICalEvent()
     item.add("uid", event.uid)
     item.add("sequence", event.sequence)
@@ -92,40 +122,52 @@ def _vevent(event: Event, *, cancelled: bool = False, attendees: Iterable[tuple[
     return item
 
 
-def _organizer(item: ICalEvent) -> None:
-    item.add(
-        "organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}", parameters={"CN": "Interkommunal"}
-    )
+def _organizer(item: ICalEvent, organizer: tuple[str, str] | None = None) -> None:
+    """The organiser (name, e-mail); by default the platform's sender address."""
+    name, email = organizer or ("Interkommunal", settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">"))
+    item.add("organizer", uri(f"mailto:{email}"), parameters={"CN": plain_text(name)})
 
 
-def event_ics(event: Event) -> bytes:
+def calendar_ics(
+    entry: CalendarEntry,
+    *,
+    method: str | None = None,
+    cancelled: bool = False,
+    attendees: Iterable[tuple[str, str]] = (),
+    organizer: tuple[str, str] | None = None,
+) -> bytes:
+    """One entry as a calendar file. With ``method`` REQUEST or CANCEL it is an iTIP message for a mail (with the
+    organiser); PUBLISH or none is a file to import. CANCEL always marks the entry cancelled."""
+    cal = _calendar(method)
+    item = _vevent(entry, cancelled=cancelled or method == "CANCEL", attendees=attendees)
+    if method in {"REQUEST", "CANCEL"}:
+        _organizer(item, organizer)
+    cal.add_component(item)
+    return bytes(cal.to_ical())
+
+
+def event_ics(event: CalendarEntry) -> bytes:
     """The event as a file to download (no METHOD: calendar apps import it)."""
-    cal = _calendar()
-    cal.add_component(_vevent(event))
-    return cal.to_ical()
+    return calendar_ics(event)
 
 
-def invitation_ics(event: Event, attendees: Iterable[tuple[str, str]] = ()) -> bytes:
+def invitation_ics(
+    event: CalendarEntry, attendees: Iterable[tuple[str, str]] = (), organizer: tuple[str, str] | None = None
+) -> bytes:
     """iTIP REQUEST for a mail: adds or, with a higher SEQUENCE, updates the event in the recipient's calendar."""
-    cal = _calendar("REQUEST")
-    item = _vevent(event, attendees=attendees)
-    _organizer(item)
-    cal.add_component(item)
-    return cal.to_ical()
+    return calendar_ics(event, method="REQUEST", attendees=attendees, organizer=organizer)
 
 
-def cancellation_ics(event: Event, attendees: Iterable[tuple[str, str]] = ()) -> bytes:
+def cancellation_ics(
+    event: CalendarEntry, attendees: Iterable[tuple[str, str]] = (), organizer: tuple[str, str] | None = None
+) -> bytes:
     """iTIP CANCEL: removes the event (same UID, SEQUENCE above the last one sent)."""
-    cal = _calendar("CANCEL")
-    item = _vevent(event, cancelled=True, attendees=attendees)
-    _organizer(item)
-    cal.add_component(item)
-    return cal.to_ical()
+    return calendar_ics(event, method="CANCEL", attendees=attendees, organizer=organizer)
 
 
-def feed_ics(events: Iterable[Event], name: str) -> bytes:
+def feed_ics(events: Iterable[CalendarEntry], name: str) -> bytes:
     cal = _calendar(name=name)
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for event in events:
         cal.add_component(_vevent(event))
-    return cal.to_ical()
+    return bytes(cal.to_ical())

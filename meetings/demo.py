@@ -10,10 +10,23 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from meetings.agenda.actions import apply_template, decide_item, propose_item
+from meetings.core.actions import create_meeting, own_title, propose_host, series_for
+from meetings.invitations.actions import reply, send_invitation
+from meetings.minutes.actions import (
+    add_action,
+    add_decision,
+    approve_minutes,
+    circulate_minutes,
+    mark_held,
+    minutes_for,
+    publish_minutes,
+    record_attendance,
+    save_item_minutes,
+)
+from meetings.models import Consultation, ExternalCommittee, Location, Meeting, Paper, Reply
+from meetings.papers.actions import add_consultation, create_paper
 from members.models import Body, Membership, Municipality
-
-from . import actions
-from .models import Consultation, ExternalCommittee, Location, Meeting, Paper, Reply
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ROTATION = ["essen", "bochum", "dortmund", "duisburg", "gelsenkirchen", "oberhausen", "muelheim-an-der-ruhr", "bottrop", "herne"]
@@ -89,7 +102,7 @@ def load_demo_meetings() -> None:
     today = timezone.localdate()
     for slug, per_year, hour in (("regiegruppe", 2, 10), ("projektteam", 3, 13)):
         body = Body.objects.get(slug=slug)
-        actions.series_for(body)
+        series_for(body)
         _history(body, cities, today, per_year, hour)
         past = _past_meeting(body, cities, today, hour)
         _upcoming_meeting(body, past, today, hour)
@@ -104,7 +117,7 @@ def _history(body: Body, cities: dict, today: dt.date, per_year: int, hour: int)
     day = today - dt.timedelta(days=step * (len(ROTATION) + 1))
     for slug in ROTATION:
         city = cities[slug]
-        meeting, _ = actions.create_meeting(
+        meeting, _ = create_meeting(
             None,
             body,
             start=_at(_working_day(day), hour),
@@ -120,8 +133,8 @@ def _history(body: Body, cities: dict, today: dt.date, per_year: int, hour: int)
 def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meeting:
     """The latest held meeting, with minutes through to publication; its actions stay open."""
     day = _working_day(today - dt.timedelta(days=45))
-    host = actions.propose_host(body)
-    meeting, _ = actions.create_meeting(
+    host = propose_host(body)
+    meeting, _ = create_meeting(
         None,
         body,
         start=_at(day, hour),
@@ -131,9 +144,9 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         status="scheduled",
         title=f"{body.short_name or body.name}-Treffen in {host.short_name}",
     )
-    actions.apply_template(None, meeting)
+    apply_template(None, meeting)
     topic_title, topic_text, presenter_city, summary, decision_kind, decision_text = TOPICS[body.slug]
-    topic = actions.propose_item(
+    topic = propose_item(
         None,
         body,
         title=topic_title,
@@ -141,21 +154,19 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         municipality=cities[presenter_city],
         duration_minutes=40,
     )
-    internal = actions.propose_item(
-        None, body, title="Personalsituation in der Geschäftsführung", public=False, duration_minutes=20
-    )
+    internal = propose_item(None, body, title="Personalsituation in der Geschäftsführung", public=False, duration_minutes=20)
     for item in (topic, internal):
-        actions.decide_item(None, item, "accept", meeting=meeting)
-    actions.mark_held(None, meeting)
-    minutes = actions.minutes_for(meeting)
+        decide_item(None, item, "accept", meeting=meeting)
+    mark_held(None, meeting)
+    minutes = minutes_for(meeting)
     present = [
         m.person
         for m in Membership.objects.current().filter(body=body, role__in=["speaker", "member"]).select_related("person")[:8]
     ]
-    actions.record_attendance(None, minutes, present)
+    record_attendance(None, minutes, present)
     previous = Meeting.objects.filter(body=body, start__lt=meeting.start).exclude(pk=meeting.pk).order_by("-start").first()
     standing = {item.kind: item for item in meeting.agenda_items.alive().exclude(kind="regular")}
-    actions.save_item_minutes(
+    save_item_minutes(
         None,
         standing["welcome"],
         summary=(
@@ -164,37 +175,35 @@ def _past_meeting(body: Body, cities: dict, today: dt.date, hour: int) -> Meetin
         ),
     )
     if previous is not None:
-        actions.save_item_minutes(
+        save_item_minutes(
             None,
             standing["minutes"],
             summary=f"Zum Protokoll der Sitzung vom {previous.start:%d.%m.%Y} gibt es keine Einwände.",
             result="einstimmig",
         )
-        actions.add_decision(
-            None, standing["minutes"], f"Das Protokoll der Sitzung vom {previous.start:%d.%m.%Y} wird genehmigt."
-        )
-    actions.save_item_minutes(None, standing["open_actions"], summary="Alle Aufgaben aus der letzten Sitzung sind erledigt.")
-    actions.save_item_minutes(None, topic, summary=summary, result="einvernehmlich")
-    actions.add_decision(None, topic, decision_text, kind=decision_kind)
+        add_decision(None, standing["minutes"], f"Das Protokoll der Sitzung vom {previous.start:%d.%m.%Y} wird genehmigt.")
+    save_item_minutes(None, standing["open_actions"], summary="Alle Aufgaben aus der letzten Sitzung sind erledigt.")
+    save_item_minutes(None, topic, summary=summary, result="einvernehmlich")
+    add_decision(None, topic, decision_text, kind=decision_kind)
     due = today + dt.timedelta(days=30)
     for title, city in ACTIONS[body.slug]:  # each body its own actions: the demo has no task twice
-        actions.add_action(None, topic, title, municipality=cities[city], due_date=due)
-    actions.save_item_minutes(None, internal, summary="Die Vertretung der Geschäftsführung ist bis Jahresende geregelt.")
-    actions.save_item_minutes(
+        add_action(None, topic, title, municipality=cities[city], due_date=due)
+    save_item_minutes(None, internal, summary="Die Vertretung der Geschäftsführung ist bis Jahresende geregelt.")
+    save_item_minutes(
         None,
         standing["aob"],
         summary="Hinweis auf den Fachtag „Vielfalt in der Verwaltung“ im Frühjahr; die Einladung folgt.",
     )
-    actions.circulate_minutes(None, minutes, at=meeting.end + dt.timedelta(days=1))  # the window is long over
-    actions.approve_minutes(None, minutes)
-    actions.publish_minutes(None, minutes)
+    circulate_minutes(None, minutes, at=meeting.end + dt.timedelta(days=1))  # the window is long over
+    approve_minutes(None, minutes)
+    publish_minutes(None, minutes)
     return meeting
 
 
 def _upcoming_meeting(body: Body, past: Meeting, today: dt.date, hour: int) -> None:
     day = _working_day(today + dt.timedelta(days=30))
-    host = actions.propose_host(body)
-    meeting, _ = actions.create_meeting(
+    host = propose_host(body)
+    meeting, _ = create_meeting(
         None,
         body,
         start=_at(day, hour),
@@ -204,21 +213,19 @@ def _upcoming_meeting(body: Body, past: Meeting, today: dt.date, hour: int) -> N
         status="scheduled",
         title=f"{body.short_name or body.name}-Treffen in {host.short_name}",
     )
-    actions.apply_template(None, meeting)
-    forum = actions.propose_item(
-        None, body, title="Vorbereitung des Interkommunalen Forums", duration_minutes=45, municipality=host
-    )
-    actions.decide_item(None, forum, "accept", meeting=meeting)
-    actions.propose_item(
+    apply_template(None, meeting)
+    forum = propose_item(None, body, title="Vorbereitung des Interkommunalen Forums", duration_minutes=45, municipality=host)
+    decide_item(None, forum, "accept", meeting=meeting)
+    propose_item(
         None,
         body,
         title="Erfahrungsaustausch Willkommenskultur",
         description="Vorschlag für eine der nächsten Sitzungen.",
         duration_minutes=30,
     )
-    actions.send_invitation(None, meeting)
+    send_invitation(None, meeting)
     for seat in Membership.objects.current().filter(body=body, role__in=["speaker", "member"]).select_related("person")[:4]:
-        actions.reply(seat.person, meeting, Reply.Answer.ATTENDING)
+        reply(seat.person, meeting, Reply.Answer.ATTENDING)
 
 
 @transaction.atomic
@@ -255,7 +262,7 @@ def _cooperation_papers(cities: dict, today: dt.date) -> None:
     upcoming = Meeting.objects.alive().filter(body=rg, start__date__gt=today).order_by("start").first()
     forum_item = upcoming.agenda_items.alive().filter(title="Vorbereitung des Interkommunalen Forums").first()
     prepared = Meeting.objects.alive().filter(body=pt, start__date__lt=today).order_by("-start").first()
-    forum = actions.create_paper(
+    forum = create_paper(
         None,
         reference="RG-03/" + str(upcoming.start.year),
         name="Konzept für das nächste Interkommunale Forum",
@@ -267,7 +274,7 @@ def _cooperation_papers(cities: dict, today: dt.date) -> None:
         "Kostenrahmen und Aufteilung der Vorbereitung zwischen den Städten.",
         public=True,
     )
-    actions.add_consultation(
+    add_consultation(
         None,
         forum,
         forum.sequence_version,
@@ -275,7 +282,7 @@ def _cooperation_papers(cities: dict, today: dt.date) -> None:
         role=Consultation.Role.PRELIMINARY,
         meeting=prepared,
     )
-    actions.add_consultation(
+    add_consultation(
         None,
         forum,
         forum.sequence_version,
@@ -285,7 +292,7 @@ def _cooperation_papers(cities: dict, today: dt.date) -> None:
         meeting=upcoming,
         agenda_item=forum_item,
     )
-    shares = actions.create_paper(
+    shares = create_paper(
         None,
         reference="GF-01/" + str(today.year),
         name="Kostenverteilung: Anteile der Mitgliedsstädte",
@@ -296,7 +303,7 @@ def _cooperation_papers(cities: dict, today: dt.date) -> None:
         description="Die Geschäftsführung teilt die Anteile der zehn Städte an den gemeinsamen Kosten mit.",
         public=False,
     )
-    actions.add_consultation(None, shares, shares.sequence_version, body=rg, role=Consultation.Role.NOTICE, meeting=upcoming)
+    add_consultation(None, shares, shares.sequence_version, body=rg, role=Consultation.Role.NOTICE, meeting=upcoming)
 
 
 INTEGRATION_POLL = "Projektteam: Termin für das Herbsttreffen"
@@ -307,7 +314,7 @@ def load_demo_integration() -> None:
     """A date poll "für eine Sitzung" in the Projektteam's workspace, confirmed: it made a draft meeting.
 
     (The Regiegruppe's running poll in calendar_events.demo is one "für eine Sitzung" too.) The demo's
-    action items are tasks already: ``actions.add_action`` creates them. Idempotent.
+    action items are tasks already: ``add_action`` creates them. Idempotent.
     """
     from accounts.models import User
     from notifications.actions import fan_out_pending
@@ -318,7 +325,7 @@ def load_demo_integration() -> None:
     workspace = Workspace.objects.filter(body__slug="projektteam").first()
     if office is None or workspace is None:
         return
-    if Meeting.objects.filter(body=workspace.body, title=actions.own_title(workspace.body, INTEGRATION_POLL)).exists():
+    if Meeting.objects.filter(body=workspace.body, title=own_title(workspace.body, INTEGRATION_POLL)).exists():
         return
     today = timezone.localdate()
     days = sorted({_working_day(today + dt.timedelta(days=n)) for n in (60, 63, 67)})

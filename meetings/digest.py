@@ -15,11 +15,12 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
 from lib.mail import send_templated_mail
-
-from .actions import recipients
-from .models import ActionItem, AgendaItem, DigestSent, Meeting, MeetingFile, MeetingStatus
+from meetings.invitations.recipients import recipients
+from meetings.minutes.actions import approve_due_minutes
+from meetings.models import ActionItem, AgendaItem, DigestSent, Meeting, MeetingFile, MeetingStatus
 
 DAYS_AHEAD = 14
 
@@ -47,16 +48,16 @@ def digest_line(meeting: Meeting, person, today: dt.date) -> str:
         .count()
     )
     parts.append(ngettext("%(n)d Unterlage zu lesen", "%(n)d Unterlagen zu lesen", documents) % {"n": documents})
-    actions = ActionItem.objects.open().filter(body=meeting.body)
+    open_actions = ActionItem.objects.open().filter(body=meeting.body)
     if person.municipality_id:
-        count = actions.filter(
+        count = open_actions.filter(
             Q(municipality_id=person.municipality_id) | Q(assignee__municipality_id=person.municipality_id)
         ).count()
         parts.append(
             ngettext("%(n)d offene Aufgabe für Ihre Stadt", "%(n)d offene Aufgaben für Ihre Stadt", count) % {"n": count}
         )
     else:
-        count = actions.filter(assignee=person).count()
+        count = open_actions.filter(assignee=person).count()
         parts.append(ngettext("%(n)d offene Aufgabe für Sie", "%(n)d offene Aufgaben für Sie", count) % {"n": count})
     return f"{head}: " + "; ".join(parts)
 
@@ -99,6 +100,9 @@ def run_daily(today: dt.date | None = None) -> dict[str, int]:
     """The daily job (notifications scheduler, NOTIFICATIONS_DAILY_JOBS, and ``manage.py meeting_digest``):
     the digests before meetings and, in window mode, the approval of minutes whose window passed.
     Both parts are idempotent, so running it twice a day sends nothing twice."""
-    from .actions import approve_due_minutes
-
     return {"digests": send_due_digests(), "approved": approve_due_minutes()}
+
+
+@task()
+def send_digests() -> int:
+    return send_due_digests()

@@ -437,3 +437,31 @@ class PaperFilterForm(KernFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.exclude(kind=Body.Kind.MANAGING_OFFICE)
         self.fields["municipality"].queryset = Municipality.objects.all()
+
+
+class AgendaChangeForm(forms.Form):
+    """One button of the agenda page (move, accept, defer, reject, standing items); ``agenda_version`` is the
+    order the editor saw, read by the view."""
+
+    op = forms.ChoiceField(choices=[(op, op) for op in ("up", "down", "accept", "defer", "reject", "template")])
+
+
+class ItemFileRemoveForm(forms.Form):
+    """Removing a PDF from an agenda item: the item's version the editor saw."""
+
+    version = VersionField()
+
+
+class SequenceChangeForm(forms.Form):
+    """One button of the consultation sequence (move a step up or down, remove it); ``sequence_version`` is the
+    sequence the editor saw, read by the view."""
+
+    op = forms.ChoiceField(choices=[(op, op) for op in ("up", "down", "remove")])
+
+
+def as_int(value) -> int:
+    """A posted id or version as a number; 0 for a missing or malformed one (which then matches nothing)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -549,7 +549,7 @@ class ActionItem(TimestampedModel):
     """An action agreed in a meeting, for a person or a city, as the minutes record it.
 
     Whether it is done lives in one place only: its ``task`` (tasks app) in the body's workspace,
-    created together with the action by ``meetings.actions.add_action``. The task shows up in
+    created together with the action by ``meetings.minutes.actions.add_action``. The task shows up in
     "Meine Aufgaben"; marking either side done sets the task done, and the agenda's open actions
     read the task's status. An action whose task was deleted counts as dropped (not open).
     """
@@ -713,7 +713,7 @@ class Consultation(TimestampedModel):
 
     ``clean`` checks what one row can know (one organisation, the meeting is the body's, the agenda
     item is the meeting's, the date is the meeting's day); "at most one authoritative step" spans
-    rows and is kept by ``meetings.actions`` and a partial unique constraint.
+    rows and is kept by ``meetings.papers.actions`` and a partial unique constraint.
     """
 
     class Role(models.TextChoices):

@@ -15,14 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.roles import is_office
+from meetings.access import can_order_agenda, meetings_visible_to
+from meetings.calendar import personal_meetings
+from meetings.core.actions import create_meeting_from_slot
+from meetings.models import Meeting
 from notifications.messages import Translatable
 
 MEETING_PURPOSE = "meeting"
 
 
 def can_start_meeting_poll(user, workspace) -> bool:
-    from .access import can_order_agenda
-
     if not getattr(user, "is_authenticated", False) or workspace.body_id is None or workspace.is_archived:
         return False
     return is_office(user) or can_order_agenda(user, workspace.body_id)
@@ -30,16 +32,12 @@ def can_start_meeting_poll(user, workspace) -> bool:
 
 def meeting_of(poll, user):
     """The meeting the poll became, if ``user`` may open it."""
-    from .access import meetings_visible_to
-
     if poll.event_id is None:
         return None
     return meetings_visible_to(user).filter(event_id=poll.event_id).first()
 
 
 def announce(outcome) -> str:
-    from .models import Meeting
-
     if isinstance(outcome, Meeting):
         return _("Die Sitzung „%(meeting)s“ ist als Entwurf angelegt. Bitte ergänzen Sie Ort und Tagesordnung.") % {
             "meeting": outcome
@@ -52,8 +50,6 @@ def meeting_from_poll(sender, poll, slot, event, actor, **kwargs):
     if poll.purpose != MEETING_PURPOSE:
         return None
     from notifications.actions import notify
-
-    from .actions import create_meeting_from_slot
 
     body = poll.workspace.body
     if body is None:
@@ -85,8 +81,6 @@ def connect() -> None:
     from calendar_events.personal import register_source
     from polls import purposes
     from polls.signals import slot_confirmed
-
-    from .calendar import personal_meetings
 
     purposes.register(
         purposes.Purpose(

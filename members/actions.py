@@ -82,7 +82,7 @@ def person_changed(person_id: int, *, named_differently: bool = True) -> None:
 
     schedule("person", person_id)
     if named_differently:
-        from meetings.documents import refresh_for_person  # late: meetings builds on members
+        from meetings.pdfs import refresh_for_person  # late: meetings builds on members
 
         refresh_for_person(person_id)
 

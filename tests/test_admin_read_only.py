@@ -21,7 +21,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEvent
-from meetings.actions import add_external_committee
+from meetings.papers.actions import add_external_committee
 from members.models import Municipality
 from tests.meetings.matrix import meeting_ids
 from tests.support.database_state import changed_tables, database_state

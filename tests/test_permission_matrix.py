@@ -362,6 +362,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/sitzungen/{meeting}/tagesordnung/{agenda_item}/bearbeiten/",
         OFFICE_ONLY,  # and the body's speaker
     ),
+    "sitzungen/<int:pk>/tagesordnung/<int:item>/dateien/<int:file>/entfernen/": (
+        "/sitzungen/{meeting}/tagesordnung/{agenda_item}/dateien/{meeting_file}/entfernen/",
+        POST_ONLY_SIGNED_IN,  # POST by the office and the body's speaker (tests/test_permission_matrix_post.py)
+    ),
     "sitzungen/<int:pk>/durchgefuehrt/": ("/sitzungen/{meeting}/durchgefuehrt/", OFFICE_ONLY),  # GET: the question
     "sitzungen/<int:pk>/protokoll/schritt/<slug:step>/": (
         "/sitzungen/{held_meeting}/protokoll/schritt/umlauf/",

@@ -72,6 +72,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "sitzungen/<int:pk>/einladung/senden/": OFFICE,
     "sitzungen/<int:pk>/einladung/gaeste/": OFFICE,
     "sitzungen/<int:pk>/einladung/gaeste/<int:guest>/entfernen/": OFFICE,
+    "sitzungen/<int:pk>/tagesordnung/<int:item>/dateien/<int:file>/entfernen/": OFFICE,  # and the body's speaker
     "sitzungen/<int:pk>/rueckmeldungen/erinnern/": OFFICE,
     "sitzungen/<int:pk>/rueckmeldung/": MEMBERS,
     "sitzungen/aufgaben/<int:pk>/erledigt/": MEMBERS,
@@ -108,6 +109,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "sitzungen/<int:pk>/einladung/": {"covering_text": "Anschreiben"},
     "sitzungen/<int:pk>/einladung/senden/": {"covering_text": "Anschreiben"},
     "sitzungen/<int:pk>/einladung/gaeste/": {"name": "Gerda Gast", "email": "gerda@partner.example"},
+    "sitzungen/<int:pk>/tagesordnung/<int:item>/dateien/<int:file>/entfernen/": {"version": 2},
     "sitzungen/antwort/<str:token>/": {"answer": "attending", "comment": "x"},
     "sitzungen/<int:pk>/ort/": {"ort-name": "Kulturzentrum", "ort-locality": "Herne"},
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": {"name": "Neuer Ordner"},
@@ -251,13 +253,13 @@ def test_forbidden_posts_change_nothing(personas, ids):  # noqa: F811 - ids is t
 
 @pytest.mark.django_db
 def test_operations_beyond_a_persona_s_role_change_nothing(personas, ids):  # noqa: F811
-    from meetings import actions
+    from meetings.minutes import actions as minutes_actions
     from meetings.models import Meeting, Minutes
     from members.models import Person
 
-    minutes = actions.minutes_for(Meeting.objects.get(pk=ids["held_meeting"]))
-    actions.circulate_minutes(personas["office"], minutes)
-    objection = actions.object_to_minutes(Person.objects.get(user=personas["member"]), minutes, "Bitte ergänzen.")
+    minutes = minutes_actions.minutes_for(Meeting.objects.get(pk=ids["held_meeting"]))
+    minutes_actions.circulate_minutes(personas["office"], minutes)
+    objection = minutes_actions.object_to_minutes(Person.objects.get(user=personas["member"]), minutes, "Bitte ergänzen.")
     ids = {**ids, "objection": objection.pk}
     assert Minutes.objects.get(pk=minutes.pk).status == Minutes.Status.CIRCULATED
     clients = {persona: _client(personas, persona) for persona in PERSONAS}

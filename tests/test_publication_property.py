@@ -43,8 +43,14 @@ from pypdf import PdfReader
 from accounts.roles import forget_roles, is_office
 from documents import access as document_access
 from documents import actions as document_actions
-from meetings import access, actions
+from meetings import access
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.invitations import actions as invitation_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import AgendaItem, Meeting, MeetingFile, Minutes, Paper
+from meetings.papers import actions as paper_actions
+from meetings.uploads import store_pdf
 from members import access as member_access
 from members import actions as member_actions
 from members.models import Body, Membership, Municipality, Person, Visibility
@@ -93,7 +99,7 @@ class Scene:
         # The first meeting took place a month ago (its minutes go through the cycle), two lie ahead.
         for month, status in ((0, "scheduled"), (4, "scheduled"), (5, "draft")):
             start, end = (days_ago(30), days_ago(30, 13)) if month == 0 else (at(2030, month, 12), at(2030, month, 12, 13))
-            meeting, _w = actions.create_meeting(
+            meeting, _w = meeting_actions.create_meeting(
                 self.office, self.body, start=start, end=end, title=f"Regietreffen {month}", host=herne, status=status,
             )  # fmt: skip
             self.meetings.append(meeting)
@@ -115,22 +121,22 @@ class Scene:
         places = [(0, True), (0, False), (1, True), (None, True), (2, True)]
         self.items = []
         for n, (word, (meeting_index, public)) in enumerate(zip(ITEM_WORDS, places, strict=True)):
-            item = actions.propose_item(
+            item = agenda_actions.propose_item(
                 self.office, self.body, title=f"Punkt {word}", public=public, presenter=self.people[n % 2]
             )
             if meeting_index is not None:
-                actions.decide_item(self.office, item, "accept", meeting=self.meetings[meeting_index])
+                agenda_actions.decide_item(self.office, item, "accept", meeting=self.meetings[meeting_index])
             self.items.append(item)
         self.files = [
-            actions.store_pdf(fake_pdf("Anlage1"), role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=self.items[0]),
-            actions.store_pdf(fake_pdf("Anlage2"), role=MeetingFile.Role.AUXILIARY, public=False, agenda_item=self.items[0]),
-            actions.store_pdf(fake_pdf("Anlage3"), role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=self.items[2]),
+            store_pdf(fake_pdf("Anlage1"), role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=self.items[0]),
+            store_pdf(fake_pdf("Anlage2"), role=MeetingFile.Role.AUXILIARY, public=False, agenda_item=self.items[0]),
+            store_pdf(fake_pdf("Anlage3"), role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=self.items[2]),
         ]
-        actions.send_invitation(self.office, self.meetings[0])
-        actions.mark_held(self.office, self.meetings[0])
-        actions.add_action(self.office, self.items[0], "Bericht schreiben", assignee=self.people[1])
+        invitation_actions.send_invitation(self.office, self.meetings[0])
+        minutes_actions.mark_held(self.office, self.meetings[0])
+        minutes_actions.add_action(self.office, self.items[0], "Bericht schreiben", assignee=self.people[1])
         self.papers = [
-            actions.create_paper(
+            paper_actions.create_paper(
                 self.office, reference=f"00{n}/2030", name=f"Vorlage {name}", date=at(2030, 1, 1).date(),
                 lead_body=self.body, public=public,
             )
@@ -138,7 +144,9 @@ class Scene:
         ]  # fmt: skip
         for paper, public in ((self.papers[0], True), (self.papers[0], False), (self.papers[1], True)):
             self.files.append(
-                actions.add_paper_file(self.office, paper, fake_pdf("Vorlagendatei"), role=MeetingFile.Role.MAIN, public=public)
+                paper_actions.add_paper_file(
+                    self.office, paper, fake_pdf("Vorlagendatei"), role=MeetingFile.Role.MAIN, public=public
+                )
             )
         workspace = make_workspace(Workspace.Visibility.PRIVATE, name="Stilles Projekt")
         self.lead = lead
@@ -146,8 +154,8 @@ class Scene:
             lead, workspace, text_file("holunder.txt", f"Holunder {PROBE}"), title=f"Dokument Holunder {PROBE}"
         )
         document_actions.set_public(lead, self.document, True)
-        self.minutes = actions.minutes_for(self.meetings[0])
-        actions.record_attendance(self.office, self.minutes, self.people)
+        self.minutes = minutes_actions.minutes_for(self.meetings[0])
+        minutes_actions.record_attendance(self.office, self.minutes, self.people)
         self.clients = {}
         for name in PERSONAS:
             client = Client()
@@ -177,13 +185,13 @@ def step(scene: Scene, rng: random.Random) -> str:
     item = rng.choice(scene.items)
     try:
         if choice in {"publish", "withdraw"}:
-            actions.set_item_public(office, item, choice == "publish")
+            agenda_actions.set_item_public(office, item, choice == "publish", type(item).objects.get(pk=item.pk).version)
         elif choice in {"reject", "defer"}:
-            actions.decide_item(office, item, choice)
+            agenda_actions.decide_item(office, item, choice)
         elif choice == "accept":
-            actions.decide_item(office, item, "accept", meeting=rng.choice(scene.meetings))
+            agenda_actions.decide_item(office, item, "accept", meeting=rng.choice(scene.meetings))
         elif choice == "invite":
-            actions.send_invitation(office, rng.choice(scene.meetings[:2]))
+            invitation_actions.send_invitation(office, rng.choice(scene.meetings[:2]))
         elif choice == "person":
             person = rng.choice(scene.people)
             if rng.random() < 0.25:
@@ -193,10 +201,10 @@ def step(scene: Scene, rng: random.Random) -> str:
             member_actions.update_person(office, person, person.version, **fields)
         elif choice == "paper":
             paper = rng.choice(scene.papers)
-            actions.update_paper(office, paper, paper.version, public=not paper.public)
+            paper_actions.update_paper(office, paper, paper.version, public=not paper.public)
         elif choice == "paper_file":
             file = rng.choice(scene.files[3:])
-            actions.set_paper_file_public(office, file, not file.public)
+            paper_actions.set_paper_file_public(office, file, not file.public)
         elif choice == "document":
             change = rng.choice(["publish", "unpublish", "trash", "restore"])
             if change in {"publish", "unpublish"}:
@@ -209,19 +217,19 @@ def step(scene: Scene, rng: random.Random) -> str:
         elif choice == "minutes":
             minutes = scene.minutes
             if minutes.status == Minutes.Status.DRAFT:  # circulated the day after: the objection window is over
-                actions.circulate_minutes(office, minutes, at=minutes.meeting.end + dt.timedelta(days=1))
+                minutes_actions.circulate_minutes(office, minutes, at=minutes.meeting.end + dt.timedelta(days=1))
             if minutes.status == Minutes.Status.CIRCULATED:
-                actions.approve_minutes(office, minutes)
+                minutes_actions.approve_minutes(office, minutes)
             if minutes.status == Minutes.Status.APPROVED:
-                actions.publish_minutes(office, minutes)
+                minutes_actions.publish_minutes(office, minutes)
         elif choice == "schedule":
-            actions.schedule_meeting(office, scene.meetings[2])
+            meeting_actions.schedule_meeting(office, scene.meetings[2])
         elif choice == "delete_item" and rng.random() < 0.4:
-            actions.soft_delete(office, item)
+            meeting_actions.soft_delete(office, item)
         elif choice == "delete_meeting" and rng.random() < 0.3:
-            actions.soft_delete(office, rng.choice(scene.meetings[1:]))
+            meeting_actions.soft_delete(office, rng.choice(scene.meetings[1:]))
         elif choice == "delete_paper" and rng.random() < 0.3:
-            actions.delete_paper(office, rng.choice(scene.papers))
+            paper_actions.delete_paper(office, rng.choice(scene.papers))
     except ValidationError:
         return f"{choice} (refused)"
     return choice

@@ -17,8 +17,12 @@ from django.test import Client
 from pypdf import PdfReader
 
 from documents import actions as document_actions
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.invitations import actions as invitation_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import Meeting, MeetingFile, Minutes
+from meetings.uploads import store_pdf
 from members.models import Person, Visibility
 from tests.documents.scene import text_file
 from tests.meetings.conftest import at
@@ -65,7 +69,7 @@ def invited(personas, django_capture_on_commit_callbacks):
 
     office = personas["office"]
     body = Body.objects.get(slug="regiegruppe")
-    meeting, _w = actions.create_meeting(
+    meeting, _w = meeting_actions.create_meeting(
         office,
         body,
         start=at(2030, 3, 12),
@@ -74,12 +78,12 @@ def invited(personas, django_capture_on_commit_callbacks):
         status="scheduled",
         host=Municipality.objects.get(slug="herne"),
     )
-    secret = actions.propose_item(office, body, title=SECRET, public=False)
-    open_item = actions.propose_item(office, body, title=OPEN)
+    secret = agenda_actions.propose_item(office, body, title=SECRET, public=False)
+    open_item = agenda_actions.propose_item(office, body, title=OPEN)
     for item in (secret, open_item):
-        actions.decide_item(office, item, "accept", meeting=meeting)
+        agenda_actions.decide_item(office, item, "accept", meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.send_invitation(office, meeting)
+        invitation_actions.send_invitation(office, meeting)
     meeting.refresh_from_db()
     return {"meeting": meeting, "secret": secret, "open": open_item, "office": office}
 
@@ -96,10 +100,10 @@ def test_no_public_invitation_names_a_non_public_item(invited, client_for):
 def test_the_pdf_of_a_rejected_item_is_no_longer_public(invited):
     item = invited["open"]
     pdf = SimpleUploadedFile("konzept.pdf", b"%PDF-1.4\n% Konzept Kranich\n", content_type="application/pdf")
-    document = actions.store_pdf(pdf, role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=item)
+    document = store_pdf(pdf, role=MeetingFile.Role.AUXILIARY, public=True, agenda_item=item)
     anonymous = Client()
     assert anonymous.get(f"/sitzungen/dokumente/{document.pk}/").status_code == 200
-    actions.decide_item(invited["office"], item, "reject")
+    agenda_actions.decide_item(invited["office"], item, "reject")
     assert anonymous.get(f"/sitzungen/dokumente/{document.pk}/").status_code == 404
     assert anonymous.get(f"/oparl/v1.1/file/{document.pk}/download").status_code in {404, 410}
 
@@ -107,7 +111,7 @@ def test_the_pdf_of_a_rejected_item_is_no_longer_public(invited):
 def test_the_files_of_a_soft_deleted_meeting_are_gone(invited):
     meeting = invited["meeting"]
     assert everything_anonymous_downloads(meeting)
-    actions.soft_delete(invited["office"], meeting)
+    meeting_actions.soft_delete(invited["office"], meeting)
     assert everything_anonymous_downloads(meeting) == []
 
 
@@ -121,14 +125,14 @@ def test_public_minutes_name_nobody_who_hid_their_profile(invited, personas, cli
         phone_visibility=Visibility.MEMBERS,
     )
     with time_machine.travel(meeting.end + dt.timedelta(days=30)):  # the meeting took place, the window is over
-        actions.mark_held(office, meeting)
-        minutes = actions.minutes_for(meeting)
-        actions.record_attendance(office, minutes, [hidden])
-        actions.add_action(office, invited["open"], description="Konzept verschicken", assignee=hidden)
-        actions.circulate_minutes(office, minutes, at=meeting.end + dt.timedelta(days=1))
-        actions.approve_minutes(office, minutes)
+        minutes_actions.mark_held(office, meeting)
+        minutes = minutes_actions.minutes_for(meeting)
+        minutes_actions.record_attendance(office, minutes, [hidden])
+        minutes_actions.add_action(office, invited["open"], description="Konzept verschicken", assignee=hidden)
+        minutes_actions.circulate_minutes(office, minutes, at=meeting.end + dt.timedelta(days=1))
+        minutes_actions.approve_minutes(office, minutes)
         with django_capture_on_commit_callbacks(execute=True):
-            actions.publish_minutes(office, minutes)
+            minutes_actions.publish_minutes(office, minutes)
     anonymous = Client()
     page = anonymous.get(f"/sitzungen/{meeting.pk}/")
     assert page.status_code == 200 and "Verborgenfeld" not in page.content.decode()

@@ -84,8 +84,8 @@ def test_event_text_stays_inside_its_property(client, client_for, make_event, wo
 
 @pytest.mark.parametrize("nasty", NASTY[:4])
 def test_meeting_invitation_text_stays_inside_its_property(client_for, personas, nasty):
-    from meetings import actions as meeting_actions
-    from meetings.documents import build_ics
+    from meetings.calendar import build_ics
+    from meetings.core import actions as meeting_actions
     from members.models import Body, Municipality, Person
 
     meeting, _warnings = meeting_actions.create_meeting(

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
 from meetings.models import Minutes
 from members.models import Body, Membership, Municipality, Person
 from tests.conftest import make_user
@@ -55,7 +56,7 @@ def test_agenda_by_speaker_and_office_then_frozen_minutes_confirmed_and_correcte
     speaker = Membership.objects.get(body=body, role=Membership.Role.SPEAKER).person
     Person.objects.filter(pk=speaker.pk).update(user=speaker_user)
     day = dt.date.today() + dt.timedelta(days=40)
-    ahead, _w = actions.create_meeting(
+    ahead, _w = meeting_actions.create_meeting(
         office,
         body,
         start=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC),
@@ -88,7 +89,7 @@ def test_agenda_by_speaker_and_office_then_frozen_minutes_confirmed_and_correcte
 
     # A meeting that took place: marked held after a question; its agenda is frozen.
     past = dt.date.today() - dt.timedelta(days=10)
-    meeting, _w = actions.create_meeting(
+    meeting, _w = meeting_actions.create_meeting(
         office,
         body,
         start=dt.datetime.combine(past, dt.time(8), tzinfo=dt.UTC),
@@ -98,7 +99,7 @@ def test_agenda_by_speaker_and_office_then_frozen_minutes_confirmed_and_correcte
         status="scheduled",
     )
     for title in ("Ausbildungsmessen", "Forum"):
-        actions.add_item(office, meeting, None, title=title)
+        agenda_actions.add_item(office, meeting, None, title=title)
     page.goto(f"/sitzungen/{meeting.pk}/protokoll/")
     expect(page.get_by_text("Bitte vermerken Sie zuerst")).to_be_visible()
     page.get_by_role("link", name="Als durchgeführt vermerken …").click()

@@ -18,7 +18,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.invitations.recipients import recipients
+from meetings.minutes import actions as minutes_actions
 from meetings.models import Meeting, Reply
 from tests.calendar_events.conftest import soon
 from tests.support.browser import assert_accessible, assert_no_horizontal_scroll
@@ -87,9 +90,9 @@ def test_invitation_and_replies_with_and_without_an_account(page, browser_contex
     meeting = Meeting.objects.get(title="Regietreffen im Herbst")
     assert meeting.host_municipality.short_name == "Bottrop"
     for title, public in (("Bericht aus den Städten", True), ("Vertrauliche Personalfrage", False)):
-        item = actions.propose_item(office, meeting.body, title=title, public=public)
-        actions.decide_item(office, item, "accept", meeting=meeting)
-    actions.schedule_meeting(office, meeting)
+        item = agenda_actions.propose_item(office, meeting.body, title=title, public=public)
+        agenda_actions.decide_item(office, item, "accept", meeting=meeting)
+    meeting_actions.schedule_meeting(office, meeting)
 
     # Preview with the office's own covering text, a guest, then send.
     page.goto(f"/sitzungen/{meeting.pk}/einladung/")
@@ -108,7 +111,7 @@ def test_invitation_and_replies_with_and_without_an_account(page, browser_contex
     page.get_by_label("Anschreiben der Geschäftsführung").fill("Liebe Mitglieder, bitte bringen Sie Ihre Jahreszahlen mit.")
     page.get_by_role("button", name="Einladung senden").click()
     expect(page.get_by_text(re.compile("Die Einladung geht an \\d+ Personen"))).to_be_visible()
-    people = actions.recipients(meeting)
+    people = recipients(meeting)
     received = smtp.wait_for(len(people) + 1, timeout=60)
     without_account = next(p for p in people if p.user_id is None)
     silent_mail = next(m for m in received if m.envelope_to == [without_account.email])
@@ -166,6 +169,6 @@ def test_invitation_and_replies_with_and_without_an_account(page, browser_contex
     past = timezone.now() - dt.timedelta(hours=3)
     Meeting.objects.filter(pk=meeting.pk).update(start=past, end=past + dt.timedelta(hours=2))
     meeting.refresh_from_db()
-    actions.mark_held(office, meeting)
+    minutes_actions.mark_held(office, meeting)
     page.goto(f"/sitzungen/{meeting.pk}/protokoll/")
     expect(page.get_by_label("Mara Member", exact=False)).to_be_checked()

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import Meeting
 from members.models import Body, Membership, Municipality, Person
 
@@ -36,7 +38,7 @@ def speaker(regiegruppe):
 
 @pytest.fixture
 def meeting(regiegruppe, office_user):
-    meeting, _w = actions.create_meeting(
+    meeting, _w = meeting_actions.create_meeting(
         office_user,
         regiegruppe,
         start=at(2030, 3, 12, 10),
@@ -62,7 +64,7 @@ def days_ago(days: int, hour: int = 10) -> dt.datetime:
 def held(office_user, body, *, days: int = 20, title: str = "Regietreffen", items=("Kampagne",)) -> Meeting:
     """A meeting of ``body`` that took place ``days`` ago with ``items`` on its agenda, marked as held (its
     agenda is frozen now, its minutes can be written)."""
-    meeting, _w = actions.create_meeting(
+    meeting, _w = meeting_actions.create_meeting(
         office_user,
         body,
         start=days_ago(days, 10),
@@ -72,9 +74,9 @@ def held(office_user, body, *, days: int = 20, title: str = "Regietreffen", item
         status="scheduled",
     )
     for item_title in items:
-        item = actions.propose_item(office_user, body, title=item_title)
-        actions.decide_item(office_user, item, "accept", meeting=meeting)
-    actions.mark_held(office_user, meeting)
+        item = agenda_actions.propose_item(office_user, body, title=item_title)
+        agenda_actions.decide_item(office_user, item, "accept", meeting=meeting)
+    minutes_actions.mark_held(office_user, meeting)
     return meeting
 
 

@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.invitations import actions as invitation_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import Consultation, Location, MeetingFile, Paper
 from members.models import Body, Membership, Municipality
 
@@ -22,7 +25,7 @@ def meeting_ids(personas) -> dict[str, object]:
     berlin = ZoneInfo("Europe/Berlin")
     day = dt.date.today() + dt.timedelta(days=120)  # a scheduled meeting ahead, on whatever day the suite runs
     venue = Location.objects.create(name="Rathaus Herne", locality="Herne", postal_code="44623")
-    meeting, _ = actions.create_meeting(
+    meeting, _ = meeting_actions.create_meeting(
         office,
         body,
         start=dt.datetime.combine(day, dt.time(10), tzinfo=berlin),
@@ -31,11 +34,11 @@ def meeting_ids(personas) -> dict[str, object]:
         location=venue,
         status="scheduled",
     )
-    item = actions.propose_item(office, body, title="Öffentlicher Punkt")
-    actions.decide_item(office, item, "accept", meeting=meeting)
+    item = agenda_actions.propose_item(office, body, title="Öffentlicher Punkt")
+    agenda_actions.decide_item(office, item, "accept", meeting=meeting)
     # A meeting that took place (its minutes are written, so it holds the action).
     past = dt.date.today() - dt.timedelta(days=20)
-    held, _ = actions.create_meeting(
+    held, _ = meeting_actions.create_meeting(
         office,
         body,
         start=dt.datetime.combine(past, dt.time(10), tzinfo=berlin),
@@ -43,10 +46,12 @@ def meeting_ids(personas) -> dict[str, object]:
         host=Municipality.objects.get(slug="herne"),
         status="scheduled",
     )
-    held_item = actions.propose_item(office, body, title="Beratener Punkt")
-    actions.decide_item(office, held_item, "accept", meeting=held)
-    actions.mark_held(office, held)
-    action = actions.add_action(office, held_item, "Bericht vorlegen", municipality=Municipality.objects.get(slug="bochum"))
+    held_item = agenda_actions.propose_item(office, body, title="Beratener Punkt")
+    agenda_actions.decide_item(office, held_item, "accept", meeting=held)
+    minutes_actions.mark_held(office, held)
+    action = minutes_actions.add_action(
+        office, held_item, "Bericht vorlegen", municipality=Municipality.objects.get(slug="bochum")
+    )
     document = MeetingFile(agenda_item=item, name="Unterlage", file_name="unterlage.pdf")
     document.set_content(b"%PDF-1.4\n")
     document.content.save("unterlage.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
@@ -58,7 +63,7 @@ def meeting_ids(personas) -> dict[str, object]:
     paper_pdf.content.save("vorlage.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     paper_pdf.save()
     speaker = Membership.objects.get(body=body, role=Membership.Role.SPEAKER)
-    guest = actions.add_guest(office, meeting, name="Gerda Gast", email="gerda@partner.example")
+    guest = invitation_actions.add_guest(office, meeting, name="Gerda Gast", email="gerda@partner.example")
     return {
         "meeting_guest": guest.pk,
         "meeting": meeting.pk,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
 from members.models import Membership
 from tests.conftest import make_user, seat
 from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
@@ -15,10 +16,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN_NOW)]
 
 @pytest.fixture
 def scene(meeting, office_user, personas):
-    public = actions.propose_item(office_user, meeting.body, title="Öffentliches Thema")
-    secret = actions.propose_item(office_user, meeting.body, title="Vertrauliches Thema", public=False)
+    public = agenda_actions.propose_item(office_user, meeting.body, title="Öffentliches Thema")
+    secret = agenda_actions.propose_item(office_user, meeting.body, title="Vertrauliches Thema", public=False)
     for item in (public, secret):
-        actions.decide_item(office_user, item, "accept", meeting=meeting)
+        agenda_actions.decide_item(office_user, item, "accept", meeting=meeting)
     other = make_user("other@test.example")
     seat(other, "projektteam", Membership.Role.MEMBER, "dortmund", given_name="Olga", family_name="Other")
     return {"meeting": meeting, "public": public, "secret": secret, "other": other}
@@ -92,7 +93,7 @@ def test_the_speaker_orders_the_agenda_and_a_stale_version_is_refused(scene, reg
         {"op": "down", "item": scene["public"].pk, "agenda_version": version},
         follow=True,
     )
-    assert "inzwischen von jemand anderem geändert" in response.content.decode()
+    assert response.status_code == 409 and "inzwischen von jemand anderem geändert" in response.content.decode()
     order = list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
     assert order == ["Vertrauliches Thema", "Öffentliches Thema"]
 
@@ -102,7 +103,7 @@ def test_a_member_cannot_order_the_agenda(scene, personas):
 
 
 def test_draft_meetings_are_internal(regiegruppe, personas):
-    draft = actions.create_meeting_from_slot(regiegruppe, *_slot())
+    draft = meeting_actions.create_meeting_from_slot(regiegruppe, *_slot())
     assert client(None).get(f"/sitzungen/{draft.pk}/").status_code == 302
     assert client(personas["outsider"]).get(f"/sitzungen/{draft.pk}/").status_code == 404
     assert client(personas["member"]).get(f"/sitzungen/{draft.pk}/").status_code == 200

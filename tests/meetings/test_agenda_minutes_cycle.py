@@ -11,9 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from lib.concurrency import EditConflict
-from meetings import actions
-from meetings.documents import PUBLIC, minutes_pdf
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import AgendaItem, Meeting, MeetingFile, Minutes, MinutesRevision
+from meetings.pdfs import PUBLIC, minutes_pdf
 from tests.conftest import make_user
 
 from .conftest import days_ago, held
@@ -65,7 +67,7 @@ def test_office_and_speaker_see_the_agenda_link_and_a_member_does_not(meeting, s
 
 
 def test_editing_an_item_keeps_the_other_editors_save(meeting, office_user, client_for):
-    item = actions.add_item(office_user, meeting, None, title="Forum", duration_minutes=30)
+    item = agenda_actions.add_item(office_user, meeting, None, title="Forum", duration_minutes=30)
     url = f"/sitzungen/{meeting.pk}/tagesordnung/{item.pk}/bearbeiten/"
     office = client_for("office")
     first = {"title": "Forum 2031", "duration_minutes": "45", "public": "on", "version": item.version}
@@ -73,12 +75,12 @@ def test_editing_an_item_keeps_the_other_editors_save(meeting, office_user, clie
     second = {"title": "Forum im Herbst", "duration_minutes": "30", "public": "on", "version": item.version}
     response = office.post(url, second)  # started from the same version
     page = response.content.decode()
-    assert response.status_code == 200 and "inzwischen von jemand anderem geändert" in page
+    assert response.status_code == 409 and "inzwischen von jemand anderem geändert" in page
     assert 'value="Forum im Herbst"' in page  # what was typed stays
     item.refresh_from_db()
     assert item.title == "Forum 2031" and item.duration_minutes == 45
     with pytest.raises(EditConflict):
-        actions.update_item(office_user, item, item.version - 1, title="Alt")
+        agenda_actions.update_item(office_user, item, item.version - 1, title="Alt")
 
 
 # --- Held: the agenda is frozen ---------------------------------------------------------------------
@@ -87,15 +89,15 @@ def test_a_held_meetings_agenda_is_frozen_for_every_change(regiegruppe, office_u
     a, b = meeting.agenda_items.order_by("position")
     meeting.refresh_from_db()
     for change in (
-        lambda: actions.reorder_agenda(office_user, meeting, [b.pk, a.pk], meeting.agenda_version),
-        lambda: actions.add_item(office_user, meeting, None, title="Nachtrag"),
-        lambda: actions.update_item(office_user, a, a.version, title="Neu"),
-        lambda: actions.decide_item(office_user, a, "defer"),
-        lambda: actions.decide_item(office_user, a, "reject"),
-        lambda: actions.apply_template(office_user, meeting),
-        lambda: actions.soft_delete(office_user, a),
-        lambda: actions.decide_item(
-            office_user, actions.propose_item(office_user, regiegruppe, title="Spät"), "accept", meeting=meeting
+        lambda: agenda_actions.reorder_agenda(office_user, meeting, [b.pk, a.pk], meeting.agenda_version),
+        lambda: agenda_actions.add_item(office_user, meeting, None, title="Nachtrag"),
+        lambda: agenda_actions.update_item(office_user, a, a.version, title="Neu"),
+        lambda: agenda_actions.decide_item(office_user, a, "defer"),
+        lambda: agenda_actions.decide_item(office_user, a, "reject"),
+        lambda: agenda_actions.apply_template(office_user, meeting),
+        lambda: meeting_actions.soft_delete(office_user, a),
+        lambda: agenda_actions.decide_item(
+            office_user, agenda_actions.propose_item(office_user, regiegruppe, title="Spät"), "accept", meeting=meeting
         ),
     ):
         with pytest.raises(ValidationError, match="Tagesordnung ist abgeschlossen"):
@@ -109,7 +111,7 @@ def test_a_held_meetings_agenda_is_frozen_for_every_change(regiegruppe, office_u
 
 def test_a_meeting_ahead_cannot_be_marked_held(meeting, office_user, client_for):
     with pytest.raises(ValidationError, match="beginnt erst am"):
-        actions.mark_held(office_user, meeting)
+        minutes_actions.mark_held(office_user, meeting)
     page = client_for("office").post(f"/sitzungen/{meeting.pk}/durchgefuehrt/").content.decode()
     assert "beginnt erst am" in page
     assert Meeting.objects.get(pk=meeting.pk).status == "scheduled"
@@ -117,13 +119,13 @@ def test_a_meeting_ahead_cannot_be_marked_held(meeting, office_user, client_for)
 
 # --- The order of the minutes --------------------------------------------------------------------------
 def test_no_minutes_before_the_meeting_took_place(meeting, office_user, member_person, client_for):
-    item = actions.add_item(office_user, meeting, None, title="Thema")
-    minutes = actions.minutes_for(meeting)
+    item = agenda_actions.add_item(office_user, meeting, None, title="Thema")
+    minutes = minutes_actions.minutes_for(meeting)
     for write in (
-        lambda: actions.record_attendance(office_user, minutes, [member_person]),
-        lambda: actions.save_item_minutes(office_user, item, summary="Zu früh"),
-        lambda: actions.add_decision(office_user, item, "Zu früh"),
-        lambda: actions.circulate_minutes(office_user, minutes),
+        lambda: minutes_actions.record_attendance(office_user, minutes, [member_person]),
+        lambda: minutes_actions.save_item_minutes(office_user, item, summary="Zu früh"),
+        lambda: minutes_actions.add_decision(office_user, item, "Zu früh"),
+        lambda: minutes_actions.circulate_minutes(office_user, minutes),
     ):
         with pytest.raises(ValidationError, match="noch nicht stattgefunden"):
             write()
@@ -147,32 +149,32 @@ def test_a_started_meeting_is_marked_held_first(regiegruppe, office_user, client
 
 
 def test_approval_waits_for_the_deadline_and_publication_for_approval(held_meeting, office_user, member_person):
-    minutes = actions.minutes_for(held_meeting)
+    minutes = minutes_actions.minutes_for(held_meeting)
     with pytest.raises(ValidationError, match="erst nach der Genehmigung"):
-        actions.publish_minutes(office_user, minutes)
-    actions.circulate_minutes(office_user, minutes)
+        minutes_actions.publish_minutes(office_user, minutes)
+    minutes_actions.circulate_minutes(office_user, minutes)
     with pytest.raises(ValidationError, match="Frist für Einwände läuft noch"):
-        actions.approve_minutes(office_user, minutes)
+        minutes_actions.approve_minutes(office_user, minutes)
     with pytest.raises(ValidationError, match="erst nach der Genehmigung"):
-        actions.publish_minutes(office_user, minutes)
-    objection = actions.object_to_minutes(member_person, minutes, "Name falsch.")
+        minutes_actions.publish_minutes(office_user, minutes)
+    objection = minutes_actions.object_to_minutes(member_person, minutes, "Name falsch.")
     _late(minutes)
     with pytest.raises(ValidationError, match="offene Einwände"):
-        actions.approve_minutes(office_user, minutes)
-    actions.resolve_objection(office_user, minutes, objection.pk)
-    later, _w = actions.create_meeting(  # a meeting ahead is no place to approve
+        minutes_actions.approve_minutes(office_user, minutes)
+    minutes_actions.resolve_objection(office_user, minutes, objection.pk)
+    later, _w = meeting_actions.create_meeting(  # a meeting ahead is no place to approve
         office_user, held_meeting.body, start=days_ago(-30), end=days_ago(-30, 13), status="scheduled"
     )
     with pytest.raises(ValidationError):
-        actions.approve_minutes(office_user, minutes, at_meeting=later)
-    actions.approve_minutes(office_user, minutes)
+        minutes_actions.approve_minutes(office_user, minutes, at_meeting=later)
+    minutes_actions.approve_minutes(office_user, minutes)
     assert Minutes.objects.get(pk=minutes.pk).status == "approved"
 
 
 def test_status_steps_ask_first_and_say_what_happened(held_meeting, office_user, member_person, client_for, mailoutbox):
     office = client_for("office")
-    minutes = actions.minutes_for(held_meeting)
-    actions.record_attendance(office_user, minutes, [member_person])
+    minutes = minutes_actions.minutes_for(held_meeting)
+    minutes_actions.record_attendance(office_user, minutes, [member_person])
     base = f"/sitzungen/{held_meeting.pk}/protokoll/schritt"
     question = office.get(f"{base}/umlauf/").content.decode()
     assert "Mara Member" in question and "Einwände sind bis einschließlich" in question
@@ -196,15 +198,15 @@ def test_status_steps_ask_first_and_say_what_happened(held_meeting, office_user,
 def published(regiegruppe, office_user, django_capture_on_commit_callbacks):
     meeting = held(office_user, regiegruppe, items=["Ausbildung", "Personal"])
     public_item, secret = meeting.agenda_items.order_by("position")
-    actions.set_item_public(office_user, secret, False)
-    actions.save_item_minutes(office_user, public_item, summary="Kampange beschlossen.", result="einstimmig")
-    actions.save_item_minutes(office_user, secret, summary="Vertraulich.")
-    minutes = actions.minutes_for(meeting)
-    actions.circulate_minutes(office_user, minutes, at=meeting.end + dt.timedelta(hours=1))
+    agenda_actions.set_item_public(office_user, secret, False, secret.version)
+    minutes_actions.save_item_minutes(office_user, public_item, summary="Kampange beschlossen.", result="einstimmig")
+    minutes_actions.save_item_minutes(office_user, secret, summary="Vertraulich.")
+    minutes = minutes_actions.minutes_for(meeting)
+    minutes_actions.circulate_minutes(office_user, minutes, at=meeting.end + dt.timedelta(hours=1))
     _late(minutes)
-    actions.approve_minutes(office_user, minutes)
+    minutes_actions.approve_minutes(office_user, minutes)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.publish_minutes(office_user, minutes)
+        minutes_actions.publish_minutes(office_user, minutes)
     return {"meeting": meeting, "minutes": minutes, "item": public_item, "secret": secret}
 
 
@@ -238,7 +240,7 @@ def test_a_correction_records_what_who_when_why_and_the_public_sees_it(published
 
 def test_a_correction_of_a_non_public_item_stays_internal(published, office_user, client_for):
     secret = published["secret"]
-    actions.correct_minutes(office_user, published["minutes"], reason="Geheimer Grund", item=secret, summary="Anders.")
+    minutes_actions.correct_minutes(office_user, published["minutes"], reason="Geheimer Grund", item=secret, summary="Anders.")
     public_page = client_for("anonymous").get(f"/sitzungen/{published['meeting'].pk}/").content.decode()
     assert "Geheimer Grund" not in public_page
     assert "Geheimer Grund" not in " ".join(minutes_pdf(published["minutes"], PUBLIC).decode("latin-1").split())
@@ -248,18 +250,22 @@ def test_a_correction_of_a_non_public_item_stays_internal(published, office_user
 def test_a_correction_needs_a_reason_and_a_change(published, office_user):
     minutes = published["minutes"]
     with pytest.raises(ValidationError):
-        actions.correct_minutes(office_user, minutes, reason="", change="Etwas")
+        minutes_actions.correct_minutes(office_user, minutes, reason="", change="Etwas")
     with pytest.raises(ValidationError):
-        actions.correct_minutes(office_user, minutes, reason="Grund", item=published["item"], summary="Kampange beschlossen.")
+        minutes_actions.correct_minutes(
+            office_user, minutes, reason="Grund", item=published["item"], summary="Kampange beschlossen."
+        )
     with pytest.raises(EditConflict):
-        actions.correct_minutes(office_user, minutes, reason="Grund", change="Anwesend war auch Herr Kaya.", expected_version=1)
+        minutes_actions.correct_minutes(
+            office_user, minutes, reason="Grund", change="Anwesend war auch Herr Kaya.", expected_version=1
+        )
     assert not MinutesRevision.objects.exists()
 
 
 def test_draft_minutes_are_edited_not_corrected(held_meeting, office_user, client_for):
-    minutes = actions.minutes_for(held_meeting)
+    minutes = minutes_actions.minutes_for(held_meeting)
     with pytest.raises(ValidationError, match="direkt bearbeitet"):
-        actions.correct_minutes(office_user, minutes, reason="Grund", change="x")
+        minutes_actions.correct_minutes(office_user, minutes, reason="Grund", change="x")
     assert (
         "direkt bearbeitet" in client_for("office").get(f"/sitzungen/{held_meeting.pk}/protokoll/berichtigung/").content.decode()
     )

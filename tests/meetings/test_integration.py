@@ -13,9 +13,14 @@ from icalendar import Calendar
 from calendar_events import personal
 from calendar_events.actions import create_feed
 from calendar_events.models import Event
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.agenda.numbering import open_actions
+from meetings.calendar import build_ics, ical_uid
+from meetings.core import actions as meeting_actions
 from meetings.digest import run_daily
-from meetings.documents import build_ics, ical_uid
+from meetings.invitations import actions as invitation_actions
+from meetings.invitations.recipients import recipients
+from meetings.minutes import actions as minutes_actions
 from meetings.models import ActionItem, Meeting, MeetingStatus
 from members.models import Membership, Municipality, Person
 from notifications import scheduler
@@ -148,9 +153,9 @@ def test_invitation_of_a_poll_meeting_updates_the_entry_the_poll_mailed(personas
     poll = meeting_poll(office, rg_workspace)
     event = confirm(office, poll, poll.slots.first())
     meeting = Meeting.objects.get(event=event)
-    item = actions.propose_item(office, meeting.body, title="Bericht")
-    actions.decide_item(office, item, "accept", meeting=meeting)
-    dispatch, _warnings = actions.send_invitation(office, meeting)
+    item = agenda_actions.propose_item(office, meeting.body, title="Bericht")
+    agenda_actions.decide_item(office, item, "accept", meeting=meeting)
+    dispatch, _warnings = invitation_actions.send_invitation(office, meeting)
     assert dispatch.sequence == event.sequence + 1
     vevent = Calendar.from_ical(build_ics(meeting, method="REQUEST", sequence=dispatch.sequence)).walk("VEVENT")[0]
     assert str(vevent["UID"]) == event.uid
@@ -162,10 +167,10 @@ def test_moving_and_cancelling_a_poll_meeting_carries_its_event_along(personas, 
     event = confirm(office, poll, poll.slots.first())
     meeting = Meeting.objects.get(event=event)
     later = meeting.start + dt.timedelta(days=1)
-    actions.update_meeting(office, meeting, meeting.version, start=later, end=later + dt.timedelta(hours=2))
+    meeting_actions.update_meeting(office, meeting, meeting.version, start=later, end=later + dt.timedelta(hours=2))
     event.refresh_from_db()
     assert event.starts_at == later and event.sequence == 1
-    actions.cancel_meeting(office, meeting)
+    meeting_actions.cancel_meeting(office, meeting)
     assert not Event.objects.filter(pk=event.pk).exists()
     assert Notification.objects.filter(event__verb="polls.cancelled").exists()  # participants get the CANCEL
 
@@ -176,7 +181,7 @@ def test_moving_and_cancelling_a_poll_meeting_carries_its_event_along(personas, 
 def recorded_action(office, meeting, **responsible):
     """An action in the minutes of ``meeting`` (held: minutes are written after the meeting)."""
     item = meeting.agenda_items.get(title="Kampagne")
-    return actions.add_action(office, item, "Entwurf der Kampagne vorlegen", due_date=dt.date(2030, 4, 1), **responsible)
+    return minutes_actions.add_action(office, item, "Entwurf der Kampagne vorlegen", due_date=dt.date(2030, 4, 1), **responsible)
 
 
 def test_recorded_action_is_a_task_in_my_tasks_with_a_link_to_the_meeting(
@@ -207,26 +212,28 @@ def test_done_task_leaves_the_next_agenda_and_done_action_closes_the_task(person
     office = personas["office"]
     first = recorded_action(office, meeting, assignee=member_person)
     second = recorded_action(office, meeting, assignee=member_person)
-    following, _w = actions.create_meeting(office, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled")
-    assert {first, second} <= set(actions.open_actions(regiegruppe, before=following.start))
+    following, _w = meeting_actions.create_meeting(
+        office, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled"
+    )
+    assert {first, second} <= set(open_actions(regiegruppe, before=following.start))
     # Done in "Meine Aufgaben" → gone from the open actions of the next agenda.
     set_status(personas["member"], first.task, first.task.version, Task.Status.DONE)
-    assert first not in actions.open_actions(regiegruppe, before=following.start)
+    assert first not in open_actions(regiegruppe, before=following.start)
     assert ActionItem.objects.get(pk=first.pk).status == "done"
     # Done in the meeting → the task is done.
-    actions.complete_action(office, second)
+    minutes_actions.complete_action(office, second)
     assert Task.objects.get(pk=second.task_id).status == Task.Status.DONE
     assert not Task.objects.assigned_to(personas["member"]).open().exists()
     # Reopened task → open action again: one state, read from the task.
     task = Task.objects.get(pk=first.task_id)
     set_status(office, task, task.version, Task.Status.IN_PROGRESS)
-    assert first in actions.open_actions(regiegruppe)
+    assert first in open_actions(regiegruppe)
 
 
 def test_minutes_written_late_keep_their_past_due_date(personas, held_meeting, member_person):
     meeting = held_meeting
     action = recorded_action(personas["office"], meeting, assignee=member_person)
-    actions.add_action(
+    minutes_actions.add_action(
         personas["office"], action.agenda_item, "Zahlen liefern", assignee=member_person, due_date=dt.date(2020, 1, 1)
     )
     assert Task.objects.filter(title="Zahlen liefern", due_date=dt.date(2020, 1, 1)).exists()
@@ -249,12 +256,12 @@ def _entries(user):
 
 def test_my_calendar_and_feed_carry_the_meetings_of_my_bodies(client_for, personas, regiegruppe):
     office = personas["office"]
-    scheduled, _w = actions.create_meeting(
+    scheduled, _w = meeting_actions.create_meeting(
         office, regiegruppe, start=soon(20, 10), end=soon(20, 13), status="scheduled", title="Regietreffen Sommer"
     )
-    actions.create_meeting(office, regiegruppe, start=soon(25, 10), end=soon(25, 13), title="Entwurfstreffen")
-    cancelled, _w = actions.create_meeting(office, regiegruppe, start=soon(27, 10), end=soon(27, 13), status="scheduled")
-    actions.cancel_meeting(office, cancelled)
+    meeting_actions.create_meeting(office, regiegruppe, start=soon(25, 10), end=soon(25, 13), title="Entwurfstreffen")
+    cancelled, _w = meeting_actions.create_meeting(office, regiegruppe, start=soon(27, 10), end=soon(27, 13), status="scheduled")
+    meeting_actions.cancel_meeting(office, cancelled)
     entries = _entries(personas["member"])
     assert [e.uid for e in entries] == [ical_uid(scheduled)]
     assert _entries(personas["guest"]) == []  # no seat in the Regiegruppe
@@ -273,7 +280,7 @@ def test_a_poll_meeting_shows_once_in_my_calendar(personas, rg_workspace):
     event = confirm(office, poll, poll.slots.first())
     assert [e.uid for e in _entries(member)] == [event.uid]  # the draft: the poll's event
     meeting = Meeting.objects.get(event=event)
-    actions.schedule_meeting(office, meeting)
+    meeting_actions.schedule_meeting(office, meeting)
     entries = _entries(member)
     assert len(entries) == 1 and entries[0].uid == event.uid
     assert entries[0].get_absolute_url() == meeting.get_absolute_url()  # now the meeting itself
@@ -285,11 +292,11 @@ def test_a_poll_meeting_shows_once_in_my_calendar(personas, rg_workspace):
 def test_daily_scheduler_runs_the_meeting_digest_once(personas, regiegruppe, settings):
     assert settings.NOTIFICATIONS_DAILY_JOBS["meeting-digest"] == "meetings.digest.run_daily"
     office = personas["office"]
-    meeting, _w = actions.create_meeting(office, regiegruppe, start=soon(5, 10), end=soon(5, 13), status="scheduled")
+    meeting, _w = meeting_actions.create_meeting(office, regiegruppe, start=soon(5, 10), end=soon(5, 13), status="scheduled")
     morning = soon(0, settings.NOTIFICATIONS_DIGEST_HOUR + 1)
     assert "meeting-digest" in scheduler.run_due(morning)
     sent = len([m for m in mail.outbox if "Regiegruppe" in m.subject or "Regiegruppe" in m.body])
-    assert sent == len(actions.recipients(meeting)) > 0
+    assert sent == len(recipients(meeting)) > 0
     assert ScheduledRun.objects.filter(job="meeting-digest").count() == 1
     assert "meeting-digest" not in scheduler.run_due(morning + dt.timedelta(hours=2))
     before = len(mail.outbox)
@@ -300,8 +307,8 @@ def test_daily_scheduler_runs_the_meeting_digest_once(personas, regiegruppe, set
 def test_daily_job_approves_minutes_in_window_mode(personas, held_meeting, settings):
     meeting = held_meeting
     settings.MEETING_MINUTES_APPROVAL = "window"
-    minutes = actions.minutes_for(meeting)
-    actions.circulate_minutes(personas["office"], minutes)
+    minutes = minutes_actions.minutes_for(meeting)
+    minutes_actions.circulate_minutes(personas["office"], minutes)
     type(minutes).objects.filter(pk=minutes.pk).update(objection_deadline=dt.date(2020, 1, 1))
     assert run_daily()["approved"] == 1
     assert run_daily()["approved"] == 0

@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.invitations import actions as invitation_actions
 from meetings.models import Meeting
 from polls.actions import confirm, create_poll
 from tests.calendar_events.conftest import soon
@@ -70,10 +71,10 @@ def poll_meeting_invited(personas, body_workspaces, smtp, django_capture_on_comm
         purpose="meeting",
     )
     meeting = Meeting.objects.get(event=confirm(office, poll, poll.slots.get()))
-    item = actions.propose_item(office, meeting.body, title="Bericht aus den Städten")
-    actions.decide_item(office, item, "accept", meeting=meeting)
+    item = agenda_actions.propose_item(office, meeting.body, title="Bericht aus den Städten")
+    agenda_actions.decide_item(office, item, "accept", meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        dispatch, _warnings = actions.send_invitation(office, meeting)
+        dispatch, _warnings = invitation_actions.send_invitation(office, meeting)
     return meeting, smtp.wait_for(dispatch.recipients)
 
 

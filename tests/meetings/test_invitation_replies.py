@@ -19,9 +19,14 @@ from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from meetings import actions, documents
-from meetings.calendar import entry
+from meetings.agenda import actions as agenda_actions
+from meetings.calendar import build_ics, entry
+from meetings.core import actions as meeting_actions
+from meetings.invitations import actions as invitation_actions
+from meetings.invitations.recipients import recipients
+from meetings.minutes import actions as minutes_actions
 from meetings.models import AgendaItem, InvitationDispatch, Meeting, MeetingGuest, Reply, ReplyLink, hash_token
+from meetings.pdfs import PUBLIC, invitation_pdf
 from members.models import Membership, Municipality, Person
 from ops.logredact import redact
 from polls.actions import confirm, create_poll
@@ -62,14 +67,14 @@ def pdf_names(message) -> list[str]:
 
 
 def accept(office, meeting, title, *, public=True):
-    item = actions.propose_item(office, meeting.body, title=title, public=public)
-    actions.decide_item(office, item, "accept", meeting=meeting)
+    item = agenda_actions.propose_item(office, meeting.body, title=title, public=public)
+    agenda_actions.decide_item(office, item, "accept", meeting=meeting)
     return item
 
 
 def send(office, meeting, capture, **kwargs):
     with capture(execute=True):
-        return actions.send_invitation(office, meeting, **kwargs)[0]
+        return invitation_actions.send_invitation(office, meeting, **kwargs)[0]
 
 
 def mail_to(received, email):
@@ -105,8 +110,8 @@ def test_poll_meeting_keeps_place_and_host_and_names_the_body_once_everywhere(po
     page = client_for("office").get(meeting.get_absolute_url()).content.decode()
     assert full in page and "Regiegruppe: Regiegruppe" not in page
     assert entry(meeting).title == full
-    assert "Regiegruppe: Regiegruppe" not in documents.build_ics(meeting, method="PUBLISH", sequence=0)
-    actions.schedule_meeting(personas["office"], meeting)
+    assert "Regiegruppe: Regiegruppe" not in build_ics(meeting, method="PUBLISH", sequence=0)
+    meeting_actions.schedule_meeting(personas["office"], meeting)
     assert client_for("anonymous").get(f"/oparl/v1.1/meeting/{meeting.pk}").json()["name"] == full
 
 
@@ -129,7 +134,7 @@ def test_the_first_invitation_of_a_poll_meeting_is_a_first_invitation(
 
     smtp.clear()
     meeting.refresh_from_db()
-    actions.update_meeting(office, meeting, meeting.version, start=soon(41, 11), end=soon(41, 14))
+    meeting_actions.update_meeting(office, meeting, meeting.version, start=soon(41, 11), end=soon(41, 14))
     accept(office, meeting, "Neues Förderprogramm")
     update = send(office, meeting, django_capture_on_commit_callbacks)
     text = text_of(mail_to(smtp.wait_for(update.recipients), "member@test.example"))
@@ -147,7 +152,9 @@ def invited(meeting, personas, smtp, django_capture_on_commit_callbacks):
     office = personas["office"]
     accept(office, meeting, "Interkulturelle Öffnung")
     accept(office, meeting, "Personalangelegenheit Vertraulich", public=False)
-    actions.add_guest(office, meeting, name="Dr. Gerda Gast", email="gerda@partner.example", organisation="Landesinitiative")
+    invitation_actions.add_guest(
+        office, meeting, name="Dr. Gerda Gast", email="gerda@partner.example", organisation="Landesinitiative"
+    )
     dispatch = send(office, meeting, django_capture_on_commit_callbacks, covering_text="Bitte bringen Sie die Zahlen mit.")
     return meeting, smtp.wait_for(dispatch.recipients)
 
@@ -163,7 +170,7 @@ def token_in(message) -> str:
 
 def test_members_without_an_account_reply_through_their_personal_link(invited, client):
     meeting, received = invited
-    silent = next(p for p in actions.recipients(meeting) if p.user_id is None)
+    silent = next(p for p in recipients(meeting) if p.user_id is None)
     message = mail_to(received, silent.email)
     text = text_of(message)
     assert "auf der Plattform" not in text and "ohne Anmeldung" in text
@@ -223,7 +230,7 @@ def test_wrong_links_answer_404_and_never_tell_whether_a_token_existed(invited, 
     assert same_page(unknown, unknown_token) == same_page(tampered, tampered_token) == same_page(truncated, token[:20])
     assert client.post(reverse("meetings:reply_link", args=["x" * 43]), {"answer": "attending"}).status_code == 404
     assert not Reply.objects.exists()
-    actions.soft_delete(None, Meeting.objects.get(pk=meeting.pk))  # a deleted meeting: the link is gone too
+    meeting_actions.soft_delete(None, Meeting.objects.get(pk=meeting.pk))  # a deleted meeting: the link is gone too
     gone = client.get(reverse("meetings:reply_link", args=[token]))
     assert gone.status_code == 404 and same_page(gone, token) == same_page(unknown, unknown_token)
 
@@ -266,16 +273,16 @@ def _held(meeting, office) -> None:
     past = timezone.now() - dt.timedelta(hours=3)
     Meeting.objects.filter(pk=meeting.pk).update(start=past, end=past + dt.timedelta(hours=2))
     meeting.refresh_from_db()
-    actions.mark_held(office, meeting)
+    minutes_actions.mark_held(office, meeting)
 
 
 def test_attendance_in_the_minutes_is_prefilled_from_the_replies(invited, personas, member_person, client_for):
     meeting, _received = invited
-    people = [p for p in actions.recipients(meeting) if p != member_person]
-    actions.reply(member_person, meeting, Reply.Answer.ATTENDING)
-    actions.reply(people[0], meeting, Reply.Answer.DEPUTY, deputy_name=people[1].full_name)
-    actions.reply(people[2], meeting, Reply.Answer.NOT_ATTENDING)
-    forecast = actions.attendance_from_replies(meeting)
+    people = [p for p in recipients(meeting) if p != member_person]
+    invitation_actions.reply(member_person, meeting, Reply.Answer.ATTENDING)
+    invitation_actions.reply(people[0], meeting, Reply.Answer.DEPUTY, deputy_name=people[1].full_name)
+    invitation_actions.reply(people[2], meeting, Reply.Answer.NOT_ATTENDING)
+    forecast = invitation_actions.attendance_from_replies(meeting)
     assert member_person in forecast.present and people[1] in forecast.present  # the named deputy is there
     assert forecast.deputies == [(people[0], people[1].full_name)] and forecast.excused == [people[2]]
     # Minutes are written once the meeting took place: it is moved into the past and marked held.
@@ -291,14 +298,14 @@ def test_office_sees_the_replies_and_reminds_those_who_have_not_answered(
     invited, personas, member_person, client_for, smtp, django_capture_on_commit_callbacks
 ):
     meeting, _received = invited
-    people = [p for p in actions.recipients(meeting) if p != member_person]
-    actions.reply(member_person, meeting, Reply.Answer.ATTENDING)
-    actions.reply(people[0], meeting, Reply.Answer.DEPUTY, deputy_name="Paula Vertretung")
-    actions.reply(people[1], meeting, Reply.Answer.NOT_ATTENDING, comment="Krank")
+    people = [p for p in recipients(meeting) if p != member_person]
+    invitation_actions.reply(member_person, meeting, Reply.Answer.ATTENDING)
+    invitation_actions.reply(people[0], meeting, Reply.Answer.DEPUTY, deputy_name="Paula Vertretung")
+    invitation_actions.reply(people[1], meeting, Reply.Answer.NOT_ATTENDING, comment="Krank")
     office = client_for("office")
     page = office.get(meeting.get_absolute_url()).content.decode()
     assert "Rückmeldungen zur Einladung" in page and "Paula Vertretung" in page and "Krank" in page
-    silent = len(actions.recipients(meeting)) - 3 + 1  # + the guest
+    silent = len(recipients(meeting)) - 3 + 1  # + the guest
     assert f"{silent} Personen ohne Rückmeldung erinnern" in page
     assert "Rückmeldungen zur Einladung" not in client_for("member").get(meeting.get_absolute_url()).content.decode()
 
@@ -354,7 +361,7 @@ def test_the_poll_form_offers_the_whole_body_only_in_a_body_workspace(personas, 
 
 def test_items_never_leak_into_the_public_invitation_pdf(invited):
     meeting, _received = invited
-    public = documents.invitation_pdf(meeting, documents.PUBLIC, covering_text="Geheimer Hinweis")
+    public = invitation_pdf(meeting, PUBLIC, covering_text="Geheimer Hinweis")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(public)).pages)
     assert "Interkulturelle" in text and "Vertraulich" not in text and "Geheimer Hinweis" not in text
     assert AgendaItem.objects.filter(meeting=meeting, public=False).exists()

@@ -10,7 +10,8 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from meetings import actions
+from meetings.core import actions as meeting_actions
+from meetings.invitations.recipients import recipients
 from meetings.models import Meeting, Minutes
 from members.models import Membership, Person
 from tests.conftest import make_user
@@ -84,8 +85,8 @@ def test_meeting_cycle(page, browser_context, login_as, personas, smtp):
     assert_accessible(page, context="invitation page")
     page.get_by_role("button", name="Einladung senden").click()
     expect(page.get_by_text(re.compile("Die Einladung geht an"))).to_be_visible()
-    recipients = actions.recipients(meeting)
-    messages = smtp.wait_for(len(recipients), timeout=60)
+    invited = recipients(meeting)
+    messages = smtp.wait_for(len(invited), timeout=60)
     member_mail = next(m for m in messages if m.envelope_to == [member.email])
     calendar = next(p for p in member_mail.walk() if p.get_content_type() == "text/calendar")
     ical = Calendar.from_ical(calendar.get_payload(decode=True))
@@ -127,7 +128,7 @@ def test_meeting_cycle(page, browser_context, login_as, personas, smtp):
     expect(page.get_by_text("in Abstimmung")).to_be_visible()
 
     # The next meeting: standing items; the open action appears; the minutes are approved there and published.
-    following, _ = actions.create_meeting(  # a week ago: the minutes are approved there
+    following, _ = meeting_actions.create_meeting(  # a week ago: the minutes are approved there
         office,
         meeting.body,
         start=meeting.start + dt.timedelta(days=7),

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
-from meetings import actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import Minutes, Objection
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def circulated(held_meeting, office_user, django_capture_on_commit_callbacks):
-    minutes = actions.minutes_for(held_meeting)
+    minutes = minutes_actions.minutes_for(held_meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.circulate_minutes(office_user, minutes)
+        minutes_actions.circulate_minutes(office_user, minutes)
     return minutes
 
 
@@ -76,18 +76,18 @@ def test_an_objection_of_other_minutes_is_not_resolved(circulated, meeting, offi
     from .conftest import held
 
     other_meeting = held(office_user, regiegruppe, days=40, items=[])
-    other = actions.minutes_for(other_meeting)
-    actions.circulate_minutes(office_user, other)
-    foreign = actions.object_to_minutes(member_person, other, "Anderes Protokoll.")
+    other = minutes_actions.minutes_for(other_meeting)
+    minutes_actions.circulate_minutes(office_user, other)
+    foreign = minutes_actions.object_to_minutes(member_person, other, "Anderes Protokoll.")
 
     with pytest.raises(ValidationError):
-        actions.resolve_objection(office_user, circulated, foreign.pk)
+        minutes_actions.resolve_objection(office_user, circulated, foreign.pk)
     assert not Objection.objects.get(pk=foreign.pk).resolved
 
 
 def test_a_resolved_objection_cannot_be_resolved_twice(circulated, office_user, member_person):
-    objection = actions.object_to_minutes(member_person, circulated, "Das Ergebnis fehlt.")
-    actions.resolve_objection(office_user, circulated, objection.pk)
+    objection = minutes_actions.object_to_minutes(member_person, circulated, "Das Ergebnis fehlt.")
+    minutes_actions.resolve_objection(office_user, circulated, objection.pk)
     with pytest.raises(ValidationError):
-        actions.resolve_objection(office_user, circulated, objection.pk)
+        minutes_actions.resolve_objection(office_user, circulated, objection.pk)
     assert AuditEvent.objects.filter(action="meetings.minutes_objection_resolved").count() == 1

@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from lib.concurrency import CONFLICT_MESSAGE
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
 from meetings.models import Consultation, ExternalCommittee, MeetingFile, Paper
+from meetings.papers import actions as paper_actions
 from members.models import Body, Municipality
 from tests.support.clock import FROZEN_NOW  # the dates below stay in the future on any day
 
@@ -36,7 +38,7 @@ def projektteam(cooperation):
 
 @pytest.fixture
 def paper(regiegruppe, office_user):
-    return actions.create_paper(
+    return paper_actions.create_paper(
         office_user,
         reference="0569/2023",
         name="Beitritt der Stadt Hagen",
@@ -90,7 +92,7 @@ def test_public_and_internal_papers_per_persona(client_for, regiegruppe, projekt
     via_sequence = make_paper("I-SEQ", lead_body=projektteam, public=False)
     Consultation.objects.create(paper=via_sequence, body=regiegruppe, role="Kenntnisnahme")
     deleted = make_paper("D-1", lead_body=regiegruppe)
-    actions.delete_paper(None, deleted)
+    paper_actions.delete_paper(None, deleted)
     # member: internal seat in the Regiegruppe only; guest: a guest seat in the Projektteam (not internal)
     sees = {
         "anonymous": {"P-1"},
@@ -174,7 +176,7 @@ def test_a_reference_that_is_taken_gets_a_clear_message(client_for, paper):
     other = make_paper("77/2026")
     response = client.post(f"/sitzungen/vorlagen/{other.pk}/bearbeiten/", paper_post(reference="0569/2023", version=1))
     assert response.context["form"].errors["reference"] == ["Die Drucksachennummer „0569/2023“ ist bereits vergeben."]
-    actions.delete_paper(None, paper)  # a deleted paper keeps its number: OParl still serves its stub
+    paper_actions.delete_paper(None, paper)  # a deleted paper keeps its number: OParl still serves its stub
     response = client.post("/sitzungen/vorlagen/neu/", paper_post(reference="0569/2023"))
     assert "ist bereits vergeben" in str(response.context["form"].errors["reference"])
 
@@ -186,7 +188,7 @@ def test_the_second_of_two_concurrent_saves_gets_the_conflict_and_overwrites_not
     assert second.get(url).context["form"].initial["version"] == version
     assert first.post(url, paper_post(reference="0569/2023", name="Fassung A", version=version)).status_code == 302
     response = second.post(url, paper_post(reference="0569/2023", name="Fassung B", version=version))
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert str(CONFLICT_MESSAGE) in response.content.decode()
     assert response.context["form"]["name"].value() == "Fassung B"  # the editor's input is kept for re-entry
     paper.refresh_from_db()
@@ -232,8 +234,8 @@ def test_council_sequence_with_a_new_external_committee_and_our_meeting(client_f
         step_post(paper, committee=integrationsrat.pk, role="Anhörung", date="2023-08-30"),
     )
     paper.refresh_from_db()
-    item = actions.propose_item(None, regiegruppe, title="Beitritt Hagen")
-    actions.decide_item(None, item, "accept", meeting=meeting)
+    item = agenda_actions.propose_item(None, regiegruppe, title="Beitritt Hagen")
+    agenda_actions.decide_item(None, item, "accept", meeting=meeting)
     response = client.post(
         url,
         step_post(paper, body=regiegruppe.pk, role="Entscheidung", authoritative="on", meeting=meeting.pk, agenda_item=item.pk),
@@ -257,7 +259,7 @@ def test_step_validation_messages_are_german(client_for, paper, regiegruppe, pro
 
     def errors(**data):
         response = client.post(url, step_post(paper, **data))
-        assert response.status_code == 200, data
+        assert response.status_code == 400, data
         return response.context["form"].errors
 
     assert errors()["__all__"] == [
@@ -274,9 +276,11 @@ def test_step_validation_messages_are_german(client_for, paper, regiegruppe, pro
     assert errors(body=regiegruppe.pk, meeting=meeting.pk, date="2030-03-13")["date"] == [
         "Das Datum muss der Tag der verknüpften Sitzung sein (12.03.2030)."
     ]
-    other, _w = actions.create_meeting(None, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled")
-    item = actions.propose_item(None, regiegruppe, title="Anderswo")
-    actions.decide_item(None, item, "accept", meeting=other)
+    other, _w = meeting_actions.create_meeting(
+        None, regiegruppe, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), status="scheduled"
+    )
+    item = agenda_actions.propose_item(None, regiegruppe, title="Anderswo")
+    agenda_actions.decide_item(None, item, "accept", meeting=other)
     assert errors(body=regiegruppe.pk, meeting=meeting.pk, agenda_item=item.pk)["agenda_item"] == [
         "Der Tagesordnungspunkt gehört nicht zur gewählten Sitzung."
     ]
@@ -303,8 +307,8 @@ def test_dates_out_of_order_are_a_warning(client_for, paper, regiegruppe, projek
 
 def test_editing_a_step_and_removing_one(client_for, paper, regiegruppe, projektteam):
     client = client_for("office")
-    first, _w = actions.add_consultation(None, paper, 1, body=regiegruppe, role="Vorberatung")
-    second, _w = actions.add_consultation(None, paper, 2, body=projektteam, role="Vorberatung")
+    first, _w = paper_actions.add_consultation(None, paper, 1, body=regiegruppe, role="Vorberatung")
+    second, _w = paper_actions.add_consultation(None, paper, 2, body=projektteam, role="Vorberatung")
     paper.refresh_from_db()
     url = f"/sitzungen/vorlagen/{paper.pk}/beratungsfolge/{first.pk}/"
     form = client.get(url).context["form"]
@@ -322,16 +326,16 @@ def test_editing_a_step_and_removing_one(client_for, paper, regiegruppe, projekt
     assert AuditEvent.objects.filter(action="meetings.consultation_removed", object_id=str(second.pk)).exists()
     # a step of another paper cannot be reached through this one
     other = make_paper("X-1")
-    foreign, _w = actions.add_consultation(None, other, 1, body=regiegruppe)
+    foreign, _w = paper_actions.add_consultation(None, other, 1, body=regiegruppe)
     assert client.get(f"/sitzungen/vorlagen/{paper.pk}/beratungsfolge/{foreign.pk}/").status_code == 404
 
 
 def _three_steps(paper, regiegruppe, projektteam):
     hagen = Municipality.objects.get(slug="hagen")
     rat = ExternalCommittee.objects.create(municipality=hagen, name="Rat")
-    a, _w = actions.add_consultation(None, paper, 1, body=projektteam)
-    b, _w = actions.add_consultation(None, paper, 2, body=regiegruppe)
-    c, _w = actions.add_consultation(None, paper, 3, committee=rat, role="Entscheidung")
+    a, _w = paper_actions.add_consultation(None, paper, 1, body=projektteam)
+    b, _w = paper_actions.add_consultation(None, paper, 2, body=regiegruppe)
+    c, _w = paper_actions.add_consultation(None, paper, 3, committee=rat, role="Entscheidung")
     paper.refresh_from_db()
     return a, b, c
 
@@ -434,7 +438,7 @@ def test_non_public_files_are_for_members_of_the_bodies_only(client_for, paper):
 
 def test_files_of_a_non_public_paper_stay_internal(client_for, regiegruppe):
     hidden = make_paper("I-1", lead_body=regiegruppe, public=False)
-    document = actions.add_paper_file(
+    document = paper_actions.add_paper_file(
         None, hidden, SimpleUploadedFile("a.pdf", PDF), name="Anlage", role="auxiliary", public=True
     )
     assert client_for("anonymous").get(f"/sitzungen/dokumente/{document.pk}/").status_code == 404
@@ -444,8 +448,8 @@ def test_files_of_a_non_public_paper_stay_internal(client_for, regiegruppe):
 # --- Soft delete and OParl ---------------------------------------------------------------------
 def test_soft_delete_leaves_an_oparl_stub_and_an_audit_entry(client_for, paper, regiegruppe, office_user, settings):
     settings.OPARL_BASE_URL = "http://testserver"
-    step, _w = actions.add_consultation(None, paper, 1, body=regiegruppe, role="Kenntnisnahme")
-    document = actions.add_paper_file(None, paper, SimpleUploadedFile("v.pdf", PDF), role="main", public=True)
+    step, _w = paper_actions.add_consultation(None, paper, 1, body=regiegruppe, role="Kenntnisnahme")
+    document = paper_actions.add_paper_file(None, paper, SimpleUploadedFile("v.pdf", PDF), role="main", public=True)
     anonymous = client_for("anonymous")
     assert anonymous.get(f"/oparl/v1.1/paper/{paper.pk}").json()["reference"] == "0569/2023"
     office = client_for("office")
@@ -513,8 +517,8 @@ def test_list_is_paginated_with_constant_queries(client_for, regiegruppe):
 
 
 def test_agenda_shows_only_papers_the_visitor_may_see(client_for, regiegruppe, meeting):
-    item = actions.propose_item(None, regiegruppe, title="Öffentlicher Punkt")
-    actions.decide_item(None, item, "accept", meeting=meeting)
+    item = agenda_actions.propose_item(None, regiegruppe, title="Öffentlicher Punkt")
+    agenda_actions.decide_item(None, item, "accept", meeting=meeting)
     public = make_paper("P-9", lead_body=regiegruppe)
     hidden = make_paper("I-9", lead_body=regiegruppe, public=False)
     for p in (public, hidden):
@@ -538,4 +542,4 @@ def test_demo_has_papers_with_sequences(cooperation):
     steps = list(forum.consultations.alive().order_by("order"))
     assert [s.body.slug for s in steps] == ["projektteam", "regiegruppe"]
     assert steps[1].authoritative and steps[1].agenda_item is not None
-    assert not actions.sequence_warnings(forum)
+    assert not paper_actions.sequence_warnings(forum)

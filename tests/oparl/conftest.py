@@ -9,7 +9,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import Consultation, ExternalCommittee, Location, MeetingFile, Paper
 from members.models import Body, Membership, Municipality, Person
 
@@ -47,7 +49,7 @@ def oparl_scene(personas, settings, tmp_path):
         latitude="51.5386",
         longitude="7.2190",
     )
-    held, _ = actions.create_meeting(
+    held, _ = meeting_actions.create_meeting(
         office,
         rg,
         start=at(2025, 3, 12),
@@ -57,32 +59,32 @@ def oparl_scene(personas, settings, tmp_path):
         location=venue,
         status="scheduled",
     )
-    public_item = actions.propose_item(office, rg, title="Gewinnung junger Talente")
-    secret_item = actions.propose_item(office, rg, title="Personalfragen (vertraulich)", public=False)
-    gone_item = actions.propose_item(office, rg, title="Zurückgezogener Punkt")
+    public_item = agenda_actions.propose_item(office, rg, title="Gewinnung junger Talente")
+    secret_item = agenda_actions.propose_item(office, rg, title="Personalfragen (vertraulich)", public=False)
+    gone_item = agenda_actions.propose_item(office, rg, title="Zurückgezogener Punkt")
     for item in (public_item, secret_item, gone_item):
-        actions.decide_item(office, item, "accept", meeting=held)
+        agenda_actions.decide_item(office, item, "accept", meeting=held)
     attach("auxiliary", "Konzept Talente", agenda_item=public_item)
     attach("auxiliary", "Vertrauliche Anlage", agenda_item=secret_item)
-    actions.soft_delete(office, gone_item)  # withdrawn before the meeting: a held meeting's agenda is frozen
-    actions.mark_held(office, held)
-    minutes = actions.minutes_for(held)
-    actions.save_item_minutes(office, public_item, summary="Vorgestellt.", result="einstimmig beschlossen")
-    actions.add_decision(office, public_item, "Die Regiegruppe beschließt das gemeinsame Ausbildungsportal.")
-    actions.add_decision(office, secret_item, "Geheimer Beschluss.")
-    actions.circulate_minutes(office, minutes, at=held.end + dt.timedelta(days=1))
-    actions.approve_minutes(office, minutes)
+    meeting_actions.soft_delete(office, gone_item)  # withdrawn before the meeting: a held meeting's agenda is frozen
+    minutes_actions.mark_held(office, held)
+    minutes = minutes_actions.minutes_for(held)
+    minutes_actions.save_item_minutes(office, public_item, summary="Vorgestellt.", result="einstimmig beschlossen")
+    minutes_actions.add_decision(office, public_item, "Die Regiegruppe beschließt das gemeinsame Ausbildungsportal.")
+    minutes_actions.add_decision(office, secret_item, "Geheimer Beschluss.")
+    minutes_actions.circulate_minutes(office, minutes, at=held.end + dt.timedelta(days=1))
+    minutes_actions.approve_minutes(office, minutes)
     attach("minutes", "Protokoll März", meeting=held)
     attach("invitation", "Einladung März", meeting=held)
-    actions.publish_minutes(office, minutes)
-    upcoming, _ = actions.create_meeting(
+    minutes_actions.publish_minutes(office, minutes)
+    upcoming, _ = meeting_actions.create_meeting(
         office, rg, start=at(2030, 6, 1), end=at(2030, 6, 1, 13), title="Regietreffen Juni", status="scheduled"
     )
-    draft, _ = actions.create_meeting(office, rg, start=at(2030, 9, 1), end=at(2030, 9, 1, 13), title="Entwurf")
-    deleted, _ = actions.create_meeting(
+    draft, _ = meeting_actions.create_meeting(office, rg, start=at(2030, 9, 1), end=at(2030, 9, 1, 13), title="Entwurf")
+    deleted, _ = meeting_actions.create_meeting(
         office, rg, start=at(2030, 10, 1), end=at(2030, 10, 1, 13), title="Gelöscht", status="scheduled"
     )
-    actions.soft_delete(office, deleted)
+    meeting_actions.soft_delete(office, deleted)
     integrationsrat = ExternalCommittee.objects.create(municipality=hagen, name="Integrationsrat", classification="Beirat")
     ausschuss = ExternalCommittee.objects.create(
         municipality=hagen, name="Ausschuss für Soziales, Integration und Demographie", classification="Ausschuss"

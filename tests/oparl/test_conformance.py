@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
 from meetings.models import Meeting
 
 from .check import SCHEMA_DIR, Crawl, check
@@ -82,12 +83,12 @@ def test_unknown_and_never_public_ids_answer_404_with_the_error_object(oparl):
 def test_deleted_objects_are_stubs_and_listed_only_with_modified_since(oparl):
     client = Client()
     cooperation = oparl["held"].body.cooperation_id
-    shown, _ = actions.create_meeting(
+    shown, _ = meeting_actions.create_meeting(
         oparl["office"], oparl["held"].body, start=oparl["upcoming"].start, end=oparl["upcoming"].end, status="scheduled"
     )
     assert client.get(f"/oparl/v1.1/meeting/{shown.pk}").json()["id"] == f"{ROOT}/meeting/{shown.pk}"
     client.get(f"/oparl/v1.1/meeting/{oparl['held'].pk}")  # hands out the items, the gone one no longer
-    actions.soft_delete(oparl["office"], shown)
+    meeting_actions.soft_delete(oparl["office"], shown)
     stub = client.get(f"/oparl/v1.1/meeting/{shown.pk}").json()
     assert stub["deleted"] is True and set(stub) == {"id", "type", "created", "modified", "deleted"}
     # Deleted before anybody was given them: absent, like something never public.
@@ -150,7 +151,7 @@ def test_query_count_per_page_is_constant(oparl, django_assert_max_num_queries, 
     office = oparl["office"]
     body = oparl["held"].body
     for index in range(6):
-        meeting, _ = actions.create_meeting(
+        meeting, _ = meeting_actions.create_meeting(
             office,
             body,
             start=oparl["held"].start.replace(year=2040 + index),
@@ -158,8 +159,8 @@ def test_query_count_per_page_is_constant(oparl, django_assert_max_num_queries, 
             status="scheduled",
         )
         for title in ("A", "B"):
-            item = actions.propose_item(office, body, title=title)
-            actions.decide_item(office, item, "accept", meeting=meeting)
+            item = agenda_actions.propose_item(office, body, title=title)
+            agenda_actions.decide_item(office, item, "accept", meeting=meeting)
     cooperation = body.cooperation_id
     for path in (
         "meetings",

@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from meetings import actions
-from meetings.documents import PUBLIC, minutes_pdf
+from meetings.core import actions as meeting_actions
 from meetings.models import AgendaItem
+from meetings.papers import actions as paper_actions
+from meetings.pdfs import PUBLIC, minutes_pdf
 from members import actions as member_actions
 from members.models import Person
 
@@ -72,11 +73,11 @@ def test_only_the_canonical_spelling_of_an_id_resolves(oparl):
     variants = [f"0{spelled}", f"+{spelled}", f"{spelled}.0", f"{spelled[0]}_{spelled[1:] or '0'}", "١", f" {spelled}"]
     for variant in variants:
         _assert_error(client.get(f"/oparl/v1.1/meeting/{variant}"), 404)
-    ten = actions.create_meeting(
+    ten = meeting_actions.create_meeting(
         oparl["office"], oparl["held"].body, start=oparl["upcoming"].start, end=oparl["upcoming"].end, status="scheduled"
     )[0]
     while ten.pk < 10:
-        ten = actions.create_meeting(
+        ten = meeting_actions.create_meeting(
             oparl["office"], oparl["held"].body, start=oparl["upcoming"].start, end=oparl["upcoming"].end, status="scheduled"
         )[0]
     digits = str(ten.pk)
@@ -225,10 +226,10 @@ def test_a_withdrawn_paper_file_is_a_stub_and_moves_its_paper(oparl):
     client = Client()
     paper = oparl["paper"]
     upload = SimpleUploadedFile("anlage.pdf", PDF, content_type="application/pdf")
-    extra = actions.add_paper_file(oparl["office"], paper, upload, role="auxiliary", public=True)
+    extra = paper_actions.add_paper_file(oparl["office"], paper, upload, role="auxiliary", public=True)
     before = client.get(f"/oparl/v1.1/paper/{paper.pk}").json()
     assert f"{ROOT}/file/{extra.pk}" in [f["id"] for f in before["auxiliaryFile"]]
-    actions.set_paper_file_public(oparl["office"], extra, False)
+    paper_actions.set_paper_file_public(oparl["office"], extra, False)
     stub = client.get(f"/oparl/v1.1/file/{extra.pk}").json()
     assert stub["deleted"] is True
     after = client.get(f"/oparl/v1.1/paper/{paper.pk}").json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from meetings import actions
+from meetings.core import actions as meeting_actions
 
 from .check import Crawl
 
@@ -70,7 +70,7 @@ def test_deletions_appear_as_stubs_with_modified_since(live):
     crawl = Crawl(http_get, root)
     upcoming = f"{root}/meeting/{scene['upcoming'].pk}"
     assert upcoming in [m["id"] for m in crawl.read_list(f"{body}/meetings")]
-    actions.soft_delete(scene["office"], scene["upcoming"])
+    meeting_actions.soft_delete(scene["office"], scene["upcoming"])
     with_deleted = crawl.read_list(f"{body}/meetings?modified_since=2000-01-01T00%3A00%3A00%2B01%3A00")
     assert [m["id"] for m in with_deleted if m.get("deleted")] == [upcoming]
     without = crawl.read_list(f"{body}/meetings")

@@ -19,8 +19,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from meetings import actions
+from meetings.agenda import actions as agenda_actions
+from meetings.core import actions as meeting_actions
+from meetings.minutes import actions as minutes_actions
 from meetings.models import AgendaItem, Consultation, Meeting, MeetingFile, Paper
+from meetings.papers import actions as paper_actions
+from meetings.uploads import store_pdf
 from members import actions as member_actions
 from members.models import Body, Membership, Person
 
@@ -62,20 +66,20 @@ class Office:
         self.day += 1
         start = timezone.now().replace(microsecond=0) + dt.timedelta(days=30 + self.day)
         status = self.rng.choice(["draft", "scheduled"])
-        actions.create_meeting(self.user, self.body, start=start, end=start + dt.timedelta(hours=3), status=status)
+        meeting_actions.create_meeting(self.user, self.body, start=start, end=start + dt.timedelta(hours=3), status=status)
 
     def schedule_meeting(self):
         meeting = self._pick(self._meetings(status="draft"))
         if meeting:
-            actions.schedule_meeting(self.user, meeting)
+            meeting_actions.schedule_meeting(self.user, meeting)
 
     def accept_item(self):
         meeting = self._pick(self._meetings(status__in=["draft", "scheduled"]))
         if meeting is None:
             return
         public = self.rng.random() < 0.7
-        item = actions.propose_item(self.user, self.body, title=f"Punkt {self.rng.randrange(1000)}", public=public)
-        actions.decide_item(self.user, item, "accept", meeting=meeting)
+        item = agenda_actions.propose_item(self.user, self.body, title=f"Punkt {self.rng.randrange(1000)}", public=public)
+        agenda_actions.decide_item(self.user, item, "accept", meeting=meeting)
 
     def reorder(self):
         open_agendas = self._meetings(status__in=["draft", "scheduled"])  # a held meeting's agenda is frozen
@@ -85,69 +89,71 @@ class Office:
         ids = list(meeting.agenda_items.alive().filter(status="accepted").values_list("pk", flat=True))
         self.rng.shuffle(ids)
         meeting.refresh_from_db()
-        actions.reorder_agenda(self.user, meeting, ids, meeting.agenda_version)
+        agenda_actions.reorder_agenda(self.user, meeting, ids, meeting.agenda_version)
 
     def reject_or_defer(self):
         item = self._pick(self._items(status="accepted", meeting__minutes__isnull=True))
         if item:
-            actions.decide_item(self.user, item, self.rng.choice(["reject", "defer"]))
+            agenda_actions.decide_item(self.user, item, self.rng.choice(["reject", "defer"]))
 
     def delete_item(self):
         item = self._pick(self._items(status="accepted", meeting__status__in=["draft", "scheduled"]))
         if item:
-            actions.soft_delete(self.user, item)
+            meeting_actions.soft_delete(self.user, item)
 
     def add_item_file(self):
         item = self._pick(self._items(status="accepted"))
         if item:
             upload = SimpleUploadedFile("anlage.pdf", PDF, content_type="application/pdf")
-            actions.store_pdf(upload, role=MeetingFile.Role.AUXILIARY, public=item.public, name="Anlage", agenda_item=item)
+            store_pdf(upload, role=MeetingFile.Role.AUXILIARY, public=item.public, name="Anlage", agenda_item=item)
 
     def withdraw_file(self):
         document = self._pick(list(MeetingFile.objects.alive().filter(public=True).order_by("pk")))
         if document is None:
             return
         if document.paper_id:
-            actions.set_paper_file_public(self.user, document, False)
+            paper_actions.set_paper_file_public(self.user, document, False)
         else:
-            actions.soft_delete(self.user, document)
+            meeting_actions.soft_delete(self.user, document)
 
     def publish_minutes(self):
         """A meeting that took place (some weeks ago), its minutes written, circulated, approved, published."""
         self.day += 1
         start = timezone.now().replace(microsecond=0) - dt.timedelta(days=60 + self.day)
-        meeting, _w = actions.create_meeting(
+        meeting, _w = meeting_actions.create_meeting(
             self.user, self.body, start=start, end=start + dt.timedelta(hours=3), status="scheduled"
         )
         items = []
         for _n in range(self.rng.randrange(1, 4)):
-            item = actions.propose_item(
+            item = agenda_actions.propose_item(
                 self.user, self.body, title=f"Punkt {self.rng.randrange(1000)}", public=self.rng.random() < 0.7
             )
-            actions.decide_item(self.user, item, "accept", meeting=meeting)
+            agenda_actions.decide_item(self.user, item, "accept", meeting=meeting)
             items.append(item)
-        actions.mark_held(self.user, meeting)
+        minutes_actions.mark_held(self.user, meeting)
         for item in items:
-            actions.save_item_minutes(self.user, item, summary="Beraten.", result=self.rng.choice(["beschlossen", "vertagt"]))
-            actions.add_decision(self.user, item, f"Wortlaut zu {item.title}.")
-        minutes = actions.minutes_for(meeting)
-        actions.circulate_minutes(self.user, minutes, at=meeting.end + dt.timedelta(days=1))
-        actions.approve_minutes(self.user, minutes)
+            minutes_actions.save_item_minutes(
+                self.user, item, summary="Beraten.", result=self.rng.choice(["beschlossen", "vertagt"])
+            )
+            minutes_actions.add_decision(self.user, item, f"Wortlaut zu {item.title}.")
+        minutes = minutes_actions.minutes_for(meeting)
+        minutes_actions.circulate_minutes(self.user, minutes, at=meeting.end + dt.timedelta(days=1))
+        minutes_actions.approve_minutes(self.user, minutes)
         with self.capture(execute=True):
-            actions.publish_minutes(self.user, minutes)
+            minutes_actions.publish_minutes(self.user, minutes)
 
     def cancel_or_delete_meeting(self):
         meeting = self._pick(self._meetings())
         if meeting is None:
             return
         if self.rng.random() < 0.5 and meeting.status != "cancelled":
-            actions.cancel_meeting(self.user, meeting)
+            meeting_actions.cancel_meeting(self.user, meeting)
         else:
-            actions.soft_delete(self.user, meeting)
+            meeting_actions.soft_delete(self.user, meeting)
 
     def create_paper(self):
         public = self.rng.random() < 0.7
-        paper = actions.create_paper(
+        paper = paper_actions.create_paper(
             self.user,
             reference=f"{self.rng.randrange(10_000):04d}/{timezone.localdate().year}-{Paper.objects.count()}",
             name="Vorlage",
@@ -156,7 +162,7 @@ class Office:
             public=public,
         )
         upload = SimpleUploadedFile("vorlage.pdf", PDF, content_type="application/pdf")
-        actions.add_paper_file(self.user, paper, upload, role=MeetingFile.Role.MAIN, public=True)
+        paper_actions.add_paper_file(self.user, paper, upload, role=MeetingFile.Role.MAIN, public=True)
 
     def link_paper(self):
         paper = self._pick(list(Paper.objects.alive().order_by("pk")))
@@ -164,24 +170,24 @@ class Office:
         if paper is None or item is None:
             return
         paper.refresh_from_db()
-        actions.add_consultation(
+        paper_actions.add_consultation(
             self.user, paper, paper.sequence_version, body=self.body, role="Vorberatung", meeting=item.meeting, agenda_item=item
         )
 
     def unlink_paper(self):
         step = self._pick(list(Consultation.objects.alive().filter(paper__deleted_at__isnull=True).order_by("pk")))
         if step:
-            actions.remove_consultation(self.user, step, step.paper.sequence_version)
+            paper_actions.remove_consultation(self.user, step, step.paper.sequence_version)
 
     def toggle_paper(self):
         paper = self._pick(list(Paper.objects.alive().order_by("pk")))
         if paper:
-            actions.update_paper(self.user, paper, paper.version, public=not paper.public)
+            paper_actions.update_paper(self.user, paper, paper.version, public=not paper.public)
 
     def delete_paper(self):
         paper = self._pick(list(Paper.objects.alive().order_by("pk")))
         if paper:
-            actions.delete_paper(self.user, paper)
+            paper_actions.delete_paper(self.user, paper)
 
     def toggle_person(self):
         person = self._pick(self.people)

@@ -1,66 +1,17 @@
-"""Generated documents of a meeting: the iCalendar invitation (RFC 5545 / iTIP) and the PDFs (WeasyPrint)."""
+"""The PDFs of a meeting (WeasyPrint): the invitation (for the body and the public one) and the minutes."""
 
 from __future__ import annotations
-
-from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
 
-from lib.contentlines import plain_text, uri
+from meetings import access
+from meetings.agenda.numbering import numbered_agenda
+from meetings.models import ActionItem, AgendaItem, Meeting, MeetingFile, Minutes
 from members.access import MEMBER_LEVELS, PUBLIC_LEVELS
-
-from . import access
-from .models import AgendaItem, Meeting, MeetingFile, MeetingStatus, Minutes
-
-
-def ical_uid(meeting: Meeting) -> str:
-    """Stable for the life of the meeting: every update and the cancellation carry the same UID."""
-    return f"{meeting.ical_uid}@interkommunal"
-
-
-def build_ics(meeting: Meeting, *, method: str, sequence: int, attendees: list = (), agenda: list | None = None) -> str:
-    cal = Calendar()
-    cal.add("prodid", "-//Integration.Interkommunal//Sitzungen//DE")
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    event = Event()
-    event.add("uid", ical_uid(meeting))
-    event.add("sequence", sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", timezone.localtime(meeting.start))
-    event.add("dtend", timezone.localtime(meeting.end))
-    event.add("summary", plain_text(f"{meeting.body.name}: {meeting.title}"))
-    if meeting.location:
-        event.add("location", plain_text(", ".join(p for p in (str(meeting.location), meeting.location.address) if p)))
-    lines = [plain_text(f"{row.number}. {row.item.title}") for row in agenda or []]
-    event.add("description", "\n".join(lines) or plain_text(meeting.title))
-    event.add("status", "CANCELLED" if method == "CANCEL" or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
-    event.add("url", settings.SITE_URL + meeting.get_absolute_url())
-    organizer = vCalAddress(uri(f"mailto:{settings.MANAGING_OFFICE_EMAIL}"))
-    organizer.params["cn"] = vText(_("Geschäftsführung"))
-    event["organizer"] = organizer
-    for person in attendees:
-        address = vCalAddress(uri(f"mailto:{person.email}"))
-        address.params["cn"] = vText(plain_text(person.full_name))
-        address.params["role"] = vText("REQ-PARTICIPANT")
-        address.params["rsvp"] = vText("FALSE")
-        event.add("attendee", address, encode=0)
-    cal.add_component(event)
-    cal.add_missing_timezones()
-    return cal.to_ical().decode()
-
-
-def ics_part(ics: str, method: str) -> MIMEText:
-    """The .ics as a text/calendar part with its iTIP method, as mail clients expect."""
-    part = MIMEText(ics, "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="einladung.ics")
-    return part
 
 
 def _render_pdf(template: str, context: dict) -> bytes:
@@ -77,8 +28,6 @@ def _agenda_for(meeting: Meeting, viewer):
     ``viewer`` is a user, or ``PUBLIC`` for a rendition stored for everybody, or ``MEMBERS`` for the one
     stored for the body's members (they see every item).
     """
-    from .actions import numbered_agenda
-
     if viewer is MEMBERS:
         items = meeting.agenda_items.alive().filter(status=AgendaItem.Status.ACCEPTED).order_by("position", "pk")
     else:
@@ -220,11 +169,9 @@ def refresh_public_pdfs(meeting_ids) -> None:
 def refresh_for_person(person_id: int) -> None:
     """The stored public PDFs that may name this person (presenter, assignee of an action — also listed
     under "Offene Aufgaben" in later invitations of the body) are rendered again."""
-    from .models import ActionItem
-
     meeting_ids = set(AgendaItem.objects.filter(presenter_id=person_id).values_list("meeting_id", flat=True))
-    actions = ActionItem.objects.filter(assignee_id=person_id)
-    meeting_ids |= set(actions.values_list("agenda_item__meeting_id", flat=True))
-    bodies = set(actions.values_list("body_id", flat=True))
+    assigned = ActionItem.objects.filter(assignee_id=person_id)
+    meeting_ids |= set(assigned.values_list("agenda_item__meeting_id", flat=True))
+    bodies = set(assigned.values_list("body_id", flat=True))
     meeting_ids |= set(Meeting.objects.filter(body_id__in=bodies).values_list("pk", flat=True))
     refresh_public_pdfs(meeting_ids)

@@ -1,4 +1,6 @@
-"""Background jobs of the meeting cycle (run by the worker; enqueued on commit by meetings.actions)."""
+"""Worker jobs that mail invitations, updates, cancellations and reply reminders (one mail per recipient,
+each with their own iTIP part and personal reply link).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +9,13 @@ from django.urls import reverse
 from django_tasks import task
 
 from lib.mail import send_templated_mail
+from meetings import access
+from meetings.agenda.numbering import numbered_agenda
+from meetings.calendar import build_ics, ics_part
+from meetings.invitations.changes import invitation_changes
+from meetings.invitations.recipients import issue_reply_link, recipients
+from meetings.models import AgendaItem, InvitationDispatch, Meeting, MeetingFile, MeetingStatus
+from meetings.pdfs import store_invitation_pdf
 
 
 def reply_url(token: str) -> str:
@@ -14,17 +23,13 @@ def reply_url(token: str) -> str:
 
 
 def _public_agenda(meeting):
-    from . import access
-    from .actions import numbered_agenda
-
     return numbered_agenda(meeting, access.visible_agenda(access.ANONYMOUS, meeting).prefetch_related("files"))
 
 
-def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, token: str = "") -> dict:
-    """What one invitation mail says (also the office's preview, with a placeholder link)."""
-    from .actions import invitation_changes
-
-    update = bool(dispatch and dispatch.is_update)
+def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, token: str = "", first: bool = False) -> dict:
+    """What one invitation mail says (also the office's preview, with a placeholder link). ``first``: the
+    recipient gets their first invitation (a guest added later), whatever was sent to the others before."""
+    update = bool(dispatch and dispatch.is_update) and not first
     changes = list(dispatch.changes) if update else []
     if update and guest is not None:  # a guest reads only the public agenda: no word about the rest
         previous = meeting.dispatches.filter(method="REQUEST", sequence__lt=dispatch.sequence).order_by("-sequence").first()
@@ -44,16 +49,13 @@ def invitation_context(meeting, dispatch, *, person=None, guest=None, agenda, to
 
 
 @task()
-def send_dispatch(dispatch_id: int) -> int:
+def send_dispatch(dispatch_id: int, guest_ids: list[int] | None = None) -> int:
     """Mail one invitation dispatch (REQUEST or CANCEL) to every recipient, each with PDF and .ics.
 
     Members get the full agenda and PDF, guests the public ones; every invitation carries a fresh personal
-    reply link (only its hash is stored).
+    reply link (only its hash is stored). With ``guest_ids`` only those guests get it, as their first
+    invitation (guests added after the invitation went out, see ``add_guest``).
     """
-    from . import documents
-    from .actions import issue_reply_link, numbered_agenda, recipients
-    from .models import AgendaItem, InvitationDispatch, MeetingFile
-
     dispatch = (
         InvitationDispatch.objects.select_related("meeting__body", "meeting__location", "meeting__host_municipality")
         .filter(pk=dispatch_id)
@@ -71,37 +73,38 @@ def send_dispatch(dispatch_id: int) -> int:
     agenda = numbered_agenda(meeting, items)
     public_agenda = _public_agenda(meeting)
     request = dispatch.method == "REQUEST"
+    late_guests = guest_ids is not None
     members_pdf, public_pdf = [], []
-    if request:
-        pdf = documents.store_invitation_pdf(meeting, covering_text=dispatch.covering_text)
+    if request and not late_guests:
+        pdf = store_invitation_pdf(meeting, covering_text=dispatch.covering_text)
         with pdf.content.open("rb") as fh:
             members_pdf.append((pdf.file_name, fh.read(), "application/pdf"))
+    if request:
         public = MeetingFile.objects.alive().filter(meeting=meeting, role=MeetingFile.Role.INVITATION, public=True).first()
         if public is not None:
             with public.content.open("rb") as fh:
                 public_pdf.append((public.file_name, fh.read(), "application/pdf"))
     template = "meeting_invitation" if request else "meeting_cancelled"
     sent = 0
-    for person in recipients(meeting):
+    for person in [] if late_guests else recipients(meeting):
         token = issue_reply_link(meeting, person=person) if request else ""
-        ics = documents.build_ics(meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[person], agenda=agenda)
+        ics = build_ics(meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[person], agenda=agenda)
         send_templated_mail(
             template,
             [person.email],
             invitation_context(meeting, dispatch, person=person, agenda=agenda, token=token),
-            attachments=[*members_pdf, documents.ics_part(ics, dispatch.method)],
+            attachments=[*members_pdf, ics_part(ics, dispatch.method)],
         )
         sent += 1
-    for guest in meeting.guests.all():
+    guests = meeting.guests.filter(pk__in=guest_ids) if late_guests else meeting.guests.all()
+    for guest in guests:
         token = issue_reply_link(meeting, guest=guest) if request else ""
-        ics = documents.build_ics(
-            meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[guest], agenda=public_agenda
-        )
+        ics = build_ics(meeting, method=dispatch.method, sequence=dispatch.sequence, attendees=[guest], agenda=public_agenda)
         send_templated_mail(
             template,
             [guest.email],
-            invitation_context(meeting, dispatch, guest=guest, agenda=public_agenda, token=token),
-            attachments=[*public_pdf, documents.ics_part(ics, dispatch.method)],
+            invitation_context(meeting, dispatch, guest=guest, agenda=public_agenda, token=token, first=late_guests),
+            attachments=[*public_pdf, ics_part(ics, dispatch.method)],
         )
         sent += 1
     return sent
@@ -109,10 +112,7 @@ def send_dispatch(dispatch_id: int) -> int:
 
 @task()
 def send_reply_reminders(meeting_id: int, person_ids: list[int], guest_ids: list[int]) -> int:
-    """Remind the invited who have not answered (``actions.remind_unanswered``), each with a fresh link."""
-    from .actions import issue_reply_link, recipients
-    from .models import Meeting, MeetingStatus
-
+    """Remind the invited who have not answered (``remind_unanswered``), each with a fresh link."""
     meeting = Meeting.objects.select_related("body", "location").filter(pk=meeting_id, deleted_at__isnull=True).first()
     if meeting is None or meeting.status != MeetingStatus.INVITED:
         return 0
@@ -135,32 +135,3 @@ def send_reply_reminders(meeting_id: int, person_ids: list[int], guest_ids: list
             invitation_context(meeting, None, guest=guest, agenda=[], token=token),
         )
     return len(people) + len(guests)
-
-
-@task()
-def send_minutes_circulation(minutes_id: int) -> int:
-    from .models import Minutes
-
-    minutes = Minutes.objects.select_related("meeting__body").filter(pk=minutes_id).first()
-    if minutes is None:
-        return 0
-    people = [p for p in minutes.attendees.exclude(email="") if p.is_active]
-    for person in people:
-        send_templated_mail(
-            "minutes_circulated",
-            [person.email],
-            {
-                "minutes": minutes,
-                "meeting": minutes.meeting,
-                "person": person,
-                "meeting_url": settings.SITE_URL + minutes.meeting.get_absolute_url(),
-            },
-        )
-    return len(people)
-
-
-@task()
-def send_digests() -> int:
-    from .digest import send_due_digests
-
-    return send_due_digests()
