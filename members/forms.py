@@ -77,6 +77,7 @@ PERSON_FIELDS = [
     "profile_visibility",
     "email_visibility",
     "phone_visibility",
+    "language",
 ]
 
 
