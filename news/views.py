@@ -189,6 +189,7 @@ def post_edit(request, pk: int):
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(fresh)
         form.keep_image()
+        context["post"] = get_post_for_user(request.user, pk, write=True)  # the instances hold the typed values
         return render(request, "news/form.html", context, status=failed_status(form))
     return render(request, "news/form.html", context)
 

@@ -294,7 +294,8 @@ def task_edit(request, pk: int):
         if apply_edit(form, write):
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(task)
-        context = {"form": form, "workspace": task.workspace, "task": task, "creating": False}
+        fresh = get_task_for_user(request.user, pk, write=True)  # the form's instance holds the typed values
+        context = {"form": form, "workspace": fresh.workspace, "task": fresh, "creating": False}
         return render(request, "tasks/form.html", context, status=failed_status(form))
     return render(request, "tasks/form.html", {"form": form, "workspace": task.workspace, "task": task, "creating": False})
 
