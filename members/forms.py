@@ -95,6 +95,13 @@ class PersonForm(KernModelForm):
             "mobile": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # a form without the choice keeps the person's language
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language or "de"
+
 
 class OwnProfileForm(PersonForm):
     """What a person may change about themselves: not their city or organisation."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Outbox, OutboxState
@@ -44,6 +45,7 @@ def record_direct_mail(sender, *, message, error, **kwargs) -> None:
             )
             if message_id and index == 0:
                 row.message_id = message_id
-            row.save()
+            with transaction.atomic():  # a savepoint: a failed insert must not break the caller's transaction
+                row.save()
     except Exception:
         log.exception("mail log: could not record a mail sent at once")
