@@ -241,7 +241,7 @@ def _edit_person(request, person: Person, form_class, *, success: str, template:
 
         def write(data):
             data = dict(data)
-            actions.update_person(request.user, person, data.pop("version", None) or 0, **data)
+            actions.update_person(request.user, person, data.pop("version", None) or person.version, **data)
 
         if apply_edit(form, write):
             messages.success(request, success)
