@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import login_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from workspaces.access import can_contribute, can_view, get_workspace_for_user
 
 from . import actions, ical, personal
@@ -130,17 +130,18 @@ def event_ics(request, pk: int):
 def event_edit(request, pk: int):
     event = get_event_for_user(request.user, pk, write=True)
     form = EventForm(request.POST or None, instance=event, initial={"version": event.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            actions.update_event(request.user, event, form.cleaned_data.get("version") or 0, **data)
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+    if request.method == "POST":
+
+        def write(data):
+            data = dict(data)
+            actions.update_event(request.user, event, data.pop("version", None) or 0, **data)
+
+        if apply_edit(form, write):
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(event)
+        fresh = get_event_for_user(request.user, pk, write=True)
+        context = {"form": form, "workspace": fresh.workspace, "event": fresh, "creating": False}
+        return render(request, "calendar_events/event_form.html", context, status=failed_status(form))
     context = {"form": form, "workspace": event.workspace, "event": event, "creating": False}
     return render(request, "calendar_events/event_form.html", context)
 

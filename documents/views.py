@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import login_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_messages
 from workspaces.access import can_contribute, can_manage, can_view, get_workspace_for_user
 
@@ -196,30 +196,27 @@ def document_detail(request, pk: int):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise
-    form = None
-    if request.method == "POST":
-        document = get_document_for_user(request.user, pk, level=WRITE)
-        form = DocumentForm(request.POST, workspace=document.workspace)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.update_document(
-                    request.user,
-                    document,
-                    data["version"],
-                    title=data["title"],
-                    description=data["description"],
-                    folder=data["folder"],
-                    tags=data["tags"],
-                )
-            except EditConflict:
-                form.add_error(None, CONFLICT_MESSAGE)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Die Änderungen wurden gespeichert."))
-                return redirect(document)
-    return render(request, "documents/detail.html", _detail_context(request, document, form=form))
+    if request.method != "POST":
+        return render(request, "documents/detail.html", _detail_context(request, document, form=None))
+    document = get_document_for_user(request.user, pk, level=WRITE)
+    form = DocumentForm(request.POST, workspace=document.workspace)
+
+    def write(data):
+        actions.update_document(
+            request.user,
+            document,
+            data["version"],
+            title=data["title"],
+            description=data["description"],
+            folder=data["folder"],
+            tags=data["tags"],
+        )
+
+    if apply_edit(form, write):
+        messages.success(request, _("Die Änderungen wurden gespeichert."))
+        return redirect(document)
+    fresh = get_document_for_user(request.user, pk, level=WRITE)
+    return render(request, "documents/detail.html", _detail_context(request, fresh, form=form), status=failed_status(form))
 
 
 @csrf_exempt  # size check before the body is read; csrf_protect below

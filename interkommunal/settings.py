@@ -314,6 +314,8 @@ elif FILE_STORAGE != "local":
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Interkommunal <noreply@interkommunal.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MANAGING_OFFICE_EMAIL = env_str("MANAGING_OFFICE_EMAIL", "geschaeftsstelle@interkommunal.example")
+# Reply-To of the office's answers to accessibility feedback, so a reply reaches the office, not the no-reply sender.
+FEEDBACK_REPLY_TO_EMAIL = env_str("FEEDBACK_REPLY_TO_EMAIL", "") or MANAGING_OFFICE_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

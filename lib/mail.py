@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.mime.base import MIMEBase
+from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import translation
 
 HEADER_TEXT_LIMIT = 200
+
+# Sent after each send_templated_mail with ``message`` and ``error`` (None when the mail server took it), so the
+# mail log (notifications) can list mails that did not go through the outbox.
+mail_sent = Signal()
+
+_language_lookups: list[Callable[[str], str | None]] = []
+
+
+def register_language_lookup(lookup: Callable[[str], str | None]) -> None:
+    """Let an app say which language the person at an address reads mails in (members: the profile setting)."""
+    if lookup not in _language_lookups:
+        _language_lookups.append(lookup)
+
+
+def recipient_language(address: str) -> str:
+    """The language for mails to ``address``: the first lookup that knows it, else the site's (German)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    for lookup in _language_lookups:
+        language = lookup(address)
+        if language in known:
+            return language
+    return settings.LANGUAGE_CODE
 
 
 def header_text(value: str, limit: int = HEADER_TEXT_LIMIT) -> str:
@@ -28,15 +53,18 @@ def send_templated_mail(
     to: list[str],
     context: dict[str, Any],
     *,
-    language: str = "de",
+    language: str | None = None,
     reply_to: list[str] | None = None,
     attachments: list[tuple[str, bytes, str] | MIMEBase] | None = None,
 ) -> None:
     """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html`` and send one message.
 
+    ``language``: by default the recipient's (:func:`recipient_language`; German for several recipients).
     ``attachments``: ``(filename, content, mimetype)`` tuples or ready MIME parts (e.g. an iCalendar
     part that carries its ``method`` parameter).
     """
+    if language is None:
+        language = recipient_language(to[0]) if len(to) == 1 else settings.LANGUAGE_CODE
     with translation.override(language):
         ctx = {"site_url": settings.SITE_URL, **context}
         subject = header_text(render_to_string(f"mail/{template}.subject.txt", ctx))
@@ -48,6 +76,7 @@ def send_templated_mail(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         reply_to=reply_to,
+        headers={"Message-ID": make_msgid(domain=getattr(settings, "NOTIFICATIONS_MESSAGE_ID_DOMAIN", None))},
     )
     message.attach_alternative(html, "text/html")
     for attachment in attachments or []:
@@ -55,4 +84,9 @@ def send_templated_mail(
             message.attach(*attachment)
         else:
             message.attach(attachment)
-    message.send()
+    try:
+        message.send()
+    except Exception as exc:
+        mail_sent.send(sender=send_templated_mail, message=message, error=exc)
+        raise
+    mail_sent.send(sender=send_templated_mail, message=message, error=None)

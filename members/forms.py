@@ -77,6 +77,7 @@ PERSON_FIELDS = [
     "profile_visibility",
     "email_visibility",
     "phone_visibility",
+    "language",
 ]
 
 
@@ -93,6 +94,13 @@ class PersonForm(KernModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "mobile": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # a form without the choice keeps the person's language
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language or "de"
 
 
 class OwnProfileForm(PersonForm):

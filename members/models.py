@@ -265,6 +265,13 @@ class Person(VersionedModel):
     phone_visibility = models.CharField(
         _("Telefon sichtbar für"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
+    language = models.CharField(
+        _("Sprache der E-Mails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="de",
+        help_text=_("In dieser Sprache erhalten Sie E-Mails der Plattform."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     objects = PersonQuerySet.as_manager()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import admin_required, login_required, office_required
 from accounts.roles import EXTERNAL_GUEST, PLATFORM_ADMIN, ROLE_LABELS, is_office, primary_role, roles_of
 from audit.models import AuditEvent
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from lib.spreadsheet import to_csv, to_xlsx
 
 from . import actions
@@ -237,17 +237,17 @@ def profile_edit(request):
 
 def _edit_person(request, person: Person, form_class, *, success: str, template: str):
     form = form_class(request.POST or None, instance=person, initial={"version": person.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            actions.update_person(request.user, person, form.cleaned_data.get("version") or person.version, **data)
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+    if request.method == "POST":
+
+        def write(data):
+            data = dict(data)
+            actions.update_person(request.user, person, data.pop("version", None) or person.version, **data)
+
+        if apply_edit(form, write):
             messages.success(request, success)
             return redirect("members:person", pk=person.pk)
+        fresh = Person.objects.get(pk=person.pk)
+        return render(request, template, {"form": form, "person": fresh}, status=failed_status(form))
     return render(request, template, {"form": form, "person": person})
 
 
@@ -296,17 +296,18 @@ def municipality_create(request):
 def municipality_edit(request, slug: str):
     city = get_municipality_for_user(request.user, slug, write=True)
     form = MunicipalityForm(request.POST or None, instance=city, initial={"version": city.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            actions.update_municipality(request.user, city, form.cleaned_data.get("version") or 0, **data)
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+    if request.method == "POST":
+
+        def write(data):
+            data = dict(data)
+            actions.update_municipality(request.user, city, data.pop("version", None) or 0, **data)
+
+        if apply_edit(form, write):
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect("members:municipality_list")
+        fresh = Municipality.objects.get(pk=city.pk)
+        context = {"form": form, "city": fresh, "creating": False}
+        return render(request, "members/municipality_form.html", context, status=failed_status(form))
     return render(request, "members/municipality_form.html", {"form": form, "city": city, "creating": False})
 
 

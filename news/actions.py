@@ -71,12 +71,20 @@ def _notify_mentions(actor, post: Post, text: str, *, already=(), comment: Comme
     users = [u for u in mentioned_users(text) if u != actor and u not in already and may_read(u)]
     if not users:
         return []
-    with translation.override("de"):
+
+    def message():
         where = (
             _("in einem Kommentar zu „%(title)s“") % {"title": post.title}
             if comment
             else _("im Beitrag „%(title)s“") % {"title": post.title}
         )
+        return (
+            _("%(actor)s hat Sie %(where)s erwähnt (%(place)s):") % {"actor": actor, "where": where, "place": _place(post)}
+            + "\n\n"
+            + text
+        )
+
+    with translation.override("de"):
         notify(
             recipients=users,
             verb="news.mentioned",
@@ -87,9 +95,8 @@ def _notify_mentions(actor, post: Post, text: str, *, already=(), comment: Comme
             subject=Translatable(
                 gettext_noop("%(actor)s hat Sie erwähnt: %(title)s"), {"actor": str(actor), "title": post.title}
             ),
-            text=_("%(actor)s hat Sie %(where)s erwähnt (%(place)s):") % {"actor": actor, "where": where, "place": _place(post)}
-            + "\n\n"
-            + text,
+            text=message(),
+            compose=message,
             url=comment.get_absolute_url() if comment else post.get_absolute_url(),
         )
     return users
@@ -101,7 +108,16 @@ def _announce(actor, post: Post) -> None:
     audience = (
         Audience.workspace(post.workspace, exclude=exclude) if post.workspace else Audience.platform_members(exclude=exclude)
     )
+
+    def message():
+        intro = _("%(actor)s hat in %(place)s geschrieben:") % {"actor": actor, "place": _place(post)}
+        return (
+            intro + "\n\n" + post.title + "\n\n" + post.body,
+            f"<p>{escape(intro)}</p><h2>{escape(post.title)}</h2>{post.body_html}",
+        )
+
     with translation.override("de"):
+        text, html = message()
         notify(
             recipients=audience,
             verb="news.posted",
@@ -109,13 +125,9 @@ def _announce(actor, post: Post) -> None:
             actor=actor,
             workspace=post.workspace,
             subject=Translatable(gettext_noop("Neuer Beitrag: %(title)s"), {"title": post.title}),
-            text=_("%(actor)s hat in %(place)s geschrieben:") % {"actor": actor, "place": _place(post)}
-            + "\n\n"
-            + post.title
-            + "\n\n"
-            + post.body,
-            html=f"<p>{escape(_('%(actor)s hat in %(place)s geschrieben:') % {'actor': actor, 'place': _place(post)})}</p>"
-            f"<h2>{escape(post.title)}</h2>{post.body_html}",
+            text=text,
+            html=html,
+            compose=message,
             url=post.get_absolute_url(),
         )
 
@@ -208,6 +220,10 @@ def add_comment(actor, post: Post, body: str) -> Comment:
     comment.save()
     schedule("comment", comment.pk)
     mentioned = _notify_mentions(actor, post, body, comment=comment)
+
+    def message():
+        return _("%(actor)s hat kommentiert:") % {"actor": actor} + "\n\n" + body
+
     with translation.override("de"):
         common = {
             "verb": "news.commented",
@@ -215,7 +231,8 @@ def add_comment(actor, post: Post, body: str) -> Comment:
             "actor": actor,
             "workspace": post.workspace,
             "subject": Translatable(gettext_noop("Neuer Kommentar zu „%(title)s“"), {"title": post.title}),
-            "text": _("%(actor)s hat kommentiert:") % {"actor": actor} + "\n\n" + body,
+            "text": message(),
+            "compose": message,
             "url": comment.get_absolute_url(),
         }
         skip = {actor, *mentioned}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
 from tasks.access import can_edit_tasks
 from workspaces.access import can_view, get_workspace_for_user
@@ -174,25 +174,24 @@ def post_edit(request, pk: int):
         may_set_public=can_set_public(request.user, post.workspace),
         author=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: data[k] for k in ("title", "body", "image", "image_alt", "is_public") if k in data}
-        if data.get("remove_image"):
-            fields["image"], fields["image_alt"] = "", ""
+    context = {"form": form, "workspace": post.workspace, "post": post, "creating": False}
+    if request.method == "POST":
         fresh = Post.objects.select_related("workspace").get(pk=post.pk)
-        try:
+
+        def write(data):
+            fields = {k: data[k] for k in ("title", "body", "image", "image_alt", "is_public") if k in data}
+            if data.get("remove_image"):
+                fields["image"], fields["image_alt"] = "", ""
             actions.update_post(request.user, fresh, data.get("version") or 0, publish=data.get("publish", False), **fields)
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
+
+        if apply_edit(form, write):
             kept_images.discard(form.kept)
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(fresh)
-    if request.method == "POST":
         form.keep_image()
-    return render(request, "news/form.html", {"form": form, "workspace": post.workspace, "post": post, "creating": False})
+        context["post"] = get_post_for_user(request.user, pk, write=True)  # the instances hold the typed values
+        return render(request, "news/form.html", context, status=failed_status(form))
+    return render(request, "news/form.html", context)
 
 
 @login_required

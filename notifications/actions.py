@@ -35,16 +35,16 @@ or weekly digest, or no mail. The actor never notifies themself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, linebreaks
 
 from .audience import Audience
-from .messages import Translatable
+from .messages import Translatable, render
 from .models import (
     EmailMode,
     Event,
@@ -73,8 +73,13 @@ def notify(
     html: str | None = None,
     attachments: Iterable[tuple[str, bytes, str]] = (),
     url: str = "",
+    compose: Callable[[], str | tuple[str, str]] | None = None,
 ) -> Event:
-    """Record an event for ``recipients`` (see the module docstring). Returns the event."""
+    """Record an event for ``recipients`` (see the module docstring). Returns the event.
+
+    ``compose`` writes the text (or text and HTML) in the active language; it is called once per further
+    language of the site, so a recipient who reads English gets the mail in English (``text`` is the German).
+    """
     actor_list = [actor] if actor is not None else []
     if isinstance(recipients, Audience):
         audience = Audience(recipients.kind, recipients.ids, tuple(sorted({*recipients.exclude, *(u.pk for u in actor_list)})))
@@ -91,6 +96,7 @@ def notify(
             subject_message=subject.as_json() if isinstance(subject, Translatable) else {},
             text=text,
             html=html or linebreaks(escape(text)),
+            translations=_translations(subject, compose),
             url=url,
             always=always,
             detail=detail,
@@ -103,6 +109,24 @@ def notify(
         if audience.kind == "users" and len(audience.ids) <= INLINE_LIMIT:
             fan_out(event)
     return event
+
+
+def _translations(subject: str, compose: Callable[[], str | tuple[str, str]] | None) -> dict:
+    result = {}
+    for code, _name in settings.LANGUAGES:
+        if code == settings.LANGUAGE_CODE:
+            continue
+        entry = {}
+        with translation.override(code):
+            if isinstance(subject, Translatable):
+                entry["subject"] = render(subject.as_json())[:250]
+            if compose is not None:
+                composed = compose()
+                text, html = composed if isinstance(composed, tuple) else (composed, "")
+                entry |= {"text": text, "html": html or linebreaks(escape(text))}
+        if entry:
+            result[code] = entry
+    return result
 
 
 def fan_out(event: Event) -> int:
@@ -153,14 +177,14 @@ def fan_out_pending(limit: int = 20) -> int:
     return done
 
 
-def queue_mail(*, to_email: str, subject: str, text: str) -> Outbox:
+def queue_mail(*, to_email: str, subject: str, text: str, reply_to: str = "") -> Outbox:
     """A mail to an address without an account (the sender of a public form), through the outbox.
 
     Call it inside the transaction of the change: the worker sends it with retries, and the mail
     log shows whether it was delivered.
     """
     return Outbox.objects.create(
-        recipient=None, to_email=to_email, subject=subject[:250], text=text, html=linebreaks(escape(text))
+        recipient=None, to_email=to_email, subject=subject[:250], text=text, html=linebreaks(escape(text)), reply_to=reply_to
     )
 
 

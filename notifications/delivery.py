@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from lib.mail import header_text
+from lib.mail import header_text, recipient_language
 
 from .models import Outbox
 from .tokens import make_token
@@ -70,15 +70,19 @@ def unsubscribe_url(user_id: int, scope: str) -> str:
 
 
 def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
-    """The mail of one outbox row: German, plain text and HTML, with one-click unsubscribe headers."""
+    """The mail of one outbox row in the recipient's language (their profile's; German by default), plain text and
+    HTML, with one-click unsubscribe headers."""
     event = row.event
-    subject = header_text(row.subject or event.subject)
+    language = recipient_language(row.to_email)
+    version = (event.translations or {}).get(language, {}) if event is not None else {}
+    with translation.override(language):
+        subject = header_text(row.subject or version.get("subject") or event.display_subject)
     unsubscribe = unsubscribe_url(row.recipient_id, row.unsubscribe_scope) if row.recipient_id else ""
     context = {
         "site_url": settings.SITE_URL,
         "subject": subject,
-        "text": row.text or event.text,
-        "html": row.html or event.html,
+        "text": row.text or version.get("text") or event.text,
+        "html": row.html or version.get("html") or event.html,
         "url": event.url if event and event.url else "",
         "unsubscribe_url": unsubscribe,
         "workspace_scope": row.unsubscribe_scope.startswith("ws:"),
@@ -87,7 +91,7 @@ def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
     }
     if context["url"].startswith("/"):
         context["url"] = settings.SITE_URL + context["url"]
-    with translation.override("de"):
+    with translation.override(language):
         text = render_to_string("notifications/mail/message.txt", context)
         html = render_to_string("notifications/mail/message.html", context)
     headers = {"Message-ID": row.message_id, "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
@@ -100,6 +104,7 @@ def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_email],
         headers=headers,
+        reply_to=[row.reply_to] if row.reply_to else None,
         connection=connection,
     )
     message.attach_alternative(html, "text/html")

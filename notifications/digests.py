@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lib.mail import recipient_language
+
 from .models import Digest, EmailMode, Notification, Outbox
 
 MODE_OF_KIND = {Digest.Kind.DAILY: EmailMode.DAILY, Digest.Kind.WEEKLY: EmailMode.WEEKLY}
@@ -54,7 +56,7 @@ def digest_for(user_id: int, kind: str, period: dt.date) -> bool:
                 digest = Digest.objects.create(user_id=user_id, kind=kind, period=period)
         except IntegrityError:  # another worker wrote it a moment ago
             return False
-        subject, text, html = render_digest(kind, period, items)
+        subject, text, html = render_digest(kind, period, items, language=recipient_language(items[0].recipient.email))
         Outbox.objects.create(
             recipient_id=user_id,
             to_email=items[0].recipient.email,
@@ -102,8 +104,9 @@ def _still_readable(items: list[Notification]) -> list[Notification]:
     return [n for n in items if n.pk not in dropped]
 
 
-def render_digest(kind: str, period: dt.date, items: list[Notification]) -> tuple[str, str, str]:
-    with translation.override("de"):
+def render_digest(kind: str, period: dt.date, items: list[Notification], *, language: str = "de") -> tuple[str, str, str]:
+    """The digest in ``language`` (the recipient's); each entry's subject as its event stored it for translation."""
+    with translation.override(language):
         groups = [
             (workspace.name if workspace else _("Ganze Kooperation"), list(notes))
             for workspace, notes in groupby(items, key=lambda n: n.event.workspace)

@@ -87,6 +87,9 @@ class Event(models.Model):
     subject_message = models.JSONField(default=dict, blank=True)
     text = models.TextField(_("Text"))
     html = models.TextField(_("HTML"), blank=True)
+    # Subject, text and HTML in the further languages ({"en": {"subject": …, "text": …, "html": …}}), written
+    # with the event (notify(compose=…)) so each recipient gets the mail in the language of their profile.
+    translations = models.JSONField(default=dict, blank=True)
     url = models.CharField(_("Adresse"), max_length=500, blank=True)
     always = models.BooleanField(_("immer zustellen"), default=False)
     detail = models.BooleanField(_("nur für „alles“"), default=False)
@@ -221,6 +224,10 @@ class Outbox(models.Model):
     subject = models.CharField(max_length=250, blank=True)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)
+    reply_to = models.CharField(max_length=254, blank=True)
+    # A mail sent at once by lib.mail.send_templated_mail (an invitation, a notice to the office), recorded here
+    # after the SMTP hand-over so the mail log shows it too; the worker never sends such a row.
+    direct = models.BooleanField(default=False)
     unsubscribe_scope = models.CharField(max_length=40, default="all")
     message_id = models.CharField(max_length=200, unique=True, default=_message_id)
     state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)

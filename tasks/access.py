@@ -7,7 +7,8 @@
 - Managers and editors of the workspace create, edit and delete tasks; assignees change the status.
   A task for cities is the cities' own: each city's people report their city's progress
   (``can_report_for``), and only editors and people assigned by name change the whole task's status.
-- Assignees and editors comment and attach files.
+- Assignees and editors comment and attach files. An attachment is deleted by whoever uploaded it or by
+  the managing office (``get_attachment_for_user(..., delete=True)``).
 
 ``get_task_for_user`` answers 404 both for a missing task and one the user may not reach.
 """
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from accounts.roles import is_member
+from accounts.roles import is_member, is_office
 from workspaces.access import can_contribute, can_view, is_platform_admin, role_of, with_viewer_role, workspaces_visible_to
 from workspaces.models import Workspace, WorkspaceMember
 
-from .models import Task, TaskCity
+from .models import Task, TaskAttachment, TaskCity
 
 
 def can_view_tasks(user, workspace: Workspace) -> bool:
@@ -112,3 +113,26 @@ def visible_source(user, task: Task):
     if isinstance(source, Meeting):
         return source if meeting_visible_to(user, source) else None
     return None
+
+
+def can_delete_attachment(user, attachment: TaskAttachment) -> bool:
+    """The uploader or the managing office; nobody once the workspace is archived (it is kept as it was)."""
+    if attachment.task.workspace.is_archived or not user.is_authenticated:
+        return False
+    return attachment.uploaded_by_id == user.pk or is_office(user)
+
+
+def get_attachment_for_user(user, task: Task, pk, *, delete: bool = False) -> TaskAttachment:
+    """An attachment of ``task`` (already checked with :func:`get_task_for_user`); 404 for a missing one and,
+    with ``delete``, for one the user may not delete."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    attachment = task.attachments.select_related("uploaded_by__person").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    attachment.task = task
+    if delete and not can_delete_attachment(user, attachment):
+        raise Http404
+    return attachment

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -53,9 +54,14 @@ def _notify_assigned(actor, task: Task, users, municipalities) -> None:
     """Assignments always notify (also in a muted workspace)."""
     with translation.override("de"):
         subject = Translatable(gettext_noop("Neue Aufgabe für Sie: %(title)s"), {"title": task.title})
-        text = (
-            _("%(actor)s hat Ihnen eine Aufgabe zugewiesen:") % {"actor": actor or _("Die Plattform")} + "\n\n" + _describe(task)
-        )
+
+        def text():
+            return (
+                _("%(actor)s hat Ihnen eine Aufgabe zugewiesen:") % {"actor": actor or _("Die Plattform")}
+                + "\n\n"
+                + _describe(task)
+            )
+
         common = {
             "verb": "task.assigned",
             "target": task,
@@ -63,7 +69,8 @@ def _notify_assigned(actor, task: Task, users, municipalities) -> None:
             "workspace": task.workspace,
             "always": True,
             "subject": subject,
-            "text": text,
+            "text": text(),
+            "compose": text,
             "url": task.get_absolute_url(),
         }
         if users:
@@ -166,6 +173,14 @@ def _notify_status(actor, task: Task) -> None:
     involved = {*task.assignees.all()}
     if task.created_by:
         involved.add(task.created_by)
+
+    def text():
+        return (
+            _("%(actor)s hat den Status geändert: %(status)s") % {"actor": actor, "status": task.get_status_display()}
+            + "\n\n"
+            + _describe(task)
+        )
+
     with translation.override("de"):
         notify(
             recipients=involved,
@@ -177,9 +192,8 @@ def _notify_status(actor, task: Task) -> None:
             subject=Translatable(
                 gettext_noop("Aufgabe „%(title)s“: %(status)s"), {"title": task.title, "status": Task.Status(task.status).label}
             ),
-            text=_("%(actor)s hat den Status geändert: %(status)s") % {"actor": actor, "status": task.get_status_display()}
-            + "\n\n"
-            + _describe(task),
+            text=text(),
+            compose=text,
             url=task.get_absolute_url(),
         )
 
@@ -214,14 +228,18 @@ def send_due_reminders(today: dt.date) -> int:
                     gettext_noop("Erinnerung: „%(title)s“ ist am %(date)s fällig"),
                     {"title": task.title, "date": f"{task.due_date:%d.%m.%Y}"},
                 )
-                text = _("Diese Aufgabe ist bald fällig:") + "\n\n" + _describe(task)
+
+                def text(task=task):
+                    return _("Diese Aufgabe ist bald fällig:") + "\n\n" + _describe(task)
+
                 common = {
                     "verb": "task.reminder",
                     "target": task,
                     "workspace": task.workspace,
                     "always": True,
                     "subject": subject,
-                    "text": text,
+                    "text": text(),
+                    "compose": text,
                     "url": task.get_absolute_url(),
                 }
                 if users:
@@ -280,15 +298,17 @@ def _involved(task: Task) -> set:
 
 
 def _notify_city_report(actor, task: Task, row: TaskCity) -> None:
-    with translation.override("de"):
-        status = row.get_status_display()
-        text = _("%(actor)s hat für %(city)s den Stand „%(status)s“ gemeldet.") % {
+    def text():
+        reported = _("%(actor)s hat für %(city)s den Stand „%(status)s“ gemeldet.") % {
             "actor": actor,
             "city": row.municipality,
-            "status": status,
+            "status": row.get_status_display(),
         }
         if row.note:
-            text += "\n\n" + row.note
+            reported += "\n\n" + row.note
+        return reported + "\n\n" + _describe(task)
+
+    with translation.override("de"):
         notify(
             recipients=_involved(task),
             verb="task.city_status",
@@ -299,7 +319,8 @@ def _notify_city_report(actor, task: Task, row: TaskCity) -> None:
                 gettext_noop("Aufgabe „%(title)s“: %(city)s meldet „%(status)s“"),
                 {"title": task.title, "city": row.municipality.short_name, "status": TaskCity.Status(row.status).label},
             ),
-            text=text + "\n\n" + _describe(task),
+            text=text(),
+            compose=text,
             url=task.get_absolute_url(),
         )
 
@@ -313,6 +334,10 @@ def add_comment(actor, task: Task, text: str) -> TaskComment:
     comment.full_clean(exclude=["task", "author"])
     comment.save()
     record(actor, "task.commented", task, after={"comment": comment.pk, "text": text})
+
+    def message():
+        return _("%(actor)s schreibt:") % {"actor": actor} + "\n\n" + text
+
     with translation.override("de"):
         notify(
             recipients=_involved(task),
@@ -321,7 +346,8 @@ def add_comment(actor, task: Task, text: str) -> TaskComment:
             actor=actor,
             workspace=task.workspace,
             subject=Translatable(gettext_noop("Neuer Kommentar zur Aufgabe „%(title)s“"), {"title": task.title}),
-            text=_("%(actor)s schreibt:") % {"actor": actor} + "\n\n" + text,
+            text=message(),
+            compose=message,
             url=task.get_absolute_url() + "#kommentare",
         )
     return comment
@@ -354,3 +380,19 @@ def add_attachment(actor, task: Task, uploaded) -> TaskAttachment:
     attachment.save()
     record(actor, "task.attachment_added", task, after={"attachment": attachment.pk, "file_name": name, "sha256": digest})
     return attachment
+
+
+@transaction.atomic
+def delete_attachment(actor, attachment: TaskAttachment) -> None:
+    """Remove an attachment and, once the deletion is committed, its file; the audit log keeps name and checksum."""
+    task = attachment.task
+    name = attachment.file.name
+    record(
+        actor,
+        "task.attachment_deleted",
+        task,
+        before={"attachment": attachment.pk, "file_name": attachment.file_name, "sha256": attachment.sha256},
+    )
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("aufgaben/<int:pk>/kommentieren/", views.task_comment, name="comment"),
     path("aufgaben/<int:pk>/anhaenge/", views.task_attach, name="attach"),
     path("aufgaben/<int:pk>/anhaenge/<int:attachment_pk>/", views.task_attachment, name="attachment"),
+    path("aufgaben/<int:pk>/anhaenge/<int:attachment_pk>/loeschen/", views.task_attachment_delete, name="attachment_delete"),
     path("arbeitsbereiche/<slug:slug>/aufgaben/", views.workspace_tasks, name="workspace"),
     path("arbeitsbereiche/<slug:slug>/aufgaben/neu/", views.task_create, name="create"),
 ]

@@ -16,17 +16,19 @@ from accounts.decorators import login_required, office_required
 from documents.filetypes import KINDS
 from documents.uploads import LimitedUploadHandler, declared_too_large, too_large_message
 from documents.views import DOWNLOAD_CSP
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
 from workspaces.access import can_view, get_workspace_for_user
 
 from . import actions
 from .access import (
     can_change_status,
+    can_delete_attachment,
     can_edit_tasks,
     can_report_for,
     can_take_part,
     can_view_tasks,
+    get_attachment_for_user,
     get_task_for_user,
     own_city_id,
     visible_source,
@@ -122,6 +124,10 @@ def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict |
     own_city = own_city_id(request.user)
     rows.sort(key=lambda pair: (pair[0].municipality_id != own_city, pair[0].municipality.short_name))
     taking_part = can_take_part(request.user, task)
+    attachments = list(task.attachments.select_related("uploaded_by__person"))
+    for attachment in attachments:
+        attachment.task = task
+        attachment.deletable = can_delete_attachment(request.user, attachment)
     return render(
         request,
         "tasks/detail.html",
@@ -133,7 +139,7 @@ def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict |
             "can_open_workspace": can_view(request.user, task.workspace),
             "can_open_task_list": can_view_tasks(request.user, task.workspace),
             "can_edit": can_edit_tasks(request.user, task.workspace),
-            "status_form": StatusForm(initial={"status": task.status, "version": task.version})
+            "status_form": bound.get("status_form") or StatusForm(initial={"status": task.status, "version": task.version})
             if can_change_status(request.user, task)
             else None,
             "source": visible_source(request.user, task),
@@ -141,7 +147,7 @@ def _render_detail(request, task: Task, *, status: int = 200, city_forms: dict |
             "own_city": own_city,
             "progress": task.city_progress,
             "comments": task.comments.select_related("author__person"),
-            "attachments": task.attachments.select_related("uploaded_by__person"),
+            "attachments": attachments,
             "comment_form": bound.get("comment_form") or (CommentForm() if taking_part else None),
             "attachment_form": bound.get("attachment_form") or (AttachmentForm() if taking_part else None),
         },
@@ -162,27 +168,18 @@ def task_city_status(request, pk: int, row_pk: int):
     if row is None or not can_report_for(request.user, task, row):
         raise Http404
     form = CityStatusForm(request.POST, prefix=f"stadt-{row.pk}")
-    if form.is_valid():
-        try:
-            actions.set_city_status(
-                request.user,
-                row,
-                form.cleaned_data["version"],
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Der Stand für %(city)s ist jetzt „%(status)s“.")
-                % {"city": row.municipality.short_name, "status": row.get_status_display()},
-            )
-            return redirect(task.get_absolute_url() + "#staedte")
-    return _render_detail(request, task, status=400, city_forms={row.pk: form})
+
+    def write(data):
+        actions.set_city_status(request.user, row, data["version"], status=data["status"], note=data["note"])
+
+    if apply_edit(form, write):
+        messages.success(
+            request,
+            _("Der Stand für %(city)s ist jetzt „%(status)s“.")
+            % {"city": row.municipality.short_name, "status": row.get_status_display()},
+        )
+        return redirect(task.get_absolute_url() + "#staedte")
+    return _render_detail(request, get_task_for_user(request.user, pk), status=failed_status(form), city_forms={row.pk: form})
 
 
 @login_required
@@ -243,9 +240,7 @@ def _attach(request, task: Task):
 @login_required
 def task_attachment(request, pk: int, attachment_pk: int):
     task = get_task_for_user(request.user, pk)
-    attachment = task.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    attachment = get_attachment_for_user(request.user, task, attachment_pk)
     kind = KINDS.get(attachment.kind)
     try:
         handle = attachment.file.open("rb")
@@ -265,12 +260,25 @@ def task_attachment(request, pk: int, attachment_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def task_attachment_delete(request, pk: int, attachment_pk: int):
+    """A confirmation page, then the deletion (the uploader or the managing office)."""
+    task = get_task_for_user(request.user, pk)
+    attachment = get_attachment_for_user(request.user, task, attachment_pk, delete=True)
+    if request.method == "POST":
+        actions.delete_attachment(request.user, attachment)
+        messages.success(request, _("Der Anhang „%(name)s“ wurde gelöscht.") % {"name": attachment.file_name})
+        return redirect(task.get_absolute_url() + "#anhaenge")
+    return render(request, "tasks/attachment_delete.html", {"task": task, "attachment": attachment, "workspace": task.workspace})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def task_edit(request, pk: int):
     task = get_task_for_user(request.user, pk, write=True)
     form = TaskForm(request.POST or None, instance=task, workspace=task.workspace, initial={"version": task.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
+    if request.method == "POST":
+
+        def write(data):
             actions.update_task(
                 request.user,
                 Task.objects.get(pk=task.pk),
@@ -282,13 +290,13 @@ def task_edit(request, pk: int):
                 assignees=list(data["assignees"]),
                 municipalities=list(data["municipalities"]),
             )
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            add_to_form(form, exc)
-        else:
+
+        if apply_edit(form, write):
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(task)
+        fresh = get_task_for_user(request.user, pk, write=True)  # the form's instance holds the typed values
+        context = {"form": form, "workspace": fresh.workspace, "task": fresh, "creating": False}
+        return render(request, "tasks/form.html", context, status=failed_status(form))
     return render(request, "tasks/form.html", {"form": form, "workspace": task.workspace, "task": task, "creating": False})
 
 
@@ -299,16 +307,10 @@ def task_status(request, pk: int):
     if not can_change_status(request.user, task):
         raise Http404
     form = StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
-        return redirect(task)
-    try:
-        actions.set_status(request.user, task, form.cleaned_data["version"], form.cleaned_data["status"])
-    except EditConflict:
-        messages.error(request, CONFLICT_MESSAGE)
-    else:
+    if apply_edit(form, lambda data: actions.set_status(request.user, task, data["version"], data["status"])):
         messages.success(request, _("Der Status ist jetzt „%(status)s“.") % {"status": task.get_status_display()})
-    return redirect(task)
+        return redirect(task)
+    return _render_detail(request, get_task_for_user(request.user, pk), status=failed_status(form), status_form=form)
 
 
 @login_required

@@ -162,6 +162,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/aufgaben/{city_task}/anhaenge/{task_attachment}/",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
+    "aufgaben/<int:pk>/anhaenge/<int:attachment_pk>/loeschen/": (
+        "/aufgaben/{city_task}/anhaenge/{task_attachment}/loeschen/",
+        _row(LOGIN, 404, 404, 404, 200, 200),  # the office uploaded it; the member may read but not delete it
+    ),
     "arbeitsbereiche/<slug:slug>/aufgaben/": ("/arbeitsbereiche/regiegruppe/aufgaben/", _row(LOGIN, 404, 404, 200, 200, 200)),
     "arbeitsbereiche/<slug:slug>/aufgaben/neu/": (
         "/arbeitsbereiche/regiegruppe/aufgaben/neu/",

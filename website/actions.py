@@ -86,7 +86,7 @@ def answer_feedback(actor, feedback: AccessibilityFeedback, expected_version: in
             + "\n"
             + quoted
         )
-    queue_mail(to_email=feedback.email, subject=subject, text=body)
+    queue_mail(to_email=feedback.email, subject=subject, text=body, reply_to=settings.FEEDBACK_REPLY_TO_EMAIL)
     record(actor, "accessibility_feedback.answered", feedback, before=before, after=_feedback_audit(feedback))
     return feedback
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, member_required
-from lib.concurrency import CONFLICT_MESSAGE, EditConflict
+from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_messages
 from members.access import visibility_levels_for
 from members.models import Membership
@@ -142,17 +142,19 @@ def workspace_detail(request, slug: str):
 def workspace_edit(request, slug: str):
     workspace = get_workspace_for_user(request.user, slug, manage=True)
     form = WorkspaceForm(request.POST or None, instance=workspace, initial={"version": workspace.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            actions.update_workspace(request.user, workspace, form.cleaned_data.get("version") or 0, **data)
-        except EditConflict:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+    if request.method == "POST":
+
+        def write(data):
+            data = dict(data)
+            actions.update_workspace(request.user, workspace, data.pop("version", None) or 0, **data)
+
+        if apply_edit(form, write):
             messages.success(request, _("Die Änderungen wurden gespeichert."))
             return redirect(workspace)
+        fresh = get_workspace_for_user(request.user, slug, manage=True)
+        return render(
+            request, "workspaces/form.html", {"form": form, "workspace": fresh, "creating": False}, status=failed_status(form)
+        )
     return render(request, "workspaces/form.html", {"form": form, "workspace": workspace, "creating": False})
 
 

@@ -74,7 +74,7 @@ def test_two_people_editing_the_same_event_the_second_gets_the_conflict(client_f
     first = client_for("member").post(f"/termine/{event.pk}/bearbeiten/", _form(title="Erste Fassung", version=event.version))
     assert first.status_code == 302
     second = client_for("office").post(f"/termine/{event.pk}/bearbeiten/", _form(title="Zweite Fassung", version=event.version))
-    assert second.status_code == 200
+    assert second.status_code == 409
     assert "inzwischen von jemand anderem geändert" in second.content.decode()
     assert Event.objects.get(pk=event.pk).title == "Erste Fassung"
 

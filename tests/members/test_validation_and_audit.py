@@ -153,7 +153,7 @@ def test_second_save_from_a_stale_form_gets_a_conflict_and_overwrites_nothing(cl
     first = client_for("office").post("/verwaltung/kommunen/hagen/bearbeiten/", {**form, "website": "https://erste.example"})
     assert first.status_code == 302
     second = client_for("office").post("/verwaltung/kommunen/hagen/bearbeiten/", {**form, "website": "https://zweite.example"})
-    assert second.status_code == 200
+    assert second.status_code == 409
     assert "inzwischen von jemand anderem geändert" in second.content.decode()
     assert "https://zweite.example" in second.content.decode()  # the editor's input is kept in the form
     city.refresh_from_db()

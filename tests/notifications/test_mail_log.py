@@ -61,3 +61,42 @@ def test_secret_links_in_subjects_and_errors_are_not_shown(personas, client_for)
 @pytest.mark.parametrize("persona", ["member", "guest", "outsider"])
 def test_only_the_office_reads_the_mail_log(personas, client_for, persona):
     assert client_for(persona).get("/benachrichtigungen/postausgang/").status_code == 404
+
+
+def test_mails_sent_at_once_are_in_the_log_with_their_state(personas, client_for, settings, django_capture_on_commit_callbacks):
+    """The notice of accessibility feedback to the office does not go through the outbox; the log lists it anyway,
+    and a mail the server refused shows as failed."""
+    from django.core import mail
+
+    from lib.mail import send_templated_mail
+    from website.actions import submit_accessibility_feedback
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = submit_accessibility_feedback(description="Der Kontrast ist zu gering.", email="leser@example.org")
+    [sent] = mail.outbox
+    office = client_for("office")
+    page = office.get("/benachrichtigungen/postausgang/?an=" + settings.MANAGING_OFFICE_EMAIL).content.decode()
+    subject = sent.subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)
+    assert subject in page and "gesendet" in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nobody listens there
+    with pytest.raises(OSError):
+        send_templated_mail("accessibility_feedback", ["zweite@example.org"], {"feedback": feedback})
+    failed = office.get("/benachrichtigungen/postausgang/?status=failed").content.decode()
+    assert "zweite@example.org" in failed and "endgültig gescheitert" in failed
+
+
+def test_a_mail_sent_at_once_keeps_no_personal_link_in_the_log(personas, django_capture_on_commit_callbacks):
+    """Attacker view: an account invitation carries its token; the recorded row must not."""
+    from django.core import mail
+
+    from accounts.actions import invite_person
+    from members.models import Person
+
+    person = Person.objects.create(given_name="Ida", family_name="Neu", email="ida@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        _invitation, token = invite_person(personas["office"], person, email="ida@example.org", message="")
+    assert any(token in m.body for m in mail.outbox)
+    row = Outbox.objects.get(to_email="ida@example.org")
+    assert row.state == Outbox.State.SENT
+    assert all(token not in value for value in (row.subject, row.text, row.html, row.last_error))

@@ -112,7 +112,7 @@ def test_two_people_of_one_city_reporting_at_once_get_a_conflict(two_city_task, 
     assert _report(client, two_city_task, row, "done", "erledigt", version=1).status_code == 302
     _login(client, city_people["bochum2"])
     second = _report(client, two_city_task, row, "in_progress", "Ich arbeite noch daran", version=1)
-    assert second.status_code == 400
+    assert second.status_code == 409
     body = second.content.decode()
     assert "inzwischen von jemand anderem geändert" in body and "Ich arbeite noch daran" in body
     row.refresh_from_db()
@@ -149,6 +149,51 @@ def test_attachments_are_checked_by_their_content(two_city_task, city_people, cl
     _login(client, personas["outsider"])
     assert client.get(attachment.get_absolute_url()).status_code == 404
     assert client.post(f"/aufgaben/{two_city_task.pk}/kommentieren/", {"text": "Hallo"}).status_code == 404
+
+
+def test_an_attachment_is_deleted_by_its_uploader_or_the_office_after_a_confirmation(
+    two_city_task, city_people, client, personas, client_for
+):
+    from tasks.actions import add_attachment
+
+    def attach(user, name):
+        return add_attachment(user, two_city_task, SimpleUploadedFile(name, pdf(name, ["x"]), content_type="application/pdf"))
+
+    mine = attach(city_people["bochum1"], "bochum.pdf")
+    theirs = attach(city_people["herne"], "herne.pdf")
+    _login(client, city_people["bochum1"])
+    page = client.get(two_city_task.get_absolute_url()).content.decode()
+    assert f"/anhaenge/{mine.pk}/loeschen/" in page and f"/anhaenge/{theirs.pk}/loeschen/" not in page
+    # another city's person and an outsider: 404, as for an attachment that does not exist
+    for url in (
+        f"/aufgaben/{two_city_task.pk}/anhaenge/{theirs.pk}/loeschen/",
+        f"/aufgaben/{two_city_task.pk}/anhaenge/999999/loeschen/",
+    ):
+        assert client.get(url).status_code == 404 and client.post(url).status_code == 404
+    outsider = client_for("outsider")
+    assert outsider.post(f"/aufgaben/{two_city_task.pk}/anhaenge/{mine.pk}/loeschen/").status_code == 404
+    assert two_city_task.attachments.count() == 2
+    # the uploader confirms first, then deletes
+    url = f"/aufgaben/{two_city_task.pk}/anhaenge/{mine.pk}/loeschen/"
+    confirm = client.get(url)
+    assert (
+        confirm.status_code == 200
+        and "bochum.pdf" in confirm.content.decode()
+        and "Endgültig löschen" in confirm.content.decode()
+    )
+    assert two_city_task.attachments.count() == 2
+    assert client.post(url).status_code == 302
+    assert not two_city_task.attachments.filter(pk=mine.pk).exists()
+    assert client.get(f"/aufgaben/{two_city_task.pk}/anhaenge/{mine.pk}/").status_code == 404
+    # the office deletes another's attachment; both deletions are in the audit log
+    office = client_for("office")
+    assert office.post(f"/aufgaben/{two_city_task.pk}/anhaenge/{theirs.pk}/loeschen/").status_code == 302
+    assert not two_city_task.attachments.exists()
+    deleted = AuditEvent.objects.filter(action="task.attachment_deleted").order_by("pk")
+    assert [(e.actor_id, e.before["file_name"]) for e in deleted] == [
+        (city_people["bochum1"].pk, "bochum.pdf"),
+        (personas["office"].pk, "herne.pdf"),
+    ]
 
 
 def test_adding_and_removing_cities_keeps_one_progress_row_each(two_city_task, lead):

@@ -45,6 +45,7 @@ def test_the_office_answers_and_the_answer_reaches_the_sender_over_smtp(feedback
         assert deliver() == 1
         [message] = smtp.wait_for(1)
     assert message.envelope_to == ["leser@example.org"]
+    assert message["Reply-To"] == settings.FEEDBACK_REPLY_TO_EMAIL == settings.MANAGING_OFFICE_EMAIL  # replies reach the office
     assert "Ihre Rückmeldung zur Barrierefreiheit" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
     assert "per Tastatur bedienbar" in text and "> Der Filter ist mit dem Screenreader" in text
@@ -109,3 +110,16 @@ def test_the_office_is_reminded_once_a_week_before_the_deadline(feedback, person
 def test_answered_feedback_is_not_reminded(feedback):
     AccessibilityFeedback.objects.filter(pk=feedback.pk).update(status="answered", due_on=timezone.localdate())
     assert send_feedback_deadline_reminders(timezone.localdate()) == 0
+
+
+def test_the_reply_to_of_answers_comes_from_the_settings(feedback, client_for, settings):
+    settings.FEEDBACK_REPLY_TO_EMAIL = "barrierefreiheit@example.org"
+    client_for("office").post(
+        f"/barrierefreiheit/rueckmeldungen/{feedback.pk}/antworten/",
+        {"antwort-answer": "Danke für den Hinweis.", "antwort-version": feedback.version},
+    )
+    with LocalSMTPServer() as smtp:
+        use_smtp(settings, smtp)
+        assert deliver() == 1
+        [message] = smtp.wait_for(1)
+    assert message["Reply-To"] == "barrierefreiheit@example.org"

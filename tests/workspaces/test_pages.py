@@ -87,7 +87,7 @@ def test_edit_with_a_stale_version_shows_the_conflict_and_keeps_the_newer_data(l
     form |= {"join_policy": "invitation", "version": workspace.version}
     actions.update_workspace(lead, Workspace.objects.get(pk=workspace.pk), workspace.version, name="Forum 2027 – Ort")
     response = client.post(f"/arbeitsbereiche/{workspace.slug}/bearbeiten/", form)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "inzwischen von jemand anderem geändert" in response.content.decode()
     assert Workspace.objects.get(pk=workspace.pk).name == "Forum 2027 – Ort"
     with pytest.raises(EditConflict):
