@@ -19,6 +19,7 @@ from lib.concurrency import bump_counter, save_versioned
 from meetings import rules
 from meetings.agenda.numbering import Status
 from meetings.core.actions import public_pdfs_follow, touch_meeting
+from meetings.invitations.actions import attendance_from_replies
 from meetings.minutes.mails import send_minutes_circulation
 from meetings.models import (
     ActionItem,
@@ -186,6 +187,13 @@ def circulate_minutes(user, minutes: Minutes, *, at: dt.datetime | None = None) 
     never pass it. It lies between the meeting's end and now; the deadline counts from it.
     """
     rules.check(rules.circulate_problem(minutes))
+    if not minutes.attendees.exists():
+        # The attendance form shows the replies' forecast ticked; an office that never saved it circulates to
+        # exactly those people (recorded and audited), never to nobody.
+        forecast = attendance_from_replies(minutes.meeting).present
+        if forecast:
+            minutes.attendees.set(forecast)
+            record(user, "meetings.attendance_from_replies", minutes, after={"attendees": [p.pk for p in forecast]})
     now = timezone.now()
     if at is not None:
         if not minutes.meeting.end <= at <= now:

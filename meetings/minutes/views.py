@@ -316,7 +316,8 @@ def _step_info(step: str, meeting: Meeting, minutes: Minutes | None) -> dict:
     if minutes is None:
         return {"title": _("Protokoll"), "problem": rules.held_problem(meeting) or _("Es gibt noch kein Protokoll.")}
     if step == "umlauf":
-        people = [p for p in minutes.attendees.exclude(email="") if p.is_active]
+        saved = minutes.attendees.exists()
+        people = [p for p in _attendees_or_replies(meeting, minutes) if p.email and p.is_active]
         consequences = [
             _("Das Protokoll geht per E-Mail an %(n)s Anwesende: %(names)s.")
             % {"n": len(people), "names": ", ".join(p.full_name for p in people) or "–"},
@@ -324,6 +325,13 @@ def _step_info(step: str, meeting: Meeting, minutes: Minutes | None) -> dict:
             % {"day": _deadline_after_circulation(), "days": settings.MEETING_OBJECTION_DAYS},
             _("Das Protokoll ist noch nicht öffentlich."),
         ]
+        if not saved and people:
+            consequences.insert(
+                0,
+                _(
+                    "Die Anwesenheit ist noch nicht gespeichert: Es gilt die Anwesenheit aus den Rückmeldungen, wie im Protokoll angekreuzt."
+                ),
+            )
         if not people:
             consequences.insert(0, _("Achtung: Es ist keine anwesende Person mit E-Mail-Adresse eingetragen."))
         return {

@@ -78,7 +78,9 @@ def test_a_news_post_reaches_each_person_in_their_language(project, lead, englis
 def test_a_meeting_invitation_reaches_each_person_in_their_language(
     english_member, personas, django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    from meetings import actions as meetings
+    from meetings.agenda import actions as agenda
+    from meetings.core import actions as core
+    from meetings.invitations import actions as invitations
 
     settings.MEDIA_ROOT = tmp_path
     office = personas["office"]
@@ -86,7 +88,7 @@ def test_a_meeting_invitation_reaches_each_person_in_their_language(
     day = timezone.localdate() + dt.timedelta(days=35)
     day += dt.timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
     start = dt.datetime.combine(day, dt.time(10), tzinfo=ZoneInfo("Europe/Berlin"))
-    meeting, _warnings = meetings.create_meeting(
+    meeting, _warnings = core.create_meeting(
         office,
         body,
         start=start,
@@ -95,10 +97,10 @@ def test_a_meeting_invitation_reaches_each_person_in_their_language(
         host=Municipality.objects.get(slug="herne"),
         status="scheduled",
     )
-    item = meetings.propose_item(office, body, title="Interkulturelle Öffnung")
-    meetings.decide_item(office, item, "accept", meeting=meeting)
+    item = agenda.propose_item(office, body, title="Interkulturelle Öffnung")
+    agenda.decide_item(office, item, "accept", meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        meetings.send_invitation(office, meeting)
+        invitations.send_invitation(office, meeting)
     subject, text = _mail_to(english_member)
     assert subject.startswith(PREFIX + "Invitation: ")
     assert "hereby invites you" in text and "Agenda" in text and "hiermit lädt" not in text
