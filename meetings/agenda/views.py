@@ -68,7 +68,7 @@ def proposal_create(request, slug: str):
         else:
             messages.success(request, _("Ihr Vorschlag steht jetzt in der Themenliste des Gremiums."))
             return redirect("meetings:body", slug=body.slug)
-    return render(request, "meetings/proposal_form.html", {"form": form, "body": body})
+    return render(request, "meetings/agenda/proposal_form.html", {"form": form, "body": body})
 
 
 @login_required
@@ -120,7 +120,7 @@ def agenda_manage(request, pk: int):
     )
     return render(
         request,
-        "meetings/agenda.html",
+        "meetings/agenda/agenda.html",
         {
             "meeting": meeting,
             "agenda": numbered_agenda(meeting, items),
@@ -180,7 +180,7 @@ def agenda_item_create(request, pk: int):
             meeting.refresh_from_db()
             form.data = form.data.copy()
             form.data["version"] = meeting.agenda_version
-    return render(request, "meetings/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True}, status=status)
+    return render(request, "meetings/agenda/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True}, status=status)
 
 
 @login_required
@@ -216,7 +216,7 @@ def _item_page(request, meeting: Meeting, agenda_item: AgendaItem, form, status:
     current = AgendaItem.objects.get(pk=agenda_item.pk)  # after a conflict: what the other person saved
     return render(
         request,
-        "meetings/agenda_item_form.html",
+        "meetings/agenda/agenda_item_form.html",
         {"meeting": meeting, "form": form, "item": current, "files": current.files.alive().order_by("pk")},
         status=status,
     )

@@ -51,7 +51,7 @@ def _invitation_page(request, meeting: Meeting, form: InvitationForm, *, preview
         "dispatches": meeting.dispatches.all()[:10],
         "preview": preview,
     }
-    return render(request, "meetings/invite.html", context, status=status)
+    return render(request, "meetings/invitations/invite.html", context, status=status)
 
 
 def _preview(meeting: Meeting, covering_text: str) -> dict:
@@ -207,7 +207,7 @@ def reply_by_link(request, token: str):
         "form": form if open_for_replies else None,
         "agenda": numbered_agenda(meeting, items),
     }
-    response = render(request, "meetings/reply_link.html", context, status=422 if form.errors else 200)
+    response = render(request, "meetings/invitations/reply_link.html", context, status=422 if form.errors else 200)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "same-origin"  # no-referrer would make the POST's Origin "null" (CSRF)
     return response

@@ -108,7 +108,7 @@ def minutes_page(request, pk: int):
         )
         context["error_forms"] = _failed_forms(context, bound)
     failed = [*bound.get("items", {}).values(), *(bound[k] for k in ("attendance", "objection") if k in bound)]
-    return render(request, "meetings/minutes.html", context, status=failed_status(failed[0]) if failed else 200)
+    return render(request, "meetings/minutes/minutes.html", context, status=failed_status(failed[0]) if failed else 200)
 
 
 def _attendees_or_replies(meeting: Meeting, minutes: Minutes) -> list:
@@ -254,7 +254,7 @@ def decision_register(request):
             decisions = decisions.filter(status=data["status"])
     return render(
         request,
-        "meetings/register.html",
+        "meetings/minutes/register.html",
         {"form": form, "decisions": decisions.order_by("-agenda_item__meeting__start", "pk")[:200]},
     )
 
@@ -430,7 +430,7 @@ def minutes_step(request, pk: int, step: str):
             messages.success(request, done)
             return redirect("meetings:minutes", pk=meeting.pk)
     return render(
-        request, "meetings/minutes_step.html", {"meeting": meeting, "minutes": minutes, "step": step, "back": back, **info}
+        request, "meetings/minutes/minutes_step.html", {"meeting": meeting, "minutes": minutes, "step": step, "back": back, **info}
     )
 
 
@@ -449,13 +449,13 @@ def minutes_correction(request, pk: int):
     number = agenda_numbers(meeting.agenda_items.alive()).get(item.pk, "") if item else ""
     context = {"meeting": meeting, "minutes": minutes, "item": item, "number": number, "problem": problem}
     if problem:
-        return render(request, "meetings/minutes_correction.html", context)
+        return render(request, "meetings/minutes/minutes_correction.html", context)
     if request.method == "GET":
         initial = {"version": minutes.version}
         if item:
             initial.update(summary=item.summary, result=item.result)
         context["form"] = CorrectionForm(initial=initial, item=item)
-        return render(request, "meetings/minutes_correction.html", context)
+        return render(request, "meetings/minutes/minutes_correction.html", context)
     form = CorrectionForm(request.POST, item=item)
     context["form"] = form
     status = 200
@@ -501,4 +501,4 @@ def minutes_correction(request, pk: int):
             form.add_error("summary", _("Der Text ist unverändert. Bitte tragen Sie die berichtigte Fassung ein."))
         else:
             context.update(confirming=True, changes=changes)
-    return render(request, "meetings/minutes_correction.html", context, status=status)
+    return render(request, "meetings/minutes/minutes_correction.html", context, status=status)

@@ -59,7 +59,7 @@ def paper_list(request):
     query.pop("seite", None)
     return render(
         request,
-        "meetings/paper_list.html",
+        "meetings/papers/paper_list.html",
         {"form": form, "page": page, "query": query.urlencode(), "can_manage": access.can_manage(request.user)},
     )
 
@@ -81,7 +81,7 @@ def paper_detail(request, pk: int):
     )
     return render(
         request,
-        "meetings/paper.html",
+        "meetings/papers/paper.html",
         {
             "paper": paper,
             "consultations": steps,
@@ -111,7 +111,7 @@ def paper_create(request):
         else:
             messages.success(request, _("Die Vorlage ist angelegt. Legen Sie jetzt die Beratungsfolge fest."))
             return redirect("meetings:paper_sequence", pk=paper.pk)
-    return render(request, "meetings/paper_form.html", {"form": form, "creating": True})
+    return render(request, "meetings/papers/paper_form.html", {"form": form, "creating": True})
 
 
 @office_required
@@ -131,7 +131,7 @@ def paper_edit(request, pk: int):
             messages.success(request, _("Gespeichert."))
             return redirect(paper)
         status = failed_status(form)
-    return render(request, "meetings/paper_form.html", {"form": form, "paper": paper}, status=status)
+    return render(request, "meetings/papers/paper_form.html", {"form": form, "paper": paper}, status=status)
 
 
 @office_required
@@ -142,7 +142,7 @@ def paper_delete(request, pk: int):
         delete_paper(request.user, paper)
         messages.success(request, _("Die Vorlage %(ref)s ist gelöscht.") % {"ref": paper.reference})
         return redirect("meetings:papers")
-    return render(request, "meetings/paper_delete.html", {"paper": paper})
+    return render(request, "meetings/papers/paper_delete.html", {"paper": paper})
 
 
 def _step_fields(request, data: dict) -> dict:
@@ -238,7 +238,7 @@ def paper_sequence(request, pk: int):
     steps = paper.consultations.alive().select_related("body", "committee__municipality", "meeting", "agenda_item")
     return render(
         request,
-        "meetings/paper_sequence.html",
+        "meetings/papers/paper_sequence.html",
         {
             "paper": paper,
             "steps": steps.order_by("order", "pk"),
@@ -278,11 +278,11 @@ def consultation_edit(request, pk: int, step: int):
             return redirect("meetings:paper_sequence", pk=paper.pk)
         return render(
             request,
-            "meetings/consultation_form.html",
+            "meetings/papers/consultation_form.html",
             {"paper": paper, "step": consultation, "form": form},
             status=failed_status(form),
         )
-    return render(request, "meetings/consultation_form.html", {"paper": paper, "step": consultation, "form": form})
+    return render(request, "meetings/papers/consultation_form.html", {"paper": paper, "step": consultation, "form": form})
 
 
 @office_required
@@ -320,6 +320,6 @@ def paper_files(request, pk: int):
             raise Http404
     return render(
         request,
-        "meetings/paper_files.html",
+        "meetings/papers/paper_files.html",
         {"paper": paper, "form": form, "files": paper.files.alive().order_by("-role", "name", "pk")},
     )
