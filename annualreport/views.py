@@ -69,7 +69,8 @@ def detail(request, pk: int):
 
 @office_required
 @require_http_methods(["GET", "POST"])
-def edit_text(request, pk: int, key: str):
+def edit_text(request, pk: int, block_key: str):
+    key = block_key
     report = get_report_for_user(request.user, pk, write=True)
     if key not in TEXT_KEYS:
         raise Http404

@@ -180,7 +180,9 @@ def agenda_item_create(request, pk: int):
             meeting.refresh_from_db()
             form.data = form.data.copy()
             form.data["version"] = meeting.agenda_version
-    return render(request, "meetings/agenda/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True}, status=status)
+    return render(
+        request, "meetings/agenda/agenda_item_form.html", {"meeting": meeting, "form": form, "creating": True}, status=status
+    )
 
 
 @login_required

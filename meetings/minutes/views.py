@@ -430,7 +430,9 @@ def minutes_step(request, pk: int, step: str):
             messages.success(request, done)
             return redirect("meetings:minutes", pk=meeting.pk)
     return render(
-        request, "meetings/minutes/minutes_step.html", {"meeting": meeting, "minutes": minutes, "step": step, "back": back, **info}
+        request,
+        "meetings/minutes/minutes_step.html",
+        {"meeting": meeting, "minutes": minutes, "step": step, "back": back, **info},
     )
 
 
