@@ -468,7 +468,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     # Annual report: the office manages it, the Regiegruppe reads every version, the public the released one
     "jahresberichte/": ("/jahresberichte/", _row(LOGIN, 404, 404, 200, 200, 200)),
     "jahresberichte/<int:pk>/": ("/jahresberichte/{annual_draft}/", _row(LOGIN, 404, 404, 200, 200, 200)),
-    "jahresberichte/<int:pk>/texte/<slug:key>/": ("/jahresberichte/{annual_draft}/texte/foreword/", OFFICE_ONLY),
+    "jahresberichte/<int:pk>/texte/<slug:block_key>/": ("/jahresberichte/{annual_draft}/texte/foreword/", OFFICE_ONLY),
     "jahresberichte/<int:pk>/einfrieren/": ("/jahresberichte/{annual_draft}/einfrieren/", POST_ONLY_OFFICE),
     "jahresberichte/<int:pk>/berichtigen/": ("/jahresberichte/{annual_frozen}/berichtigen/", OFFICE_ONLY),
     "jahresberichte/<int:pk>/beschluss/": ("/jahresberichte/{annual_frozen}/beschluss/", OFFICE_ONLY),

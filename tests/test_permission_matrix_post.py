@@ -89,7 +89,7 @@ NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates
 # route → what the form on the page would post (the scene's ids are filled in)
 PAYLOADS: dict[str, dict[str, object]] = {
     "jahresberichte/": {"year": 2024},
-    "jahresberichte/<int:pk>/texte/<slug:key>/": {"text": "Fremder Text", "version": 1},
+    "jahresberichte/<int:pk>/texte/<slug:block_key>/": {"text": "Fremder Text", "version": 1},
     "jahresberichte/<int:pk>/einfrieren/": {"version": 1},
     "jahresberichte/<int:pk>/berichtigen/": {"note": "Fremde Berichtigung"},
     "jahresberichte/<int:pk>/beschluss/": {"agenda_item": "", "version": 1},
