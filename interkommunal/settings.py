@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "selfcheck",
     "annualreport",
     "costshares",
+    "projects",
 ]
 
 MIDDLEWARE = [
