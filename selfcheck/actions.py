@@ -203,3 +203,57 @@ def create_follow_ups(actor, selfcheck_round: Round, items, *, due_date=None) ->
         record(actor, "selfcheck.follow_up.created", follow_up, after=snapshot(follow_up))
         created.append(follow_up)
     return created
+
+
+@transaction.atomic
+def put_on_agenda(actor, selfcheck_round: Round, meeting):
+    """File the round's one-page summary as an agenda item (with the PDF) of a coming Regiegruppe meeting.
+
+    Only a closed round (its figures are final), only the Regiegruppe, only an agenda that is still open;
+    once per round while that item exists. The item is public only if the office released the round's result.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.agenda.actions import add_item
+    from meetings.models import AgendaItem
+    from members.models import Body
+
+    from . import summary
+
+    selfcheck_round = Round.objects.select_for_update().get(pk=selfcheck_round.pk)
+    if selfcheck_round.is_open:
+        raise ValidationError(
+            _(
+                "Bitte schließen Sie die Runde zuerst ab: auf die Tagesordnung gehört die Zusammenfassung mit den endgültigen Zahlen."
+            )
+        )
+    if meeting.body.kind != Body.Kind.STEERING_GROUP:
+        raise ValidationError({"meeting": _("Die Zusammenfassung gehört auf die Tagesordnung der Regiegruppe.")})
+    current = (
+        AgendaItem.objects.alive().filter(pk=selfcheck_round.agenda_item_id).select_related("meeting").first()
+        if selfcheck_round.agenda_item_id
+        else None
+    )
+    if current is not None and current.meeting is not None and current.meeting.deleted_at is None:
+        raise ValidationError(
+            _("Die Zusammenfassung steht bereits auf der Tagesordnung der Sitzung „%(meeting)s“.")
+            % {"meeting": current.meeting.title}
+        )
+    pdf = SimpleUploadedFile(summary.file_name(selfcheck_round), summary.summary_pdf(selfcheck_round), "application/pdf")
+    item = add_item(
+        actor,
+        meeting,
+        None,
+        title=Truncator(_("Ergebnisse: %(round)s") % {"round": selfcheck_round.name}).chars(200),
+        description=_(
+            "Die einseitige Zusammenfassung der Runde „%(round)s“ (%(checklist)s) liegt als PDF bei: Ergebnisse der "
+            "Kooperation, Prüffragen mit starker Abweichung und die daraus entstandenen Aufgaben."
+        )
+        % {"round": selfcheck_round.name, "checklist": selfcheck_round.checklist.name},
+        public=selfcheck_round.released,
+        document=pdf,
+    )
+    selfcheck_round.agenda_item = item
+    selfcheck_round.save(update_fields=["agenda_item", "modified"])
+    record(actor, "selfcheck.round_on_agenda", selfcheck_round, after={"agenda_item": item.pk, "meeting": meeting.pk})
+    return item

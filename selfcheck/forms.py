@@ -127,3 +127,42 @@ class FollowUpForm(KernFormMixin, forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = choices
+
+
+def coming_steering_meetings():
+    """Regiegruppe meetings whose agenda is still open: not held, not cancelled, not deleted, not yet begun."""
+    from django.utils import timezone
+
+    from meetings.models import Meeting, MeetingStatus
+    from members.models import Body
+
+    return (
+        Meeting.objects.alive()
+        .filter(body__kind=Body.Kind.STEERING_GROUP, start__gte=timezone.now())
+        .exclude(status__in=[MeetingStatus.HELD, MeetingStatus.CANCELLED])
+        .select_related("body")
+        .order_by("start")
+    )
+
+
+class _MeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        from django.utils import formats, timezone
+
+        return f"{obj.title} – {formats.date_format(timezone.localtime(obj.start), 'SHORT_DATETIME_FORMAT')}"
+
+
+class AgendaForm(KernFormMixin, forms.Form):
+    meeting = _MeetingChoice(
+        label=_("Sitzung der Regiegruppe"),
+        queryset=None,
+        empty_label=_("Bitte wählen"),
+        error_messages={
+            "required": _("Bitte wählen Sie die Sitzung, auf deren Tagesordnung die Zusammenfassung kommt."),
+            "invalid_choice": _("Diese Sitzung steht nicht zur Auswahl (vergangen, abgesagt oder nicht der Regiegruppe)."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = coming_steering_meetings()

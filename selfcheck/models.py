@@ -101,6 +101,15 @@ class Round(TimestampedModel):
     opened_at = models.DateTimeField(_("eröffnet am"))
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     released = models.BooleanField(_("Ergebnis der Kooperation veröffentlicht"), default=False)
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        verbose_name=_("Tagesordnungspunkt der Regiegruppe"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Runde")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("selbstcheck/runden/<int:pk>/", views.round_detail, name="round"),
     path("selbstcheck/runden/<int:pk>/ergebnisse/", views.round_results, name="results"),
     path("selbstcheck/runden/<int:pk>/zusammenfassung.pdf", views.round_pdf, name="pdf"),
+    path("selbstcheck/runden/<int:pk>/tagesordnung/", views.round_agenda, name="agenda"),
     path("selbstcheck/runden/<int:pk>/aufgaben/", views.round_follow_ups, name="follow_ups"),
     path("selbstcheck/runden/<int:pk>/abschliessen/", views.round_close, name="close"),
     path("selbstcheck/runden/<int:pk>/veroeffentlichen/", views.round_release, name="release"),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,9 +11,8 @@ from accounts.decorators import login_required, member_required, office_required
 from accounts.roles import is_office
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
-from members.models import Cooperation
 
-from . import actions, results
+from . import actions, results, summary
 from .access import (
     get_checklist_for_office,
     get_item_for_office,
@@ -26,7 +24,7 @@ from .access import (
     visible_city_ids,
 )
 from .consolidation import disagreement, min_raters
-from .forms import FollowUpForm, ItemForm, OpenRoundForm, SheetForm
+from .forms import AgendaForm, FollowUpForm, ItemForm, OpenRoundForm, SheetForm
 from .models import Checklist, Round
 
 
@@ -105,6 +103,7 @@ def round_results(request, pk):
     if context["is_manager"]:
         flagged = [row for row in context["result"].flagged if row.follow_up is None]
         context["follow_up_form"] = FollowUpForm(choices=[(str(row.item.pk), row.item.text) for row in flagged])
+        context["agenda_form"] = AgendaForm()
     return render(request, "selfcheck/results.html", context)
 
 
@@ -116,19 +115,32 @@ def round_pdf(request, pk):
     selfcheck_round = get_round_for_user(request.user, pk)
     if not sees_all_cities(request.user) or not pdf.available():
         raise Http404
-    result = results.round_result(selfcheck_round, set())
-    context = {
-        "round": selfcheck_round,
-        "result": result,
-        "k": min_raters(),
-        "generated": timezone.localdate(),
-        "total_raters": result.raters.get(None, 0),
-        "earlier": [f for ups in results.previous_follow_ups(selfcheck_round).values() for f in ups],
-        "cooperation": Cooperation.objects.first(),
-    }
-    response = HttpResponse(pdf.render_pdf("selfcheck/summary_pdf.html", context), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="selbstcheck-{selfcheck_round.pk}.pdf"'
+    response = HttpResponse(summary.summary_pdf(selfcheck_round), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{summary.file_name(selfcheck_round)}"'
     return response
+
+
+@office_required
+@require_POST
+def round_agenda(request, pk):
+    """The office puts the round's summary on a coming Regiegruppe meeting: an agenda item with the PDF."""
+    selfcheck_round = get_round_for_user(request.user, pk, manage=True)
+    form = AgendaForm(request.POST)
+    if form.is_valid():
+        try:
+            item = actions.put_on_agenda(request.user, selfcheck_round, form.cleaned_data["meeting"])
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Die Zusammenfassung steht als TOP „%(title)s“ auf der Tagesordnung der Sitzung „%(meeting)s“.")
+                % {"title": item.title, "meeting": item.meeting.title},
+            )
+            return redirect("selfcheck:results", pk=selfcheck_round.pk)
+    context = _result_context(request, selfcheck_round)
+    context["agenda_form"] = form
+    return render(request, "selfcheck/results.html", context, status=400)
 
 
 @office_required

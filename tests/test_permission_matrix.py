@@ -132,6 +132,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "selbstcheck/runden/<int:pk>/ergebnisse/": ("/selbstcheck/runden/{selfcheck_round}/ergebnisse/", TAKES_PART),
     "selbstcheck/runden/<int:pk>/zusammenfassung.pdf": ("/selbstcheck/runden/{selfcheck_round}/zusammenfassung.pdf", TAKES_PART),
     "selbstcheck/runden/<int:pk>/aufgaben/": ("/selbstcheck/runden/{selfcheck_round}/aufgaben/", POST_ONLY_OFFICE),
+    "selbstcheck/runden/<int:pk>/tagesordnung/": ("/selbstcheck/runden/{selfcheck_round}/tagesordnung/", POST_ONLY_OFFICE),
     "selbstcheck/runden/<int:pk>/abschliessen/": ("/selbstcheck/runden/{selfcheck_round}/abschliessen/", POST_ONLY_OFFICE),
     "selbstcheck/runden/<int:pk>/veroeffentlichen/": (
         "/selbstcheck/runden/{selfcheck_round}/veroeffentlichen/",

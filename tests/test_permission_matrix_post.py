@@ -77,6 +77,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "sitzungen/<int:pk>/rueckmeldung/": MEMBERS,
     "sitzungen/aufgaben/<int:pk>/erledigt/": MEMBERS,
     "selbstcheck/runden/<int:pk>/aufgaben/": OFFICE,
+    "selbstcheck/runden/<int:pk>/tagesordnung/": OFFICE,
     "selbstcheck/runden/<int:pk>/abschliessen/": OFFICE,
     "selbstcheck/runden/<int:pk>/veroeffentlichen/": OFFICE,
     "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": OFFICE,

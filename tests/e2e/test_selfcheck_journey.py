@@ -3,11 +3,15 @@ tasks from the flagged item → the one-page summary for the Regiegruppe's agend
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from meetings.core import actions as meeting_actions
+from members.models import Body
 from selfcheck.models import Answer, Round
 from tasks.models import Task
 from tests.selfcheck.conftest import checklist, make_rater  # noqa: F401 - checklist is a fixture
@@ -83,6 +87,27 @@ def test_office_opens_raters_answer_consolidation_tasks_summary(page, browser_co
     # Close and release; the public page shows the cooperation only.
     page.get_by_role("button", name="Runde abschließen").click()
     expect(page.locator(".messages")).to_contain_text("Die Runde ist abgeschlossen")
+
+    # The summary goes onto the Regiegruppe's next meeting as an agenda item with the PDF.
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=40)
+    meeting, _w = meeting_actions.create_meeting(
+        office,
+        Body.objects.get(slug="regiegruppe"),
+        start=start,
+        end=start + dt.timedelta(hours=3),
+        title="Planungssitzung der Regiegruppe",
+        status="scheduled",
+    )
+    page.reload()
+    page.get_by_label("Sitzung der Regiegruppe").select_option(value=str(meeting.pk))
+    page.get_by_role("button", name="Auf die Tagesordnung setzen").click()
+    expect(page.locator(".messages")).to_contain_text("auf der Tagesordnung der Sitzung „Planungssitzung der Regiegruppe“")
+    assert_accessible(page, context="Ergebnisse, Zusammenfassung auf der Tagesordnung")
+    page.get_by_role("link", name="Zur Sitzung").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Planungssitzung der Regiegruppe")
+    expect(page.locator("main")).to_contain_text("Ergebnisse: Selbstcheck 2026")
+    assert_accessible(page, context="Sitzung mit der Zusammenfassung")
+    page.goto(f"/selbstcheck/runden/{selfcheck_round.pk}/ergebnisse/")
     page.get_by_role("button", name="Ergebnis der Kooperation veröffentlichen").click()
     page.get_by_role("link", name="Öffentliche Fassung").click()
     browser_context.clear_cookies()
