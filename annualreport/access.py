@@ -36,6 +36,20 @@ def get_report_for_user(user, pk, *, write: bool = False) -> AnnualReport:
     return report
 
 
+def released_reports() -> list[AnnualReport]:
+    """For everybody: each year's newest released version, newest year first (the public index)."""
+    newest: dict[int, AnnualReport] = {}
+    rows = (
+        AnnualReport.objects.defer("pdf", "odt", "snapshot")
+        .select_related("approval_item__meeting")
+        .filter(status=AnnualReport.Status.FROZEN, released_at__isnull=False)
+        .order_by("-year", "-number")
+    )
+    for report in rows:
+        newest.setdefault(report.year, report)
+    return list(newest.values())
+
+
 def get_released_report(year) -> AnnualReport:
     """The newest released version of ``year``'s report, for everybody; 404 while none is released."""
     report = (

@@ -15,7 +15,7 @@ from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
 
 from . import actions
-from .access import get_released_report, get_report_for_user, reports_for_user
+from .access import get_released_report, get_report_for_user, released_reports, reports_for_user
 from .content import TEXT_KEYS, text_title
 from .forms import ApprovalForm, CorrectionForm, DraftForm, TextForm, VersionForm
 from .models import AnnualReport, TextBlock
@@ -183,6 +183,11 @@ def partner(request, pk: int):
 def public(request, year: int):
     report = get_released_report(year)
     return render(request, "annualreport/public.html", {"report": report, "p": build(report)})
+
+
+@require_GET
+def public_index(request):
+    return render(request, "annualreport/public_index.html", {"reports": released_reports()})
 
 
 @require_GET

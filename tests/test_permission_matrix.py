@@ -480,6 +480,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/jahresberichte/{annual_draft}/landesinitiative/",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
+    "jahresbericht/": ("/jahresbericht/", PUBLIC),
     "jahresbericht/<int:year>/": ("/jahresbericht/2025/", PUBLIC),
     "jahresbericht/<int:year>/bericht.pdf": ("/jahresbericht/2025/bericht.pdf", PUBLIC),
     "jahresbericht/<int:year>/bericht.odt": ("/jahresbericht/2025/bericht.odt", PUBLIC),

@@ -26,3 +26,11 @@ def survey_value(row: dict, which: str) -> str:
     if interval[0] is not None and interval[1] is not None:
         text += f" ({interval[0]:.1f}–{interval[1]:.1f})".replace(".", ",")
     return text
+
+
+@register.simple_tag
+def released_annual_reports():
+    """The public index's list, for the publications page."""
+    from annualreport.access import released_reports
+
+    return released_reports()

@@ -197,16 +197,21 @@ def test_release_needs_freezing_and_the_regiegruppe_s_decision(scene, client_for
     assert office.post(url, {"agenda_item": scene["approval_item"].pk, "version": report.version}).status_code == 302
     report.refresh_from_db()
     assert report.approval_item == scene["approval_item"]
+    assert f"Jahresbericht {YEAR}" not in client_for("anonymous").get("/veroeffentlichungen/").content.decode()
     assert office.post(f"/jahresberichte/{report.pk}/freigeben/", {"version": report.version}).status_code == 302
 
     public = client_for("anonymous").get(f"/jahresbericht/{YEAR}/")
     assert public.status_code == 200
+    for listing in ("/jahresbericht/", "/veroeffentlichungen/"):  # the public index and the publications page
+        html = client_for("anonymous").get(listing).content.decode()
+        assert f"/jahresbericht/{YEAR}/bericht.pdf" in html and f"Jahresbericht {YEAR}" in html
     assert client_for("anonymous").get(f"/jahresbericht/{YEAR}/bericht.pdf").content == bytes(report.pdf)
 
     # A correction stays internal until it is released itself; the public keeps the released version.
     new = _correct(office, report)
     assert new.status == AnnualReport.Status.DRAFT and new.correction_note
     assert client_for("anonymous").get(f"/jahresbericht/{YEAR}/bericht.pdf").content == bytes(report.pdf)
+    assert "Jahresbericht" in client_for("anonymous").get("/jahresbericht/").content.decode()
 
 
 @pytest.mark.django_db
