@@ -173,3 +173,43 @@ def release(actor, report: AnnualReport, expected_version: int) -> AnnualReport:
     save_versioned(report, expected_version, fields=["released_at"])
     record(actor, "annual_report.released", report, before=before, after=_audit(report))
     return report
+
+
+@transaction.atomic
+def assign_partner_fields(actor, report: AnnualReport, chosen: dict[tuple[str, int], set[str]]) -> int:
+    """Save the office's assignment of the year's activities to the measure fields of the state initiative.
+
+    ``chosen`` maps each activity shown on the form ((kind, pk)) to the fields ticked for it. Only activities
+    of the report's year are accepted; a cell is stored only where it differs from what counts now (the
+    keywords or an earlier decision), so untouched suggestions stay suggestions. Refused once frozen.
+    Returns the number of changed cells.
+    """
+    from .figures import PARTNER_FIELDS, partner_activities
+    from .models import PartnerAssignment
+
+    report = _lock(report)
+    if report.is_frozen:
+        raise ValidationError(
+            _(
+                "Der Bericht ist eingefroren; seine Zuordnungen ändern sich nicht mehr. Änderungen gehören in eine berichtigte Fassung."
+            ),
+            code="frozen",
+        )
+    current = {(row["kind"], row["pk"]): row for row in partner_activities(report.year) if row["year"] == report.year}
+    unknown = set(chosen) - set(current)
+    if unknown:
+        raise ValidationError(_("Die Liste der Aktivitäten hat sich geändert. Bitte laden Sie die Seite neu."), code="stale")
+    changes = []
+    for key, fields in chosen.items():
+        row = current[key]
+        for field in PARTNER_FIELDS:
+            wanted = field in fields
+            if wanted == (field in row["fields"]):
+                continue
+            PartnerAssignment.objects.update_or_create(
+                kind=key[0], object_id=key[1], field=field, defaults={"assigned": wanted, "set_by": actor}
+            )
+            changes.append({"kind": key[0], "id": key[1], "field": field, "assigned": wanted})
+    if changes:
+        record(actor, "annual_report.partner_assigned", report, after={"changes": changes})
+    return len(changes)

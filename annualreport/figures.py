@@ -371,51 +371,84 @@ def _survey(year: int) -> dict:
     }
 
 
-def _partner(year: int) -> dict:
-    """The year's activities assigned to the measure fields of the state initiative by their wording."""
+def partner_activities(year: int) -> list[dict]:
+    """The activities of ``year`` and the year before (events, decisions, public documents and news), each with
+    the measure fields it counts for: the office's explicit assignment where there is one, else the keywords.
+
+    Four queries for the activities and one for the assignments, however many there are.
+    """
     from calendar_events.models import Event
     from documents.models import Document
     from meetings.models import Decision
     from news.models import Post
 
-    items: list[tuple[int, str, str]] = []
-    items += [(y, _("Termin"), t) for t, y in _titles(Event.objects.all(), "starts_at", year)]
+    from .models import PartnerAssignment
+
+    Kind = PartnerAssignment.Kind
+    items: list[tuple[str, int, int, str]] = []
+    items += [(Kind.EVENT, pk, y, t) for pk, t, y in _titles(Event.objects.all(), "starts_at", year)]
+    decisions = Decision.objects.filter(
+        agenda_item__deleted_at__isnull=True, agenda_item__meeting__deleted_at__isnull=True
+    ).exclude(status=Decision.Status.SUPERSEDED)
     items += [
-        (y, _("Beschluss"), t)
-        for t, y in _titles(
-            Decision.objects.filter(agenda_item__deleted_at__isnull=True, agenda_item__meeting__deleted_at__isnull=True).exclude(
-                status=Decision.Status.SUPERSEDED
-            ),
-            "agenda_item__meeting__start",
-            year,
-            text_field="text",
-        )
+        (Kind.DECISION, pk, y, t) for pk, t, y in _titles(decisions, "agenda_item__meeting__start", year, text_field="text")
     ]
     public_documents = Document.objects.filter(trashed_at__isnull=True, is_public=True)
-    items += [(y, _("Dokument"), t) for t, y in _titles(public_documents, "published_at", year)]
-    items += [(y, _("Neuigkeit"), t) for t, y in _titles(Post.objects.filter(is_public=True), "published_at", year)]
+    items += [(Kind.DOCUMENT, pk, y, t) for pk, t, y in _titles(public_documents, "published_at", year)]
+    items += [(Kind.POST, pk, y, t) for pk, t, y in _titles(Post.objects.filter(is_public=True), "published_at", year)]
+    explicit = {  # the office's decisions: few rows, read at once
+        (kind, object_id, field): assigned
+        for kind, object_id, field, assigned in PartnerAssignment.objects.values_list("kind", "object_id", "field", "assigned")
+    }
+    labels = dict(Kind.choices)
+    rows = []
+    for kind, pk, y, title in items:
+        lowered = title.lower()
+        fields, explicit_fields = [], []
+        for key in PARTNER_FIELDS:
+            decided = explicit.get((kind, pk, key))
+            if decided is not None:
+                explicit_fields.append(key)
+            if decided if decided is not None else any(w in lowered for w in PARTNER_KEYWORDS[key]):
+                fields.append(key)
+        rows.append(
+            {
+                "kind": str(kind),
+                "kind_label": str(labels[kind]),
+                "pk": pk,
+                "year": y,
+                "title": title,
+                "fields": fields,
+                "explicit": explicit_fields,
+            }
+        )
+    return rows
+
+
+def _partner(year: int) -> dict:
+    """The year's activities per measure field of the state initiative (see :func:`partner_activities`)."""
+    activities = partner_activities(year)
     fields = []
     for key in PARTNER_FIELDS:
-        words = PARTNER_KEYWORDS[key]
-        matches = [(y, kind, title) for y, kind, title in items if any(w in title.lower() for w in words)]
-        now = sorted((kind, title) for y, kind, title in matches if y == year)
+        matches = [row for row in activities if key in row["fields"]]
+        now = sorted((row["kind_label"], row["title"]) for row in matches if row["year"] == year)
         fields.append(
             {
                 "key": key,
                 "current": len(now),
-                "previous": sum(1 for y, _kind, _title in matches if y == year - 1),
+                "previous": sum(1 for row in matches if row["year"] == year - 1),
                 "examples": [f"{kind}: {title[:140]}" for kind, title in now[:PARTNER_EXAMPLES]],
             }
         )
     return {"fields": fields}
 
 
-def _titles(queryset, field: str, year: int, *, text_field: str = "title") -> list[tuple[str, int]]:
+def _titles(queryset, field: str, year: int, *, text_field: str = "title") -> list[tuple[int, str, int]]:
     rows = (
         queryset.filter(**{f"{field}__year__in": [year - 1, year]})
         .annotate(y=ExtractYear(field))
-        .values_list(text_field, "y")
-        .order_by("y", text_field)
+        .values_list("pk", text_field, "y")
+        .order_by("y", text_field, "pk")
     )
     return list(rows)
 

@@ -101,3 +101,30 @@ class TextRevision(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.block} #{self.number}"
+
+
+class PartnerAssignment(TimestampedModel):
+    """The office's own decision whether an activity belongs to a measure field of the state initiative.
+
+    Without a row, the field's keywords suggest the assignment (``figures.PARTNER_KEYWORDS``); a row says
+    yes (``assigned``) or no, and wins over the keywords. Frozen reports keep what they counted then.
+    """
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("Termin")
+        DECISION = "decision", _("Beschluss")
+        DOCUMENT = "document", _("Dokument")
+        POST = "post", _("Neuigkeit")
+
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    field = models.SlugField(_("Handlungsfeld"), max_length=20)
+    assigned = models.BooleanField(_("zugeordnet"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("Zuordnung zur Landesinitiative")
+        verbose_name_plural = _("Zuordnungen zur Landesinitiative")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "field"], name="annualreport_partner_assignment_unique"),
+        ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("jahresberichte/<int:pk>/bericht.pdf", views.report_pdf, name="pdf"),
     path("jahresberichte/<int:pk>/bericht.odt", views.report_odt, name="odt"),
     path("jahresberichte/<int:pk>/landesinitiative/", views.partner, name="partner"),
+    path("jahresberichte/<int:pk>/landesinitiative/zuordnen/", views.partner_assign, name="partner_assign"),
     path("jahresbericht/", views.public_index, name="public_index"),
     path("jahresbericht/<int:year>/", views.public, name="public"),
     path("jahresbericht/<int:year>/bericht.pdf", views.public_pdf, name="public_pdf"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -176,7 +176,41 @@ def report_odt(request, pk: int):
 @require_GET
 def partner(request, pk: int):
     report = get_report_for_user(request.user, pk)
-    return render(request, "annualreport/partner.html", {"report": report, "p": build(report, with_charts=False)})
+    return render(request, "annualreport/partner.html", _partner_context(request, report))
+
+
+def _partner_context(request, report: AnnualReport) -> dict:
+    context: dict = {"report": report, "p": build(report, with_charts=False)}
+    if is_office(request.user) and not report.is_frozen:
+        from .content import PARTNER_TITLES
+        from .figures import PARTNER_FIELDS, partner_activities
+
+        context["activities"] = [row for row in partner_activities(report.year) if row["year"] == report.year]
+        context["fields"] = [(key, PARTNER_TITLES[key]) for key in PARTNER_FIELDS]
+    return context
+
+
+@login_required
+@require_POST
+def partner_assign(request, pk: int):
+    """The office ticks which of the year's activities count for which measure field (explicit, over keywords)."""
+    from .figures import PARTNER_FIELDS
+
+    report = get_report_for_user(request.user, pk, write=True)
+    chosen: dict[tuple[str, int], set[str]] = {}
+    for token in request.POST.getlist("row"):
+        kind, _sep, raw_pk = token.partition(":")
+        if not raw_pk.isdigit() or len(raw_pk) > 18:
+            return HttpResponseBadRequest(_("Ungültige Angabe einer Aktivität."))
+        chosen[(kind, int(raw_pk))] = {field for field in request.POST.getlist(f"a-{kind}-{raw_pk}") if field in PARTNER_FIELDS}
+    try:
+        changed = actions.assign_partner_fields(request.user, report, chosen)
+    except ValidationError as exc:
+        context = _partner_context(request, report)
+        context["assign_errors"] = exc.messages
+        return render(request, "annualreport/partner.html", context, status=409 if exc.code == "stale" else 400)
+    messages.success(request, _("Zuordnungen gespeichert (%(n)d Änderungen).") % {"n": changed})
+    return redirect("annualreport:partner", pk=report.pk)
 
 
 @require_GET

@@ -480,6 +480,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/jahresberichte/{annual_draft}/landesinitiative/",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
+    "jahresberichte/<int:pk>/landesinitiative/zuordnen/": (
+        "/jahresberichte/{annual_draft}/landesinitiative/zuordnen/",
+        POST_ONLY_OFFICE,
+    ),
     "jahresbericht/": ("/jahresbericht/", PUBLIC),
     "jahresbericht/<int:year>/": ("/jahresbericht/2025/", PUBLIC),
     "jahresbericht/<int:year>/bericht.pdf": ("/jahresbericht/2025/bericht.pdf", PUBLIC),

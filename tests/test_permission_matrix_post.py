@@ -40,6 +40,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "monitoring/verwaltung/runden/<slug:round_slug>/auswerten/": OFFICE,
     "jahresberichte/<int:pk>/einfrieren/": OFFICE,
     "jahresberichte/<int:pk>/freigeben/": OFFICE,
+    "jahresberichte/<int:pk>/landesinitiative/zuordnen/": OFFICE,
     "monitoring/verwaltung/wellen/<int:pk>/status/": OFFICE,
     "monitoring/verwaltung/zugriffe/<int:pk>/entfernen/": OFFICE,
     "benachrichtigungen/gelesen/": SIGNED_IN,  # one's own notifications
@@ -95,6 +96,7 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "jahresberichte/<int:pk>/berichtigen/": {"note": "Fremde Berichtigung"},
     "jahresberichte/<int:pk>/beschluss/": {"agenda_item": "", "version": 1},
     "jahresberichte/<int:pk>/freigeben/": {"version": 1},
+    "jahresberichte/<int:pk>/landesinitiative/zuordnen/": {"row": "post:1"},
     "verwaltung/kommunen/neu/": {"name": "Neustadt", "short_name": "Neustadt", "ags": "05999999", "join_date": NEXT_YEAR},
     "verwaltung/personen/neu/": {"given_name": "Nora", "family_name": "Neu", "email": "nora.neu@test.example"},
     "konto/einladungen/neu/": {"person": "{member_person}", "email": "eingeladen@test.example"},

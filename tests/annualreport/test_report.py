@@ -253,3 +253,52 @@ def test_the_draft_page_runs_the_same_number_of_queries_however_much_happened(sc
             a.decision(a.item(meeting, "Personalgewinnung"), kind=Decision.Kind.AGREEMENT)
             a.event(steering.workspace, a.at(year, month, 21), "Seminar")
     assert _queries(office, url) == small
+
+
+def _partner_counts(report) -> dict[str, int]:
+    from annualreport.presentation import build
+
+    return {field.key: field.current for field in build(report, with_charts=False).partner}
+
+
+@pytest.mark.django_db
+def test_the_office_assigns_activities_to_measure_fields_explicitly_over_the_keywords(scene, client_for):
+    from annualreport.models import PartnerAssignment
+    from calendar_events.models import Event
+
+    office = client_for("office")
+    report = _create(office)
+    url = f"/jahresberichte/{report.pk}/landesinitiative/"
+    page = office.get(url).content.decode()
+    event = Event.objects.get(title="Workshop Interkulturelle Kompetenz")
+    assert f'value="event:{event.pk}"' in page and "Zuordnungen speichern" in page
+    before = _partner_counts(report)
+    assert before["training"] == 3 and before["information"] == 0  # the keywords: workshop, Schulung, Schulung
+
+    # Every row is posted as shown; only the workshop changes: not training, but information of staff.
+    rows = re.findall(r'name="row" value="([a-z]+:\d+)"', page)
+    data: dict[str, list[str]] = {"row": rows}
+    for token in rows:
+        kind, pk = token.split(":")
+        data[f"a-{kind}-{pk}"] = re.findall(rf'name="a-{kind}-{pk}" value="([a-z]+)"[^>]*checked', page)
+    data[f"a-event-{event.pk}"] = ["information"]
+    response = office.post(f"{url}zuordnen/", data)
+    assert response.status_code == 302
+    assert set(PartnerAssignment.objects.values_list("kind", "object_id", "field", "assigned")) == {
+        ("event", event.pk, "training", False),
+        ("event", event.pk, "information", True),
+    }
+    after = _partner_counts(report)
+    assert after["training"] == 2 and after["information"] == 1 and after["hr"] == before["hr"]
+
+    # An activity not in the year's list (tampered or deleted meanwhile) is refused as a whole.
+    stale = office.post(f"{url}zuordnen/", {"row": ["post:999999"], "a-post-999999": ["hr"]})
+    assert stale.status_code == 409 and "Seite neu" in stale.content.decode()
+    assert client_for("member").post(f"{url}zuordnen/", data).status_code == 404  # the Regiegruppe reads only
+
+    # Frozen: the counts stay as frozen, the form is gone and a late post is refused.
+    report = _freeze(office, report)
+    assert "Zuordnungen speichern" not in office.get(url).content.decode()
+    data[f"a-event-{event.pk}"] = ["training"]
+    assert office.post(f"{url}zuordnen/", data).status_code == 400
+    assert PartnerAssignment.objects.get(kind="event", object_id=event.pk, field="training").assigned is False
