@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -284,6 +285,51 @@ def _events(year: int) -> dict:
     }
 
 
+def euro(value) -> str:
+    """A sum of money as German text ("2.000,00 €"): the snapshot keeps it exactly as printed."""
+    text = f"{value:,.2f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return f"{text} €"
+
+
+def _projects(year: int) -> dict:
+    """The members' cost shares: set (newest version of each year's setting), received, cities paid in full."""
+    from costshares.models import Payment, Setting, Share
+
+    newest: dict[int, int] = {}
+    for setting_id, setting_year in (
+        Setting.objects.filter(year__in=[year - 1, year]).order_by("year", "number").values_list("pk", "year")
+    ):
+        newest[setting_year] = setting_id
+    due: dict[int, dict[int, Decimal]] = {year: {}, year - 1: {}}
+    for setting_id, city, amount in Share.objects.filter(setting_id__in=newest.values()).values_list(
+        "setting_id", "municipality_id", "amount"
+    ):
+        due[next(y for y, pk in newest.items() if pk == setting_id)][city] = amount
+    paid: dict[int, dict[int, Decimal]] = {year: defaultdict(Decimal), year - 1: defaultdict(Decimal)}
+    for pay_year, city, amount in Payment.objects.filter(year__in=[year - 1, year]).values_list(
+        "year", "municipality_id", "amount"
+    ):
+        paid[pay_year][city] += amount
+
+    def in_full(y: int) -> str:
+        return f"{sum(1 for city, amount in due[y].items() if paid[y][city] >= amount)} / {len(due[y])}"
+
+    rows = []
+    if newest:
+        rows = [
+            _row(
+                _("Umlage festgesetzt"), euro(sum(due[year].values(), Decimal(0))), euro(sum(due[year - 1].values(), Decimal(0)))
+            ),
+            _row(
+                _("Umlage eingegangen"),
+                euro(sum(paid[year].values(), Decimal(0))),
+                euro(sum(paid[year - 1].values(), Decimal(0))),
+            ),
+            _row(_("Städte mit vollständig gezahltem Anteil"), in_full(year), in_full(year - 1)),
+        ]
+    return {"key": "projects", "rows": rows, "costshares": True}
+
+
 def _publications(year: int) -> dict:
     from documents.models import Document
     from meetings.models import Minutes
@@ -471,6 +517,6 @@ def compute(year: int) -> dict:
             _events(year),
             _publications(year),
             _survey(year),
-            {"key": "projects", "rows": [], "missing": True},
+            _projects(year),
         ]
         return {"year": year, "previous": year - 1, "k": k, "sections": sections, "partner": _partner(year)}

@@ -138,15 +138,7 @@ def _body(p: Presentation) -> str:
     parts += _paragraphs(p.texts.get("foreword", ""))
     for section in p.sections:
         parts.append(_h(section.title, 1))
-        if section.extra.get("missing"):
-            parts.append(
-                _p(
-                    _(
-                        "Gemeinschaftsprojekte, ihre Förderung, Ausgaben und Kostenanteile werden auf der Plattform noch nicht erfasst; dieser Abschnitt bleibt leer, bis es sie gibt."
-                    )
-                )
-            )
-        elif section.rows or section.total:
+        if section.rows or section.total:
             rows = [[str(r["label"]), _cell(r["current"]), _cell(r["previous"])] for r in section.rows]
             if section.total:
                 rows.append([str(section.total["label"]), _cell(section.total["current"]), _cell(section.total["previous"])])
