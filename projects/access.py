@@ -14,7 +14,7 @@ so the calendar's own rules (``calendar_events.access``) apply there: the projec
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.roles import is_office
@@ -133,10 +133,7 @@ def get_public_project(slug) -> JointProject:
     return project
 
 
-def visible_project_filter(user, prefix: str = "") -> Q:
-    """A filter for rows that point to a project (``prefix`` e.g. ``"project__"``): those ``user`` may see."""
-    if sees_all(user):
-        return Q()
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    return Q(**{f"{prefix}workspace__members__user": user})
+def with_visible_projects(user, decisions):
+    """Decisions for the register, each with ``visible_project_links``: its links to projects ``user`` may see."""
+    links = ProjectDecision.objects.filter(project__in=projects_visible_to(user)).select_related("project")
+    return decisions.prefetch_related(Prefetch("project_links", queryset=links, to_attr="visible_project_links"))

@@ -11,13 +11,13 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
 
 from accounts.models import User
 from documents import actions as document_actions
 from documents import generate
 from meetings.minutes.actions import add_decision
-from meetings.models import Decision, Meeting
+from meetings.models import AgendaItem, Decision, Meeting
 from members.models import Body, Municipality
 from workspaces.actions import add_member
 from workspaces.models import WorkspaceMember
@@ -125,24 +125,34 @@ def _city(slug: str) -> Municipality | None:
     return Municipality.objects.filter(slug=slug).first()
 
 
-def _decision(office, slug: str, before: dt.date) -> Decision | None:
-    """The Regiegruppe decision that started the project: in the last held meeting before the project began
-    whose minutes are still open (or, failing that, the latest one open)."""
+def _decision(office, slug: str, spec: dict) -> Decision | None:
+    """The Regiegruppe decision that started the project, in its last meeting before the project began.
+
+    The demo's earlier meetings carry no agenda, so the item is added as history (as the meetings demo
+    records past papers); the decision itself goes through the minutes action."""
     text = DECISION_TEXTS[slug]
     existing = Decision.objects.filter(text=text).first()
     if existing is not None:
         return existing
-    held = Meeting.objects.filter(body__kind=Body.Kind.STEERING_GROUP, start__lt=timezone.now())
-    earlier = held.filter(start__date__lt=before).order_by("-start")
-    for meeting in [*earlier[:3], *held.order_by("-start")[:3]]:
-        item = meeting.agenda_items.order_by("position").first()
-        if item is None:
-            continue
-        try:
-            return add_decision(office, item, text)
-        except ValidationError:
-            continue
-    return None
+    meeting = (
+        Meeting.objects.filter(body__kind=Body.Kind.STEERING_GROUP, status="held", start__date__lt=spec["starts_on"])
+        .order_by("-start")
+        .first()
+    )
+    if meeting is None:
+        return None
+    item = AgendaItem.objects.create(
+        body=meeting.body,
+        meeting=meeting,
+        status=AgendaItem.Status.ACCEPTED,
+        position=(meeting.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1,
+        title=f"Gemeinschaftsprojekt „{spec['title']}“: Antrag",
+        municipality=_city(spec["lead"]),
+    )
+    try:
+        return add_decision(office, item, text)
+    except ValidationError:
+        return None
 
 
 def _team(office, project: JointProject, emails: list[str]) -> None:
@@ -179,7 +189,7 @@ def _build(office, slug: str, spec: dict, team: list[str]) -> JointProject | Non
         actions.change_status(office, project, project.version, status)
     if spec["results"]:
         actions.update_project(office, project, project.version, results=spec["results"])
-    decision = _decision(office, slug, spec["starts_on"])
+    decision = _decision(office, slug, spec)
     if decision is not None and not ProjectDecision.objects.filter(project=project, decision=decision).exists():
         actions.link_decision(office, project, decision, ProjectDecision.Effect.STARTED)
     _team(office, project, team)
