@@ -22,14 +22,18 @@ def steering_decision(office) -> Decision:
     meeting, _warnings = create_meeting(
         None, body, start=start, end=start + dt.timedelta(hours=2), status="held", title="Regiegruppe (Projekttest)"
     )
-    item = AgendaItem.objects.create(body=body, meeting=meeting, status=AgendaItem.Status.ACCEPTED, position=1, title="Projektantrag")
+    item = AgendaItem.objects.create(
+        body=body, meeting=meeting, status=AgendaItem.Status.ACCEPTED, position=1, title="Projektantrag"
+    )
     return add_decision(office, item, "Die Regiegruppe beschließt, das Projekt zu beantragen.")
 
 
 def project_ids(personas) -> dict[str, object]:
     office = personas["office"]
     essen = Municipality.objects.get(slug="essen")
-    project = actions.create_project(office, title="Matrixprojekt", slug="matrixprojekt", lead_municipality=essen, summary="Worum es geht.")
+    project = actions.create_project(
+        office, title="Matrixprojekt", slug="matrixprojekt", lead_municipality=essen, summary="Worum es geht."
+    )
     partner = actions.set_partner(office, project, Municipality.objects.get(slug="herne"))
     milestone = actions.add_milestone(office, project, title="Auftakt", due_on=dt.date(2030, 1, 15))
     link = actions.link_decision(office, project, steering_decision(office))

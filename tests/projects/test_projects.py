@@ -142,7 +142,9 @@ def test_status_from_an_old_version_is_a_conflict(project, personas, client_for)
 
 
 def test_an_invalid_transition_through_the_page_answers_400_with_the_reason(project, client_for):
-    response = client_for("office").post("/projekte/vielfalt/stand/", {"stand-status": "closed", "stand-version": project.version})
+    response = client_for("office").post(
+        "/projekte/vielfalt/stand/", {"stand-status": "closed", "stand-version": project.version}
+    )
     assert response.status_code == 400
     assert "Möglich ist" in response.content.decode()
 
@@ -269,7 +271,12 @@ def test_the_list_shows_only_the_own_projects(project, team_member, other_member
 
 def test_the_team_edits_milestones_but_not_the_status(project, team_member):
     client = _client(team_member)
-    assert client.post("/projekte/vielfalt/meilensteine/", {"meilenstein-title": "Auftakt", "meilenstein-due_on": "2030-01-10"}).status_code == 302
+    assert (
+        client.post(
+            "/projekte/vielfalt/meilensteine/", {"meilenstein-title": "Auftakt", "meilenstein-due_on": "2030-01-10"}
+        ).status_code
+        == 302
+    )
     assert project.milestones.count() == 1
     response = client.post("/projekte/vielfalt/stand/", {"stand-status": "application", "stand-version": project.version})
     assert response.status_code == 404
@@ -303,7 +310,9 @@ def test_the_public_page_exists_only_once_released(project, personas, client_for
     actions.withdraw_release(personas["office"], project, project.version)
     assert anonymous.get("/gemeinschaftsprojekte/vielfalt/").status_code == 404
     assert list(
-        AuditEvent.objects.filter(object_id=str(project.pk), action__startswith="project.release").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(project.pk), action__startswith="project.release").values_list(
+            "action", flat=True
+        )
     ) == ["project.released", "project.release_withdrawn"]
 
 
@@ -322,7 +331,9 @@ def test_the_public_page_shows_published_documents_only(project, personas):
     from documents import actions as document_actions
 
     office = personas["office"]
-    public = document_actions.upload(office, project.workspace, SimpleUploadedFile("leitfaden.txt", b"Leitfaden"), title="Leitfaden")
+    public = document_actions.upload(
+        office, project.workspace, SimpleUploadedFile("leitfaden.txt", b"Leitfaden"), title="Leitfaden"
+    )
     document_actions.set_public(office, public, True)
     document_actions.upload(office, project.workspace, SimpleUploadedFile("intern.txt", b"intern"), title="Interner Vermerk")
     project.refresh_from_db()
