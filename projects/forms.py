@@ -132,13 +132,12 @@ class DecisionLinkForm(KernForm):
     )
     effect = forms.ChoiceField(label=_("Bedeutung für das Projekt"), choices=DecisionEffect.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["decision"]
-        field.queryset = (
-            Decision.objects.filter(agenda_item__body__kind=Body.Kind.STEERING_GROUP, agenda_item__meeting__isnull=False)
-            .select_related("agenda_item__meeting")
-            .order_by("-agenda_item__meeting__start", "pk")
-        )
+        decisions = Decision.objects.filter(agenda_item__body__kind=Body.Kind.STEERING_GROUP, agenda_item__meeting__isnull=False)
+        if project is not None:
+            decisions = decisions.exclude(project_links__project=project)
+        field.queryset = decisions.select_related("agenda_item__meeting").order_by("-agenda_item__meeting__start", "pk")
         field.label_from_instance = lambda d: f"{timezone.localtime(d.agenda_item.meeting.start):%d.%m.%Y} – {d.text[:90]}"
         field.widget.choices = field.choices

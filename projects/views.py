@@ -89,7 +89,7 @@ def _detail(request, project: JointProject, *, status: int = 200, **forms):
             initial={"version": project.version}, prefix="freigabe"
         )
         context["partner_form"] = forms.get("partner_form") or PartnerForm(project=project, prefix="partner")
-        context["decision_form"] = forms.get("decision_form") or DecisionLinkForm(prefix="beschluss")
+        context["decision_form"] = forms.get("decision_form") or DecisionLinkForm(project=project, prefix="beschluss")
     context["form_errors"] = [form for form in forms.values() if form is not None and form.errors]
     return render(request, "projects/detail.html", context, status=status)
 
