@@ -35,7 +35,7 @@ def project_ids(personas) -> dict[str, object]:
         office, title="Matrixprojekt", slug="matrixprojekt", lead_municipality=essen, summary="Worum es geht."
     )
     partner = actions.set_partner(office, project, Municipality.objects.get(slug="herne"))
-    milestone = actions.add_milestone(office, project, title="Auftakt", due_on=dt.date(2030, 1, 15))
+    milestone = actions.add_milestone(office, project, title="Auftakt", due_on=dt.date(2024, 1, 15))
     link = actions.link_decision(office, project, steering_decision(office))
     actions.release(office, project, project.version)
     hidden = actions.create_project(office, title="Verborgenes Projekt", slug="verborgen", lead_municipality=essen, summary="x")

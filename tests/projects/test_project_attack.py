@@ -87,7 +87,7 @@ def test_outsiders_cannot_change_or_release_a_project(scene, client_for):
         (f"/projekte/{SECRET_SLUG}/freigabe/", {"op": "release", "freigabe-version": "1"}),
         (f"/projekte/{SECRET_SLUG}/stand/", {"stand-status": "application", "stand-version": "1"}),
         (f"/projekte/{SECRET_SLUG}/bearbeiten/", {"title": "Übernommen", "version": "1"}),
-        (f"/projekte/{SECRET_SLUG}/meilensteine/", {"meilenstein-title": "Fremd", "meilenstein-due_on": "2030-01-01"}),
+        (f"/projekte/{SECRET_SLUG}/meilensteine/", {"meilenstein-title": "Fremd", "meilenstein-due_on": "2024-01-02"}),
     ]
     readers = _readers(scene, client_for)
     readers["regiegruppe"] = client_for("member")

@@ -202,10 +202,10 @@ def test_partners_with_roles_and_the_lead_stays(project, personas):
 
 
 def test_a_milestone_stands_in_the_workspace_calendar(project, team_member):
-    milestone = actions.add_milestone(team_member, project, title="Ausbildungsmesse", due_on=dt.date(2030, 9, 17))
+    milestone = actions.add_milestone(team_member, project, title="Ausbildungsmesse", due_on=dt.date(2024, 9, 17))
     assert milestone.event.workspace == project.workspace
     assert milestone.event.title == "Meilenstein: Ausbildungsmesse"
-    actions.mark_milestone_done(team_member, milestone, dt.date(2030, 9, 17))
+    actions.mark_milestone_done(team_member, milestone, dt.date(2024, 9, 17))
     event_pk = milestone.event.pk
     actions.delete_milestone(team_member, milestone)
     assert not Event.objects.filter(pk=event_pk).exists()
@@ -280,7 +280,7 @@ def test_the_team_edits_milestones_but_not_the_status(project, team_member):
     client = _client(team_member)
     assert (
         client.post(
-            "/projekte/vielfalt/meilensteine/", {"meilenstein-title": "Auftakt", "meilenstein-due_on": "2030-01-10"}
+            "/projekte/vielfalt/meilensteine/", {"meilenstein-title": "Auftakt", "meilenstein-due_on": "2024-01-10"}
         ).status_code
         == 302
     )
@@ -292,7 +292,7 @@ def test_the_team_edits_milestones_but_not_the_status(project, team_member):
 
 def test_the_regiegruppe_reads_but_cannot_add_milestones(project, client_for):
     response = client_for("member").post(
-        "/projekte/vielfalt/meilensteine/", {"meilenstein-title": "Fremd", "meilenstein-due_on": "2030-01-10"}
+        "/projekte/vielfalt/meilensteine/", {"meilenstein-title": "Fremd", "meilenstein-due_on": "2024-01-10"}
     )
     assert response.status_code == 404
     assert project.milestones.count() == 0
