@@ -47,7 +47,7 @@ def unregister(provider: PanelProvider) -> None:
     _providers[:] = [p for p in _providers if (p.__module__, p.__qualname__) != key]
 
 
-def panels_for(request, project) -> list[Panel]:
+def panels_for(request: Any, project: Any) -> list[Panel]:
     """The panels for the project page, in registration order; providers that return None are left out."""
     panels = []
     for index, provider in enumerate(_providers):

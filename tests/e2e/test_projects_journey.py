@@ -47,6 +47,9 @@ def test_office_creates_links_and_releases_a_project_and_the_public_sees_it(
     expect(page.get_by_text("Stadt Bochum – Projektpartnerin: übersetzt die Formulare")).to_be_visible()
 
     page.get_by_text("Meilenstein eintragen").click()
+    page.get_by_role("button", name="Meilenstein speichern").click()
+    expect(page.get_by_text("Bitte korrigieren Sie 2 Angaben.")).to_be_visible()
+    scan(page, "detail with a form error")
     page.get_by_label("Meilenstein", exact=True).fill("Formulare in fünf Sprachen")
     page.get_by_label("geplant für").fill("2024-06-28")
     page.get_by_role("button", name="Meilenstein speichern").click()
@@ -62,6 +65,12 @@ def test_office_creates_links_and_releases_a_project_and_the_public_sees_it(
     expect(page.get_by_text("Das Projekt steht jetzt auf „Antrag“.")).to_be_visible()
     scan(page, "detail filled")
 
+    page.get_by_role("link", name="Projektangaben bearbeiten").click()
+    scan(page, "edit form")
+    page.get_by_label("Ziele").fill("Formulare in fünf Sprachen\nBeratung am Telefon in drei Sprachen")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Projektangaben sind gespeichert.")).to_be_visible()
+
     page.get_by_role("button", name="Öffentliche Projektseite freigeben").click()
     expect(page.get_by_text("Die Projektseite ist jetzt öffentlich.")).to_be_visible()
     project = JointProject.objects.get(title="Mehrsprachige Bürgerdienste")
@@ -73,6 +82,6 @@ def test_office_creates_links_and_releases_a_project_and_the_public_sees_it(
     public.get_by_role("link", name="Mehrsprachige Bürgerdienste").click()
     expect(public.get_by_role("heading", level=1, name="Mehrsprachige Bürgerdienste")).to_be_visible()
     expect(public.get_by_text("Stadt Bochum")).to_be_visible()
-    expect(public.get_by_text("Formulare in fünf Sprachen")).to_be_visible()
+    expect(public.get_by_text("Beratung am Telefon in drei Sprachen")).to_be_visible()
     scan(public, "public detail")
     public.context.close()
