@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import User
 from documents import actions as document_actions
@@ -89,7 +90,7 @@ RUNNING = {
     ),
     "results": "",
     "starts_on": dt.date(2025, 4, 1),
-    "ends_on": dt.date(2027, 3, 31),
+    "ends_on": None,  # a year after the next spring, whenever the demo is loaded (see load_demo_projects)
     "lead": "dortmund",
     "partners": [
         ("duisburg", ProjectPartner.Role.PARTNER, "Ausbildungsmesse 2026"),
@@ -98,9 +99,10 @@ RUNNING = {
     ],
     "milestones": [
         ("Auftakt in Dortmund", dt.date(2025, 4, 10), True),
-        ("Kriterienkatalog für Praktika beschlossen", dt.date(2025, 11, 30), True),
-        ("Erste gemeinsame Ausbildungsmesse", dt.date(2026, 9, 17), False),
-        ("Zwischenbericht an die Bezirksregierung", dt.date(2026, 12, 15), False),
+        ("Kriterienkatalog für Praktika beschlossen", dt.date(2025, 11, 28), True),
+        # Ahead of today, whenever the demo is loaded (see _ahead).
+        ("Erste gemeinsame Ausbildungsmesse", 60, False),
+        ("Zwischenbericht an die Bezirksregierung", 120, False),
     ],
     "path": ["application", "approved", "running"],
 }
@@ -119,6 +121,14 @@ GUIDE = [
     "2. Informationsabende gemeinsam mit Migrantenorganisationen vor Ort.",
     "3. Geschulte Auswahlkommissionen und strukturierte Interviews.",
 ]
+
+
+def _ahead(days: int) -> dt.date:
+    """A working day about ``days`` ahead of today."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _city(slug: str) -> Municipality | None:
@@ -181,7 +191,8 @@ def _build(office, slug: str, spec: dict, team: list[str]) -> JointProject | Non
         city = _city(city_slug)
         if city is not None:
             actions.set_partner(office, project, city, role, contribution)
-    for title, due_on, done in spec["milestones"]:
+    for title, when, done in spec["milestones"]:
+        due_on = when if isinstance(when, dt.date) else _ahead(when)
         milestone = actions.add_milestone(office, project, title=title, due_on=due_on)
         if done:
             actions.mark_milestone_done(office, milestone, due_on)
@@ -213,4 +224,5 @@ def load_demo_projects() -> None:
                 document_actions.set_public(office, document, True)
                 actions.release(office, project, project.version)
         if not JointProject.objects.filter(slug=RUNNING_SLUG).exists():
-            _build(office, RUNNING_SLUG, RUNNING, ["projektteam@interkommunal.example"])
+            ends_on = dt.date(timezone.localdate().year + 1, 3, 31)
+            _build(office, RUNNING_SLUG, {**RUNNING, "ends_on": ends_on}, ["projektteam@interkommunal.example"])
