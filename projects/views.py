@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from documents.access import public_documents
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from members.access import person_visible_to
 from workspaces.models import WorkspaceMember
 
 from . import access, actions
@@ -61,6 +62,18 @@ def _public_downloads(project: JointProject):
     return public_documents().filter(workspace=project.workspace).select_related("current").order_by("title")
 
 
+def _team(viewer, project: JointProject) -> list[dict]:
+    """The project team as the viewer may see it: names only of people whose profile the viewer may see."""
+    rows = []
+    members = WorkspaceMember.objects.filter(workspace=project.workspace).select_related("user__person__municipality")
+    for member in members.order_by("role", "user__person__family_name"):
+        person = getattr(member.user, "person", None)
+        city = person.municipality.short_name if person is not None and person.municipality else ""
+        name = str(person) if person is not None and person_visible_to(viewer, person) else ""
+        rows.append({"name": name, "city": city, "role": member.get_role_display()})
+    return rows
+
+
 def _detail(request, project: JointProject, *, status: int = 200, **forms):
     user = request.user
     can_edit = access.can_edit(user, project)
@@ -71,9 +84,7 @@ def _detail(request, project: JointProject, *, status: int = 200, **forms):
         "partners": project.partners.select_related("municipality").order_by("role", "municipality__name"),
         "milestones": project.milestones.select_related("event"),
         "decision_links": project.decision_links.select_related("decision__agenda_item__meeting__body"),
-        "team": WorkspaceMember.objects.filter(workspace=project.workspace)
-        .select_related("user__person__municipality")
-        .order_by("role", "user__person__family_name"),
+        "team": _team(user, project),
         "downloads": _public_downloads(project),
         "can_edit": can_edit,
         "can_manage": can_manage,
