@@ -19,6 +19,7 @@ from tests.costshares.matrix import costshare_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
+from tests.projects.matrix import project_ids
 from tests.selfcheck.matrix import selfcheck_ids
 from tests.tasks.matrix import task_ids
 
@@ -464,6 +465,34 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "kostenverteilung/anteil/<int:pk>/zahlung/": ("/kostenverteilung/anteil/{own_share}/zahlung/", POST_ONLY_SIGNED_IN),
     "kostenverteilung/staedte/<slug:slug>/": ("/kostenverteilung/staedte/bochum/", OFFICE_ONLY),
+    # Joint projects: the office manages, the Regiegruppe (member) reads, project teams (none here) edit
+    "projekte/": ("/projekte/", SIGNED_IN),
+    "projekte/neu/": ("/projekte/neu/", OFFICE_ONLY),
+    "projekte/<slug:slug>/": ("/projekte/{project}/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "projekte/<slug:slug>/bearbeiten/": ("/projekte/{project}/bearbeiten/", OFFICE_ONLY),
+    "projekte/<slug:slug>/stand/": ("/projekte/{project}/stand/", POST_ONLY_SIGNED_IN),
+    "projekte/<slug:slug>/freigabe/": ("/projekte/{project}/freigabe/", POST_ONLY_SIGNED_IN),
+    "projekte/<slug:slug>/partner/": ("/projekte/{project}/partner/", POST_ONLY_SIGNED_IN),
+    "projekte/<slug:slug>/partner/<int:pk>/entfernen/": (
+        "/projekte/{project}/partner/{project_partner}/entfernen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "projekte/<slug:slug>/meilensteine/": ("/projekte/{project}/meilensteine/", POST_ONLY_SIGNED_IN),
+    "projekte/<slug:slug>/meilensteine/<int:pk>/erreicht/": (
+        "/projekte/{project}/meilensteine/{project_milestone}/erreicht/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "projekte/<slug:slug>/meilensteine/<int:pk>/loeschen/": (
+        "/projekte/{project}/meilensteine/{project_milestone}/loeschen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "projekte/<slug:slug>/beschluesse/": ("/projekte/{project}/beschluesse/", POST_ONLY_SIGNED_IN),
+    "projekte/<slug:slug>/beschluesse/<int:pk>/entfernen/": (
+        "/projekte/{project}/beschluesse/{project_decision}/entfernen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "gemeinschaftsprojekte/": ("/gemeinschaftsprojekte/", PUBLIC),
+    "gemeinschaftsprojekte/<slug:slug>/": ("/gemeinschaftsprojekte/{project}/", PUBLIC),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
     # Annual report: the office manages it, the Regiegruppe reads every version, the public the released one
@@ -540,6 +569,7 @@ def ids(personas):
         **selfcheck_ids(personas),
         **annual_report_ids(personas),
         **costshare_ids(personas),
+        **project_ids(personas),
     }
 
 

@@ -84,6 +84,15 @@ WRITERS: dict[str, frozenset[str]] = {
     "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": OFFICE,
     "selbstcheck/verwaltung/pruffragen/<int:pk>/ausmustern/": OFFICE,
     "kostenverteilung/anteil/<int:pk>/zahlung/": OFFICE,
+    "projekte/<slug:slug>/stand/": OFFICE,
+    "projekte/<slug:slug>/freigabe/": OFFICE,
+    "projekte/<slug:slug>/partner/": OFFICE,
+    "projekte/<slug:slug>/partner/<int:pk>/entfernen/": OFFICE,
+    "projekte/<slug:slug>/meilensteine/": OFFICE,  # and the project team's managers and editors
+    "projekte/<slug:slug>/meilensteine/<int:pk>/erreicht/": OFFICE,
+    "projekte/<slug:slug>/meilensteine/<int:pk>/loeschen/": OFFICE,
+    "projekte/<slug:slug>/beschluesse/": OFFICE,
+    "projekte/<slug:slug>/beschluesse/<int:pk>/entfernen/": OFFICE,
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day
@@ -126,6 +135,13 @@ PAYLOADS: dict[str, dict[str, object]] = {
         "due_date": NEXT_YEAR,
     },
     "kostenverteilung/anteil/<int:pk>/zahlung/": {"amount": "2.000,00", "received_on": NEXT_YEAR},
+    "projekte/neu/": {"title": "Fremdes Projekt", "lead_municipality": "1"},
+    "projekte/<slug:slug>/bearbeiten/": {"title": "Fremder Titel", "version": 1},
+    "projekte/<slug:slug>/stand/": {"stand-status": "application", "stand-version": 1},
+    "projekte/<slug:slug>/freigabe/": {"op": "withdraw", "freigabe-version": 2},
+    "projekte/<slug:slug>/partner/": {"partner-municipality": "{project_partner}", "partner-role": "partner"},
+    "projekte/<slug:slug>/meilensteine/": {"meilenstein-title": "Fremd", "meilenstein-due_on": NEXT_YEAR},
+    "projekte/<slug:slug>/beschluesse/": {"beschluss-decision": "1", "beschluss-effect": "changed"},
     "kostenverteilung/staedte/<slug:slug>/": {
         "form": "budget",
         "b-year": 2030,

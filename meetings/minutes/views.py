@@ -42,6 +42,7 @@ from meetings.minutes.actions import (
     save_item_minutes,
 )
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, agenda_numbers
+from projects.access import with_visible_projects
 
 
 def _item_forms(request, meeting, bound=None):
@@ -252,10 +253,11 @@ def decision_register(request):
             decisions = decisions.filter(agenda_item__meeting__start__year=data["year"])
         if data["status"]:
             decisions = decisions.filter(status=data["status"])
+    decisions = decisions.order_by("-agenda_item__meeting__start", "pk")[:200]
     return render(
         request,
         "meetings/minutes/register.html",
-        {"form": form, "decisions": decisions.order_by("-agenda_item__meeting__start", "pk")[:200]},
+        {"form": form, "decisions": with_visible_projects(request.user, decisions)},
     )
 
 

@@ -8,6 +8,7 @@ from meetings.demo import load_demo_integration, load_demo_meetings
 from members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, PERSONAS, load_demo, load_demo_accounts
 from monitoring.demo import DEMO_CODES, DEMO_HR_EMAIL, load_demo_monitoring
 from news.demo import load_demo_news
+from projects.demo import load_demo_projects
 from search.indexing import rebuild
 from selfcheck.demo import load_demo_selfcheck
 from tasks.demo import load_demo_tasks
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         load_demo_selfcheck()
         load_demo_annual_reports()
         load_demo_costshares()
+        load_demo_projects()
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
