@@ -291,6 +291,34 @@ def euro(value) -> str:
     return f"{text} €"
 
 
+def _joint_project_rows(year: int) -> list[dict]:
+    """Joint projects carried out in each year (approved or later, by their dates), begun, ended; milestones reached."""
+    from projects.models import JointProject, Milestone, ProjectStatus
+
+    carried_out = [ProjectStatus.APPROVED, ProjectStatus.RUNNING, ProjectStatus.PROOF_OF_USE, ProjectStatus.CLOSED]
+    spans = JointProject.objects.filter(status__in=carried_out, starts_on__isnull=False).values_list("starts_on", "ends_on")
+
+    def counts(y: int) -> tuple[int, int, int]:
+        active = [(start, end) for start, end in spans if start.year <= y and (end is None or end.year >= y)]
+        return (
+            len(active),
+            sum(1 for start, _end in active if start.year == y),
+            sum(1 for _s, end in active if end and end.year == y),
+        )
+
+    spans = list(spans)
+    now, before = counts(year), counts(year - 1)
+    reached = _year_counts(Milestone.objects.filter(done_on__isnull=False), "done_on", year, all=Q())["all"]
+    if not any(now + before + reached):
+        return []
+    return [
+        _row(_("Gemeinschaftsprojekte in Umsetzung"), now[0], before[0]),
+        _row(_("davon begonnen"), now[1], before[1]),
+        _row(_("davon beendet"), now[2], before[2]),
+        _row(_("Meilensteine erreicht"), *reached),
+    ]
+
+
 def _projects(year: int) -> dict:
     """The members' cost shares: set (newest version of each year's setting), received, cities paid in full."""
     from costshares.models import Payment, Setting, Share
@@ -314,9 +342,9 @@ def _projects(year: int) -> dict:
     def in_full(y: int) -> str:
         return f"{sum(1 for city, amount in due[y].items() if paid[y][city] >= amount)} / {len(due[y])}"
 
-    rows = []
+    rows = _joint_project_rows(year)
     if newest:
-        rows = [
+        rows += [
             _row(
                 _("Umlage festgesetzt"), euro(sum(due[year].values(), Decimal(0))), euro(sum(due[year - 1].values(), Decimal(0)))
             ),

@@ -107,6 +107,30 @@ def year_of_activity(personas):
         (essen, YEAR - 2, "77.00"),
     ):
         Payment.objects.create(municipality=city, year=year, amount=Decimal(amount), received_on=dt.date(year, 7, 1))
+
+    # Joint projects, counted from the approval on by their dates: running since 2024, closed mid-2025, an idea
+    # (not counted), approved from September 2025; milestones reached in either year (due next year: their
+    # calendar entries stay out of this report's events).
+    from projects import actions as project_actions
+
+    office = personas["office"]
+    spans = (
+        ("running", dt.date(YEAR - 1, 3, 1), dt.date(YEAR + 1, 12, 31)),
+        ("closed", dt.date(YEAR - 3, 1, 1), dt.date(YEAR, 6, 30)),
+        ("idea", dt.date(YEAR, 2, 1), None),
+        ("approved", dt.date(YEAR, 9, 1), None),
+    )
+    for n, (status, starts_on, ends_on) in enumerate(spans):
+        project = project_actions.create_project(
+            office, title=f"Projekt {n}", lead_municipality=essen, starts_on=starts_on, ends_on=ends_on, status=status
+        )
+        if n == 0:
+            for done_on in (dt.date(YEAR, 5, 5), dt.date(YEAR - 1, 2, 2), None):
+                milestone = project_actions.add_milestone(
+                    office, project, title=f"Meilenstein {done_on}", due_on=dt.date(YEAR + 1, 3, 3)
+                )
+                if done_on:
+                    project_actions.mark_milestone_done(office, milestone, done_on)
     return {"held": held}
 
 
@@ -159,6 +183,10 @@ def test_figures_equal_a_recount_by_hand(year_of_activity):
     assert publications["Dokumente öffentlich veröffentlicht"] == (1, 0)
 
     assert _rows(_section(data, "projects")) == {
+        "Gemeinschaftsprojekte in Umsetzung": (3, 2),
+        "davon begonnen": (1, 1),
+        "davon beendet": (1, 0),
+        "Meilensteine erreicht": (1, 1),
         "Umlage festgesetzt": ("2.200,00 €", "2.000,00 €"),
         "Umlage eingegangen": ("1.700,50 €", "2.000,00 €"),
         "Städte mit vollständig gezahltem Anteil": ("1 / 2", "1 / 1"),

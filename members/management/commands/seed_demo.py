@@ -42,9 +42,9 @@ class Command(BaseCommand):
         load_demo_meetings()
         load_demo_integration()
         load_demo_selfcheck()
-        load_demo_annual_reports()
         load_demo_costshares()
         load_demo_projects()
+        load_demo_annual_reports()  # last: the frozen report counts what the other demos created
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
