@@ -94,6 +94,8 @@ def _check_lines(lines: list[LineInput], on: dt.date) -> None:
         raise ValidationError(_("Ein Finanzierungsplan braucht mindestens eine Ausgabenposition."))
     seen = set()
     for line in lines:
+        if line.amount != line.amount.quantize(rules.CENT):
+            raise ValidationError(_("Beträge lauten auf volle Cent („%(label)s“).") % {"label": line.label})
         if line.amount < 0:
             raise ValidationError(_("Beträge im Finanzierungsplan sind nicht negativ („%(label)s“).") % {"label": line.label})
         if line.kind == LineKind.INCOME and not line.income_type:
