@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from accounts.roles import is_office
+from accounts.roles import is_member, is_office
 from costshares.access import own_municipality_ids, sees_overview
 from projects.models import JointProject
 from workspaces.models import WorkspaceMember
@@ -114,7 +114,8 @@ def get_request_for_user(user, slug, pk) -> tuple[PaymentRequest, Viewer]:
 
 
 def sees_rules(user) -> bool:
-    return is_office(user) or sees_overview(user)
+    """The rules are no secret, but funding is nothing for the public: everybody with a seat in a body."""
+    return is_member(user)
 
 
 def _int(value) -> int:

@@ -36,17 +36,18 @@ def ensure_project(actor, *, slug: str, title: str, lead: str, partners: list[st
     from workspaces.actions import create_workspace
 
     project = JointProject.objects.filter(slug=slug).first()
-    if project is None:
-        workspace = create_workspace(actor, name=title)
-        project, _created = JointProject.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "workspace": workspace,
-                "lead_municipality": Municipality.objects.get(slug=lead),
-                "status": status,
-            },
-        )
+    if project is not None:
+        return project  # the projects demo made it, with its own partner cities
+    workspace = create_workspace(actor, name=title)
+    project, _created = JointProject.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "title": title,
+            "workspace": workspace,
+            "lead_municipality": Municipality.objects.get(slug=lead),
+            "status": status,
+        },
+    )
     for city in [lead, *partners]:
         ProjectPartner.objects.get_or_create(
             project=project,
