@@ -143,27 +143,17 @@ def receipt_rows(application: Application, proof=None):
         "Prüfung",
         "aufzubewahren bis",
     ]
-    expenses = Expense.objects.filter(application=application).select_related("municipality").order_by("receipt_number")
+    expenses = Expense.objects.filter(application=application).order_by("receipt_number")
     if proof is not None:
         expenses = expenses.filter(paid_on__range=(proof.period_start, proof.period_end))
-    retention = proof.retention_until if proof is not None else None
-    labels = dict(Expense.Status.choices)
+    retention = (proof.retention_until if proof is not None else None) or ""
+    labels = {value: str(label) for value, label in Expense.Status.choices}
+    columns = ("receipt_number", "line_key", "municipality__short_name", "paid_on", "payee", "description", "net", "vat")
+    # Tuples, not model instances: the list may have thousands of rows and goes straight into the sheet.
     rows = (
-        [
-            e.receipt_number,
-            e.line_key,
-            e.municipality.short_name,
-            e.paid_on,
-            e.payee,
-            e.description,
-            e.net,
-            e.vat,
-            e.net + e.vat,
-            "ja" if e.input_tax_deductible else "nein",
-            e.eligible,
-            str(labels[e.status]),
-            retention or "",
-        ]
-        for e in expenses.iterator(chunk_size=2000)
+        [*values, values[6] + values[7], "ja" if deductible else "nein", eligible, labels[status], retention]
+        for *values, deductible, eligible, status in expenses.values_list(
+            *columns, "input_tax_deductible", "eligible", "status"
+        ).iterator(chunk_size=2000)
     )
     return header, rows
