@@ -254,11 +254,12 @@ def _running_project(office, project, komm_an) -> None:
             {"title": "Zwischenbericht der Steuerungsgruppe vorlegen", "due_date": today + dt.timedelta(days=45)},
         ],
     )
-    for offset in range(0, 24):
-        day = start + dt.timedelta(days=30 * offset + 14)
+    day = start + dt.timedelta(days=14)
+    while day <= today + dt.timedelta(days=120):  # monthly payments up to a few months ahead, whatever today is
         actions.add_expected_payment(
             office, application, due_on=day, amount=Decimal("7500.00"), description="Monatliche Ausgaben"
         )
+        day += dt.timedelta(days=30)
     for number, city in enumerate([lead, *partners], start=1):
         paid_on = max(start, min(today, dt.date(2025, 3, number)))
         actions.record_expense(
