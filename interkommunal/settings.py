@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "annualreport",
     "costshares",
     "projects",
+    "funding",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("annualreport.urls")),
     path("", include("costshares.urls")),
     path("", include("projects.urls")),
+    path("", include("funding.urls")),
     path("", include("website.urls")),
 ]
 

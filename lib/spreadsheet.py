@@ -51,13 +51,14 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: s
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append([str(h) for h in header])
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
         cells = [neutralise(v) for v in row]
         sheet.append(cells)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # openpyxl would store a leading "=" as a formula; force a text cell.
-                cell.data_type = TYPE_STRING
+        for column, value in enumerate(cells, start=1):
+            if isinstance(value, str):
+                # openpyxl would store a leading "=" as a formula; force a text cell. The cell is fetched by its
+                # coordinates: ``sheet[row]`` and ``sheet.max_row`` scan every cell and made long sheets quadratic.
+                sheet.cell(row=number, column=column).data_type = TYPE_STRING
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -16,6 +16,7 @@ from members.models import Membership, Person
 from tests.annualreport.matrix import annual_report_ids
 from tests.calendar_events.matrix import calendar_ids
 from tests.costshares.matrix import costshare_ids
+from tests.funding.matrix import funding_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
@@ -493,6 +494,55 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "gemeinschaftsprojekte/": ("/gemeinschaftsprojekte/", PUBLIC),
     "gemeinschaftsprojekte/<slug:slug>/": ("/gemeinschaftsprojekte/{project}/", PUBLIC),
+    # Funding: the office manages; the Regiegruppe (member persona) reads every project; nobody else sees anything
+    "foerderung/programme/": ("/foerderung/programme/", OFFICE_ONLY),
+    "foerderung/regeln/": ("/foerderung/regeln/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "projekte/<slug:slug>/foerderung/": ("/projekte/{funding_project}/foerderung/", _row(LOGIN, 404, 404, 200, 200, 200)),
+    "projekte/<slug:slug>/foerderung/antrag/": ("/projekte/{funding_project}/foerderung/antrag/", OFFICE_ONLY),
+    "projekte/<slug:slug>/foerderung/finanzierungsplan/": (
+        "/projekte/{funding_project}/foerderung/finanzierungsplan/",
+        OFFICE_ONLY,
+    ),
+    # the scene's project has its notice already: a second one is refused for everybody
+    "projekte/<slug:slug>/foerderung/bescheid/": (
+        "/projekte/{funding_project}/foerderung/bescheid/",
+        _row(LOGIN, 404, 404, 404, 404, 404),
+    ),
+    "projekte/<slug:slug>/foerderung/auflagen/<int:pk>/erfuellt/": (
+        "/projekte/{funding_project}/foerderung/auflagen/{funding_obligation}/erfuellt/",
+        OFFICE_ONLY,
+    ),
+    "projekte/<slug:slug>/foerderung/zahlungsplan/": ("/projekte/{funding_project}/foerderung/zahlungsplan/", OFFICE_ONLY),
+    "projekte/<slug:slug>/foerderung/mittelabruf/": ("/projekte/{funding_project}/foerderung/mittelabruf/", OFFICE_ONLY),
+    "projekte/<slug:slug>/foerderung/mittelabruf/<int:pk>/eingang/": (
+        "/projekte/{funding_project}/foerderung/mittelabruf/{funding_request}/eingang/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "projekte/<slug:slug>/foerderung/weiterleitung/": ("/projekte/{funding_project}/foerderung/weiterleitung/", OFFICE_ONLY),
+    "projekte/<slug:slug>/foerderung/ausgaben/": (
+        "/projekte/{funding_project}/foerderung/ausgaben/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "projekte/<slug:slug>/foerderung/ausgaben/<int:pk>/pruefen/": (
+        "/projekte/{funding_project}/foerderung/ausgaben/{funding_expense}/pruefen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/": (
+        "/projekte/{funding_project}/foerderung/nachweise/{funding_proof}/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": (
+        "/projekte/{funding_project}/foerderung/nachweise/{funding_proof}/stand/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/belegliste.xlsx": (
+        "/projekte/{funding_project}/foerderung/nachweise/{funding_proof}/belegliste.xlsx",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/nachweis.pdf": (
+        "/projekte/{funding_project}/foerderung/nachweise/{funding_proof}/nachweis.pdf",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
     # Annual report: the office manages it, the Regiegruppe reads every version, the public the released one
@@ -570,6 +620,7 @@ def ids(personas):
         **annual_report_ids(personas),
         **costshare_ids(personas),
         **project_ids(personas),
+        **funding_ids(personas),
     }
 
 

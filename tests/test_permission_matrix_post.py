@@ -93,9 +93,21 @@ WRITERS: dict[str, frozenset[str]] = {
     "projekte/<slug:slug>/meilensteine/<int:pk>/loeschen/": OFFICE,
     "projekte/<slug:slug>/beschluesse/": OFFICE,
     "projekte/<slug:slug>/beschluesse/<int:pk>/entfernen/": OFFICE,
+    "projekte/<slug:slug>/foerderung/mittelabruf/<int:pk>/eingang/": OFFICE,
+    "projekte/<slug:slug>/foerderung/ausgaben/<int:pk>/pruefen/": OFFICE,  # and the lead city's people in the workspace
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": OFFICE,  # and the lead city's people in the workspace
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day
+
+FUNDING_EXPENSE = {
+    "line_key": "personal",
+    "municipality": "{essen_pk}",
+    "paid_on": "2025-03-03",
+    "payee": "Fremd",
+    "description": "Fremde Ausgabe",
+    "net": "1.000,00",
+}
 
 # route → what the form on the page would post (the scene's ids are filled in)
 PAYLOADS: dict[str, dict[str, object]] = {
@@ -142,6 +154,14 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "projekte/<slug:slug>/partner/": {"partner-municipality": "{project_partner}", "partner-role": "partner"},
     "projekte/<slug:slug>/meilensteine/": {"meilenstein-title": "Fremd", "meilenstein-due_on": NEXT_YEAR},
     "projekte/<slug:slug>/beschluesse/": {"beschluss-decision": "1", "beschluss-effect": "changed"},
+    "projekte/<slug:slug>/foerderung/ausgaben/": FUNDING_EXPENSE,
+    "projekte/<slug:slug>/foerderung/mittelabruf/": {"requested_on": "2025-01-10", "amount": "100,00"},
+    "projekte/<slug:slug>/foerderung/mittelabruf/<int:pk>/eingang/": {"received_on": "2025-01-20"},
+    "projekte/<slug:slug>/foerderung/ausgaben/<int:pk>/pruefen/": {"status": "rejected", "note": "Fremd"},
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/": {"narrative": "Fremder Bericht", "version": 1},
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": {"status": "reviewed", "on": "2025-01-10", "version": 1},
+    "projekte/<slug:slug>/foerderung/weiterleitung/": {"amount": "1,00", "forwarded_on": "2025-01-20"},
+    "projekte/<slug:slug>/foerderung/zahlungsplan/": {"due_on": "2025-02-01", "amount": "1,00", "description": "x"},
     "kostenverteilung/staedte/<slug:slug>/": {
         "form": "budget",
         "b-year": 2030,
@@ -152,6 +172,9 @@ PAYLOADS: dict[str, dict[str, object]] = {
 
 # Pages where a persona may read (GET 200) but not every operation of the page's form is theirs.
 OPERATIONS: dict[str, dict[str, list[dict[str, object]]]] = {
+    # the Regiegruppe reads the funding of every project but writes none of it
+    "projekte/<slug:slug>/foerderung/ausgaben/": {"member": [FUNDING_EXPENSE]},
+    "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/": {"member": [{"narrative": "Fremder Bericht", "version": 1}]},
     "jahresberichte/": {"member": [{"year": 2024}]},  # the Regiegruppe reads reports; the office creates them
     "sitzungen/<int:pk>/protokoll/": {
         "member": [
