@@ -6,3 +6,6 @@ class FundingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "funding"
     verbose_name = _("Förderung")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401 - registers the funding panel on the project page
