@@ -309,14 +309,38 @@ def _joint_project_rows(year: int) -> list[dict]:
     spans = list(spans)
     now, before = counts(year), counts(year - 1)
     reached = _year_counts(Milestone.objects.filter(done_on__isnull=False), "done_on", year, all=Q())["all"]
-    if not any(now + before + reached):
+    granted, spent = _funding_sums(year)
+    if not any(now + before + reached) and not any(granted + spent):
         return []
     return [
         _row(_("Gemeinschaftsprojekte in Umsetzung"), now[0], before[0]),
         _row(_("davon begonnen"), now[1], before[1]),
         _row(_("davon beendet"), now[2], before[2]),
         _row(_("Meilensteine erreicht"), *reached),
+        _row(_("Zuwendungen bewilligt (Bescheide des Jahres)"), euro(granted[0]), euro(granted[1])),
+        _row(_("Ausgaben der Projekte (zuwendungsfähig, ohne nicht anerkannte)"), euro(spent[0]), euro(spent[1])),
     ]
+
+
+def _funding_sums(year: int) -> tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]]:
+    """Grants approved by notices dated in each year; eligible expenses paid in each year (rejected ones left out)."""
+    from django.db.models import Sum
+
+    from funding.models import Expense, ExpenseStatus, Notice
+
+    def by_year(queryset, field: str, amount: str) -> tuple[Decimal, Decimal]:
+        sums = dict(
+            queryset.filter(**{f"{field}__year__in": [year - 1, year]})
+            .annotate(y=ExtractYear(field))
+            .values("y")
+            .annotate(total=Sum(amount))
+            .values_list("y", "total")
+        )
+        return sums.get(year) or Decimal(0), sums.get(year - 1) or Decimal(0)
+
+    granted = by_year(Notice.objects.all(), "date", "amount")
+    spent = by_year(Expense.objects.exclude(status=ExpenseStatus.REJECTED), "paid_on", "eligible")
+    return granted, spent
 
 
 def _projects(year: int) -> dict:

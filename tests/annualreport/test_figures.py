@@ -187,6 +187,8 @@ def test_figures_equal_a_recount_by_hand(year_of_activity):
         "davon begonnen": (1, 1),
         "davon beendet": (1, 0),
         "Meilensteine erreicht": (1, 1),
+        "Zuwendungen bewilligt (Bescheide des Jahres)": ("0,00 €", "0,00 €"),
+        "Ausgaben der Projekte (zuwendungsfähig, ohne nicht anerkannte)": ("0,00 €", "0,00 €"),
         "Umlage festgesetzt": ("2.200,00 €", "2.000,00 €"),
         "Umlage eingegangen": ("1.700,50 €", "2.000,00 €"),
         "Städte mit vollständig gezahltem Anteil": ("1 / 2", "1 / 1"),
@@ -206,3 +208,37 @@ def test_the_frozen_snapshot_holds_the_same_figures(year_of_activity, personas):
     report = actions.create_draft(office, YEAR)
     report = actions.freeze(office, report, report.version)
     assert report.snapshot["figures"] == compute(YEAR)
+
+
+@pytest.mark.django_db
+def test_grants_and_project_expenses_by_year(personas):
+    """Grants by the notice's date, eligible expenses by the day paid; an expense not recognised does not count."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from annualreport.figures import compute
+    from funding import actions as funding_actions
+    from funding.models import ExpenseStatus
+    from tests.funding.scene import funded_project
+
+    office = personas["office"]
+    application = funded_project(office)  # notice of 1 Dec 2024 over 80.000,00 €; period 2025–2026
+    essen = Municipality.objects.get(slug="essen")
+    for day, net, vat, deductible in (
+        (dt.date(2025, 3, 3), "1000.00", "190.00", False),
+        (dt.date(2025, 4, 4), "500.00", "95.00", True),
+    ):
+        funding_actions.record_expense(
+            office, application, line_key="sach", municipality=essen, paid_on=day, payee="Druckerei",
+            description="Flyer", net=Decimal(net), vat=Decimal(vat), input_tax_deductible=deductible,
+        )  # fmt: skip
+    rejected = funding_actions.record_expense(
+        office, application, line_key="sach", municipality=essen, paid_on=dt.date(2025, 5, 5), payee="X",
+        description="Nicht förderfähig", net=Decimal("999.00"),
+    )  # fmt: skip
+    type(rejected).objects.filter(pk=rejected.pk).update(status=ExpenseStatus.REJECTED)
+
+    rows = _rows(_section(compute(YEAR), "projects"))
+    assert rows["Zuwendungen bewilligt (Bescheide des Jahres)"] == ("0,00 €", "80.000,00 €")
+    # 1.190,00 € (gross: no input-tax deduction) + 500,00 € (net: deductible); the rejected 999,00 € not counted
+    assert rows["Ausgaben der Projekte (zuwendungsfähig, ohne nicht anerkannte)"] == ("1.690,00 €", "0,00 €")
