@@ -62,6 +62,7 @@ def write_zip(person: Person, target) -> int:
             "format": FORMAT_VERSION,
             "erstellt": timezone.now().isoformat(),
             "person": row_as_json(person),
+            "konto": row_as_json(person.user) if person.user_id else None,
             "daten": sections,
         }
         archive.writestr("daten.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
