@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from members.models import Person
 
@@ -72,6 +72,7 @@ def my_data(request):
 
 
 @login_required
+@require_GET
 def export_download(request, pk: int):
     export = get_export_for_user(request.user, pk)
     try:
@@ -82,6 +83,7 @@ def export_download(request, pk: int):
 
 
 @login_required
+@require_GET
 def office_index(request):
     if not manages_privacy(request.user):
         raise Http404
@@ -107,6 +109,7 @@ def office_index(request):
 
 
 @login_required
+@require_GET
 def record_page(request):
     if not manages_privacy(request.user):
         raise Http404
@@ -114,6 +117,7 @@ def record_page(request):
 
 
 @login_required
+@require_GET
 def record_markdown(request):
     if not manages_privacy(request.user):
         raise Http404
@@ -171,9 +175,10 @@ def person_page(request, pk: int):
 
 
 @login_required
-@require_POST
 def answer_offer(request, pk: int):
-    offer = get_offer_for_office(request.user, pk)
+    offer = get_offer_for_office(request.user, pk)  # 404 before 405: nobody learns which offers exist
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = OfferAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie die Antwort des Archivs."))
@@ -188,6 +193,7 @@ def answer_offer(request, pk: int):
 
 
 @login_required
+@require_GET
 def offer_download(request, pk: int):
     """The export offered to the archive, to hand over (e-mail, DIMAG ingest, data carrier)."""
     offer = get_offer_for_office(request.user, pk)

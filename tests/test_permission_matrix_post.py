@@ -82,6 +82,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": OFFICE,
     "selbstcheck/verwaltung/pruffragen/<int:pk>/ausmustern/": OFFICE,
     "kostenverteilung/anteil/<int:pk>/zahlung/": OFFICE,
+    "datenschutz/archiv/<int:pk>/antwort/": OFFICE,
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day
@@ -123,6 +124,8 @@ PAYLOADS: dict[str, dict[str, object]] = {
         "due_date": NEXT_YEAR,
     },
     "kostenverteilung/anteil/<int:pk>/zahlung/": {"amount": "2.000,00", "received_on": NEXT_YEAR},
+    "datenschutz/personen/<int:pk>/": {"form": "erase", "confirm": "on", "remove_content": "on"},
+    "datenschutz/archiv/<int:pk>/antwort/": {"status": "taken"},
     "kostenverteilung/staedte/<slug:slug>/": {
         "form": "budget",
         "b-year": 2030,
