@@ -58,7 +58,7 @@ def finish_export(export_id: int) -> DataExport | None:
 
 
 def _tell_export_ready(export: DataExport) -> None:
-    from notifications.actions import notify
+    from notifications.actions import notify, site_url
 
     own = export.person.user_id is not None and export.requested_by_id == export.person.user_id
     recipients = [u for u in {export.requested_by, export.person.user} if u is not None and u.is_active]
@@ -72,7 +72,8 @@ def _tell_export_ready(export: DataExport) -> None:
         target=export,
         always=True,
         subject=_("Ihre Datenauskunft ist bereit"),
-        text=_("Die Datenauskunft (ZIP) kann bis %(until)s heruntergeladen werden: %(url)s") % {"until": until, "url": url},
+        text=_("Die Datenauskunft (ZIP) kann bis %(until)s heruntergeladen werden: %(url)s")
+        % {"until": until, "url": site_url(url)},
         url=url,
     )
 

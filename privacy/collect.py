@@ -19,22 +19,23 @@ from .registry import ModelPrivacy, registered_models
 SECRET_FIELD = re.compile(r"password|token|secret|(^|_)key$|code_hash|session_data|^data$")
 
 
-def subject_filter(meta: ModelPrivacy, person: Person, *, fields: tuple[str, ...] | None = None) -> Q | None:
-    """The rows of a model linked to ``person``: by the person, their account or their e-mail address."""
+def subject_filter(meta: ModelPrivacy, person: Person, *, skip: tuple[str, ...] = ()) -> Q | None:
+    """The rows of a model linked to ``person``: by the person, their account or their e-mail addresses."""
     condition = Q()
     used = False
     for name in meta.person_fields:
-        if fields is None or name in fields:
+        if name not in skip:
             condition |= Q(**{name: person})
             used = True
     if person.user_id:
         for name in meta.user_fields:
-            if fields is None or name in fields:
+            if name not in skip:
                 condition |= Q(**{name: person.user_id})
                 used = True
-    if person.email and fields is None:
-        for name in meta.email_fields:
-            condition |= Q(**{f"{name}__iexact": person.email})
+    addresses = {address.lower() for address in (person.email, person.user.email if person.user_id else "") if address}
+    for name in meta.email_fields:
+        for address in addresses:
+            condition |= Q(**{f"{name}__iexact": address})
             used = True
     return condition if used else None
 

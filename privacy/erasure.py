@@ -78,7 +78,10 @@ def erase(person: Person, *, remove_content: bool = False) -> tuple[list, list]:
                 kept.append([model._meta.label, pk, meta.keep_reason])
             continue
         _unlink_many(model, meta, person, deleted)
-        rows = model._default_manager.filter(subject_filter(meta, person))
+        condition = subject_filter(meta, person, skip=meta.trace_fields)
+        if condition is None:
+            continue
+        rows = model._default_manager.filter(condition)
         remove = meta.erasure == Erasure.DELETE or (meta.erasure == Erasure.AUTHORED and remove_content)
         if remove:
             for obj in rows.distinct():

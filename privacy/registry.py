@@ -55,6 +55,9 @@ class ModelPrivacy:
     person_fields: tuple[str, ...] = ()
     user_fields: tuple[str, ...] = ()
     email_fields: tuple[str, ...] = ()
+    # Links that only record who handled a row for others (answered, added, requested): exported, but an erasure
+    # of that person leaves the row alone (it shows "ehemaliges Mitglied").
+    trace_fields: tuple[str, ...] = ()
     erasure: str = Erasure.DELETE
     keep_reason: str = ""
     retention: str = ""  # only where it differs from the activity's
@@ -248,7 +251,11 @@ MODELS: dict[str, ModelPrivacy] = {
         keep_reason=KEEP_PUBLIC_RECORD,
     ),
     "meetings.MeetingGuest": ModelPrivacy(
-        "meetings", ("Name, E-Mail, Organisation von Gästen",), user_fields=("added_by",), email_fields=("email",)
+        "meetings",
+        ("Name, E-Mail, Organisation von Gästen",),
+        user_fields=("added_by",),
+        email_fields=("email",),
+        trace_fields=("added_by",),
     ),
     "meetings.Reply": ModelPrivacy(
         "meetings",
@@ -301,7 +308,11 @@ MODELS: dict[str, ModelPrivacy] = {
     "monitoring.MonitoringAccess": ModelPrivacy("survey", ("Zugriffsrecht, Funktion",), user_fields=("user",)),
     # Website
     "website.AccessibilityFeedback": ModelPrivacy(
-        "feedback", ("Name, E-Mail, Beschreibung der Barriere",), user_fields=("answered_by",), email_fields=("email",)
+        "feedback",
+        ("Name, E-Mail, Beschreibung der Barriere",),
+        user_fields=("answered_by",),
+        email_fields=("email",),
+        trace_fields=("answered_by",),
     ),
     "website.Page": ModelPrivacy(
         "feedback", ("zuletzt bearbeitet von",), user_fields=("last_editor",), erasure=Erasure.ATTRIBUTED
@@ -336,7 +347,11 @@ MODELS: dict[str, ModelPrivacy] = {
         "operations", ("Parameter von Hintergrundaufgaben (Kennungen)",), erasure=Erasure.NONE
     ),
     "privacy.DataExport": ModelPrivacy(
-        "operations", ("Auskunftsersuchen und ihre Dateien",), person_fields=("person",), user_fields=("requested_by",)
+        "operations",
+        ("Auskunftsersuchen und ihre Dateien",),
+        person_fields=("person",),
+        user_fields=("requested_by",),
+        trace_fields=("requested_by",),
     ),
     "privacy.DeletionLogEntry": ModelPrivacy(
         "operations", ("Kennungen gelöschter Datensätze (ohne die Daten)",), erasure=Erasure.NONE

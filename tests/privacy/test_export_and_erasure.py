@@ -158,3 +158,24 @@ def test_erasure_needs_the_confirmation_and_the_office(scene, personas, client_f
     assert client_for("member").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"}).status_code == 404
     person.refresh_from_db()
     assert person.is_active and person.email
+
+
+def test_erasing_somebody_keeps_what_they_handled_for_others(personas, client_for):
+    from website.models import AccessibilityFeedback
+
+    office = personas["office"]
+    feedback = AccessibilityFeedback.objects.create(
+        page_url="/", description="Kontrast zu schwach", name="Bea Besuch", email="bea@example.org", answered_by=office
+    )
+    response = client_for("admin").post(f"/datenschutz/personen/{office.person.pk}/", {"form": "erase", "confirm": "on"})
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert str(feedback.answered_by) == "ehemaliges Mitglied"
+
+
+def test_people_cannot_erase_themselves_through_the_office_page(personas, client_for):
+    office = personas["office"]
+    response = client_for("office").post(f"/datenschutz/personen/{office.person.pk}/", {"form": "erase", "confirm": "on"})
+    assert response.status_code == 400
+    office.refresh_from_db()
+    assert office.is_active

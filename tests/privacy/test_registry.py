@@ -27,6 +27,7 @@ def test_every_entry_is_complete_and_its_links_exist():
     for label, meta in MODELS.items():
         assert meta.activity in ACTIVITIES, label
         assert meta.categories, label
+        assert set(meta.trace_fields) <= set(meta.user_fields) | set(meta.person_fields), label
         if meta.erasure == Erasure.KEEP:
             assert meta.keep_reason, f"{label} is kept on erasure without a reason"
         try:
