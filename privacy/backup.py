@@ -278,7 +278,10 @@ def _psycopg_kwargs(db: dict, name: str | None = None) -> dict:
 
 
 def _copy_sqlite(target: Path) -> dict:
+    """SQLite's online backup API: a consistent copy while the platform runs (not from inside an open transaction)."""
     connection.ensure_connection()
+    if connection.in_atomic_block:
+        raise BackupError("the SQLite backup cannot run inside an open transaction")
     with contextlib.closing(sqlite3.connect(target)) as copy:
         connection.connection.backup(copy)
         return sqlite_table_states(copy)

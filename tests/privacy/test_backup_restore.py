@@ -105,7 +105,7 @@ def _bad_archives(good: Path, tmp: Path) -> dict[str, Path]:
     }
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the backup reads committed data (pg_dump in its own session)
 def test_malformed_or_tampered_archives_are_refused_before_anything_is_overwritten(personas, isolated_files):
     document = _upload(personas["member"], "bericht.txt", b"Stand beim Backup")
     good = isolated_files / "backup.tar"
