@@ -55,6 +55,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         person = getattr(self, "person", None)
+        if person is None and self.email.endswith("@geloescht.invalid"):
+            return str(_("ehemaliges Mitglied"))  # an erased person's locked shell (privacy.erasure)
         return person.full_name if person else self.email
 
     def get_full_name(self) -> str:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "costshares",
     "projects",
     "funding",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -522,3 +523,30 @@ COSTSHARES_CREDITOR = {
     "contact_email": env_str("COSTSHARES_CREDITOR_EMAIL", "geschaeftsfuehrung@interkommunal.example"),
 }
 NOTIFICATIONS_DAILY_JOBS["costshare-reminders"] = "costshares.reminders.send_reminders"
+
+# --- Data protection (privacy): access exports, erasure log, retention, backups (issue 14) ------------
+# Days an access export (ZIP) can be downloaded before its file is deleted.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
+if PRIVACY_EXPORT_DAYS < 1:
+    raise ImproperlyConfigured("PRIVACY_EXPORT_DAYS must be at least 1.")
+# The deletion log outside the database: put it next to the backups (not inside them), so a restore replays it.
+PRIVACY_DELETION_LOG = env_str("PRIVACY_DELETION_LOG", str(VAR_DIR / "privacy" / "deletion-log.jsonl"))
+# The competent municipal archive that records of lasting value are offered to (ArchivG NRW § 4, § 10).
+PRIVACY_ARCHIVE_NAME = env_str("PRIVACY_ARCHIVE_NAME", "Stadtarchiv der geschäftsführenden Kommune")
+
+
+def _retention_days(raw: str) -> dict[str, int]:
+    periods = {}
+    for pair in filter(None, (part.strip() for part in raw.split(","))):
+        key, _sep, days = pair.partition("=")
+        if not days.strip().isdigit() or int(days) < 1:
+            raise ImproperlyConfigured(f"PRIVACY_RETENTION_DAYS: {pair!r} is not rule=days with days >= 1.")
+        periods[key.strip()] = int(days)
+    return periods
+
+
+# Periods per retention rule, e.g. "mails=30,polls=90,ended-memberships=3650" (privacy/README.md lists the rules).
+PRIVACY_RETENTION_DAYS = _retention_days(env_str("PRIVACY_RETENTION_DAYS", ""))
+NOTIFICATIONS_DAILY_JOBS["privacy-retention"] = "privacy.retention.run_daily"
+# Backups are signed with this key (HMAC-SHA256 over the manifest); the restore refuses an archive it cannot verify.
+BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY", "") or SECRET_KEY

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("costshares.urls")),
     path("", include("projects.urls")),
     path("", include("funding.urls")),
+    path("", include("privacy.urls")),
     path("", include("website.urls")),
 ]
 

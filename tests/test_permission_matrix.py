@@ -21,6 +21,7 @@ from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
 from tests.projects.matrix import project_ids
+from tests.privacy.matrix import privacy_ids
 from tests.selfcheck.matrix import selfcheck_ids
 from tests.tasks.matrix import task_ids
 
@@ -567,6 +568,19 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "jahresbericht/<int:year>/": ("/jahresbericht/2025/", PUBLIC),
     "jahresbericht/<int:year>/bericht.pdf": ("/jahresbericht/2025/bericht.pdf", PUBLIC),
     "jahresbericht/<int:year>/bericht.odt": ("/jahresbericht/2025/bericht.odt", PUBLIC),
+    # Data protection: everybody's own data; the office's tools (export on request, erasure, record, retention)
+    "meine-daten/": ("/meine-daten/", SIGNED_IN),
+    "datenschutz/": ("/datenschutz/", OFFICE_ONLY),
+    "datenschutz/verzeichnis/": ("/datenschutz/verzeichnis/", OFFICE_ONLY),
+    "datenschutz/verzeichnis.md": ("/datenschutz/verzeichnis.md", OFFICE_ONLY),
+    "datenschutz/personen/<int:pk>/": ("/datenschutz/personen/{member_person}/", OFFICE_ONLY),
+    # the member persona's own export: theirs and the office's, nobody else's
+    "datenschutz/auskuenfte/<int:pk>/datei/": (
+        "/datenschutz/auskuenfte/{own_export}/datei/",
+        _row(LOGIN, 404, 404, 200, 200, 200),
+    ),
+    "datenschutz/archiv/<int:pk>/datei/": ("/datenschutz/archiv/{archive_offer}/datei/", OFFICE_ONLY),
+    "datenschutz/archiv/<int:pk>/antwort/": ("/datenschutz/archiv/{archive_offer}/antwort/", POST_ONLY_OFFICE),
 }
 
 
@@ -621,6 +635,7 @@ def ids(personas):
         **costshare_ids(personas),
         **project_ids(personas),
         **funding_ids(personas),
+        **privacy_ids(personas),
     }
 
 

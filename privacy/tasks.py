@@ -1,0 +1,12 @@
+"""Background work of the data-protection tools (run by ``manage.py worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def build_export(export_id: int) -> None:
+    from .actions import finish_export
+
+    finish_export(export_id)
