@@ -20,8 +20,8 @@ from tests.funding.matrix import funding_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
-from tests.projects.matrix import project_ids
 from tests.privacy.matrix import privacy_ids
+from tests.projects.matrix import project_ids
 from tests.selfcheck.matrix import selfcheck_ids
 from tests.tasks.matrix import task_ids
 
