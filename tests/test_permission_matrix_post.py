@@ -82,6 +82,15 @@ WRITERS: dict[str, frozenset[str]] = {
     "selbstcheck/verwaltung/<slug:slug>/runde-eroeffnen/": OFFICE,
     "selbstcheck/verwaltung/pruffragen/<int:pk>/ausmustern/": OFFICE,
     "kostenverteilung/anteil/<int:pk>/zahlung/": OFFICE,
+    # Events: the organisers (the office; admins as office); the link routes are listed with a wrong link: nobody
+    "veranstaltungen/<slug:slug>/verwaltung/kontingente/": OFFICE,
+    "veranstaltungen/<slug:slug>/verwaltung/einladen/": OFFICE,
+    "veranstaltungen/<slug:slug>/verwaltung/anmeldungen/<int:pk>/entscheiden/": OFFICE,
+    "veranstaltungen/<slug:slug>/verwaltung/einlass/vor-ort/": OFFICE,
+    "veranstaltungen/anmeldung/<str:token>/stornieren/": frozenset(),
+    "veranstaltungen/anmeldung/<str:token>/platz-annehmen/": frozenset(),
+    "veranstaltungen/anmeldung/<str:token>/rueckmeldung/": frozenset(),
+    "veranstaltungen/kontingent/<str:token>/absagen/<int:pk>/": frozenset(),
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day

@@ -8,9 +8,9 @@ import io
 
 import pytest
 import time_machine
-from pypdf import PdfReader
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from events import actions, housekeeping, links
@@ -139,6 +139,9 @@ def test_feedback_after_attending(forum, personas, client):
         actions.give_feedback(ada, rating=5)
     actions.check_in(personas["office"], forum, ada.code)
     with time_machine.travel(forum.ends_at + dt.timedelta(hours=1), tick=False):
-        response = client.post(f"/veranstaltungen/anmeldung/{links.registration_token(ada)}/rueckmeldung/", {"rating": "4", "comment": "Gern wieder."})
+        response = client.post(
+            f"/veranstaltungen/anmeldung/{links.registration_token(ada)}/rueckmeldung/",
+            {"rating": "4", "comment": "Gern wieder."},
+        )
         assert response.status_code == 302
     assert forum.feedback.get().rating == 4
