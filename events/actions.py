@@ -170,21 +170,34 @@ def add_contingent(
 # --- Places ------------------------------------------------------------------------------------
 
 
-def places_of(event: Event) -> dict[str, int]:
-    """Capacity, places held, places still reserved for cities, and free places in the general pool."""
+def _contingents_reserve(event: Event) -> bool:
+    """Whether cities may still hold unused places (their contingents are not returned yet)."""
+    return event.contingent_deadline is not None and event.unused_returned_at is None
+
+
+def free_places(event: Event) -> int:
+    """Free places in the general pool: one aggregate query (two while contingents reserve places)."""
     held = dict(
         event.registrations.filter(status__in=HOLDS_PLACE)
         .values_list("contingent_id")
         .annotate(n=Count("pk"))
         .values_list("contingent_id", "n")
     )
-    holders = sum(held.values())
-    reserved = sum(max(0, c.places - held.get(c.pk, 0)) for c in event.contingents.all() if c.returned_at is None)
+    reserved = 0
+    if _contingents_reserve(event):
+        reserved = sum(max(0, c.places - held.get(c.pk, 0)) for c in event.contingents.filter(returned_at__isnull=True))
+    return max(0, event.capacity - sum(held.values()) - reserved)
+
+
+def places_of(event: Event) -> dict[str, int]:
+    """Capacity, places held, places still reserved for cities, free places and the waiting list, for pages."""
+    held = event.registrations.filter(status__in=HOLDS_PLACE).count()
+    free = free_places(event)
     return {
         "capacity": event.capacity,
-        "held": holders,
-        "reserved": reserved,
-        "free": max(0, event.capacity - holders - reserved),
+        "held": held,
+        "reserved": max(0, event.capacity - held - free),
+        "free": free,
         "waiting": event.registrations.filter(status=Status.WAITING).count(),
     }
 
@@ -222,16 +235,23 @@ def _check_answers(event: Event, answers: dict[str, str]) -> dict[str, str]:
     return clean
 
 
-def _save_needs(registration: Registration, needs: dict | None, consent: bool) -> None:
-    """Needs are kept only with the separate, explicit consent; without needs nothing is stored."""
-    given = {k: v for k, v in (needs or {}).items() if k in NEED_FIELDS and v}
-    if not given:
-        AccessibilityNeed.objects.filter(registration=registration).delete()
-        return
-    if not consent:
+def _check_needs(needs: dict | None, consent: bool) -> bool:
+    """Whether needs are given; refused without the separate, explicit consent."""
+    given = any(v for k, v in (needs or {}).items() if k in NEED_FIELDS)
+    if given and not consent:
         raise ValidationError(
             {"needs_consent": _("Angaben zur Barrierefreiheit speichern wir nur mit Ihrer ausdrücklichen Einwilligung.")}
         )
+    return given
+
+
+def _save_needs(registration: Registration, needs: dict | None, consent: bool, *, fresh: bool = False) -> None:
+    """Needs are kept only with the separate, explicit consent; without needs nothing is stored (and what was
+    stored goes: removing the needs withdraws the consent)."""
+    if not _check_needs(needs, consent):
+        if not fresh:
+            AccessibilityNeed.objects.filter(registration=registration).delete()
+        return
     texts = ("dietary", "other")
     values = {k: (needs or {}).get(k) or ("" if k in texts else False) for k in NEED_FIELDS}
     AccessibilityNeed.objects.update_or_create(registration=registration, defaults={**values, "consent_at": timezone.now()})
@@ -300,10 +320,28 @@ def _tell_existing(event: Event, email: str) -> None:
 
 @transaction.atomic
 def _register(event: Event, *, email: str, contingent: Contingent | None, actor, **data) -> Registration:
-    event = _lock(event)
-    _housekeep_locked(event)
+    # Everything that needs no lock first: the lock on the event is held until the commit, so the work
+    # under it is kept to the placement, the row, its audit entry and its mail.
     if event.registrations.filter(email=email, status__in=ACTIVE, anonymised=False).exists():
         raise _Duplicate
+    registration = Registration(
+        event=event,
+        name=data["name"],
+        email=email,
+        organisation=data["organisation"],
+        municipality=contingent.municipality if contingent else data["municipality"],
+        contingent=contingent,
+        answers=_check_answers(event, data["answers"]),
+        photo=data["photo"],
+        status=Status.WAITING,
+    )
+    registration.full_clean(
+        exclude=["status", "event", "contingent", "municipality"], validate_unique=False, validate_constraints=False
+    )
+    _check_needs(data["needs"], data["needs_consent"])
+    event = _lock(event)
+    registration.event = event
+    _housekeep_locked(event)
     if contingent is not None:
         contingent = Contingent.objects.select_for_update().get(pk=contingent.pk)
         if contingent.event_id != event.pk or contingent.returned_at is not None or not event.contingents_open:
@@ -320,20 +358,8 @@ def _register(event: Event, *, email: str, contingent: Contingent | None, actor,
         raise ValidationError(_("Zu dieser Veranstaltung wird nur auf Einladung angemeldet."))
     if not event.registration_open:
         raise ValidationError(_("Die Anmeldung zu dieser Veranstaltung ist geschlossen."))
-    registration = Registration(
-        event=event,
-        name=data["name"],
-        email=email,
-        organisation=data["organisation"],
-        municipality=contingent.municipality if contingent else data["municipality"],
-        contingent=contingent,
-        answers=_check_answers(event, data["answers"]),
-        photo=data["photo"],
-        status=Status.WAITING,
-    )
-    registration.full_clean(exclude=["status", "event", "contingent", "municipality"])
     _place(event, registration, data["session_ids"])
-    _save_needs(registration, data["needs"], data["needs_consent"])
+    _save_needs(registration, data["needs"], data["needs_consent"], fresh=True)
     record(actor, "event.registration.created", registration, after=_audit(registration))
     _tell(registration)
     return registration
@@ -341,7 +367,7 @@ def _register(event: Event, *, email: str, contingent: Contingent | None, actor,
 
 def _place(event: Event, registration: Registration, session_ids: list[int]) -> None:
     """Give a place (the event row is locked by the caller) or put the person on the waiting list."""
-    has_place = registration.contingent_id is not None or places_of(event)["free"] > 0
+    has_place = registration.contingent_id is not None or free_places(event) > 0
     sessions = (
         _session_places(event, session_ids) if has_place else list(event.sessions.filter(pk__in=session_ids, needs_choice=True))
     )
@@ -351,8 +377,10 @@ def _place(event: Event, registration: Registration, session_ids: list[int]) -> 
     else:
         registration.status = Status.WAITING
         registration.queued_at = timezone.now()
+    new = registration._state.adding
     registration.save()
-    SessionChoice.objects.filter(registration=registration).exclude(session__in=sessions).delete()
+    if not new:
+        SessionChoice.objects.filter(registration=registration).exclude(session__in=sessions).delete()
     for session in sessions:
         SessionChoice.objects.get_or_create(registration=registration, session=session)
 
@@ -526,8 +554,10 @@ def _expire_offers_locked(event: Event, now: dt.datetime) -> int:
 
 def _return_contingents_locked(event: Event, now: dt.datetime) -> int:
     """After the cut-off, the places a city did not use go back to the pool (once per contingent)."""
-    if event.contingent_deadline is None or event.contingent_deadline > now:
+    if not _contingents_reserve(event) or event.contingent_deadline > now:
         return 0
+    event.unused_returned_at = now
+    event.save(update_fields=["unused_returned_at", "modified"])
     returned = 0
     for contingent in event.contingents.filter(returned_at__isnull=True):
         used = contingent.registrations.filter(status__in=HOLDS_PLACE).count()
@@ -557,7 +587,7 @@ def move_queue(now: dt.datetime | None = None) -> dict[str, int]:
     totals = {"expired": 0, "returned": 0, "offered": 0}
     due = Event.objects.filter(ends_at__gt=now).filter(
         Q(registrations__status=Status.OFFERED, registrations__offer_expires_at__lte=now)
-        | Q(contingent_deadline__lte=now, contingents__returned_at__isnull=True)
+        | Q(contingent_deadline__lte=now, unused_returned_at__isnull=True)
     )
     for pk in set(due.values_list("pk", flat=True)):
         with transaction.atomic():

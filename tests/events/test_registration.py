@@ -145,7 +145,7 @@ def test_contingent_nominations_until_the_cutoff_then_places_return(personas):
     assert waiting.status == Status.WAITING  # the city's place stays the city's until the cut-off
     with time_machine.travel(now + dt.timedelta(days=8), tick=False):
         with pytest.raises(ValidationError, match="Frist"):
-            register(event, "Zu Spät", contingent=contingent)
+            register(event, "Zu Spaet", contingent=contingent)
         assert housekeeping.run()["returned"] == 1
         waiting.refresh_from_db()
         assert waiting.status == Status.OFFERED
