@@ -42,7 +42,9 @@ def _private(response: HttpResponse) -> HttpResponse:
     """Pages behind a personal link: not for search engines, not for shared caches."""
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = (
+        "same-origin"  # no link in referrers to other sites; "no-referrer" would send Origin: null and fail CSRF
+    )
     return response
 
 
