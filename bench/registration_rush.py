@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import platform
 import random
@@ -52,7 +53,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--places", type=int, default=100)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which people arrive (default 60)")
-    parser.add_argument("--clients", type=int, default=50, help="concurrent client threads (default 50)")
+    parser.add_argument("--clients", type=int, default=48, help="concurrent client threads in all (default 48)")
+    parser.add_argument("--processes", type=int, default=8, help="client processes, like a server's workers (default 8)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -63,6 +65,46 @@ def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def _run_slice(job) -> dict:
+    """One client process: its share of the people, each arriving at their moment, posted by a few threads."""
+    from django.db import connections
+    from django.test import Client
+
+    url, people, opened, threads = job
+    local = threading.local()
+    lock = threading.Lock()
+    out: dict = {"timings": [], "statuses": {}, "errors": []}
+
+    def post(email: str, name: str) -> tuple[int, float]:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = Client(HTTP_HOST="127.0.0.1")
+        started = time.perf_counter()
+        response = client.post(url, {"name": name, "email": email, "photo": "group_only"})
+        return response.status_code, (time.perf_counter() - started) * 1000
+
+    def person(entry) -> None:
+        index, email, at = entry
+        delay = opened + at - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        for _ in range(2 if index % 20 == 0 else 1):  # every 20th person double-clicks
+            try:
+                status, elapsed = post(email, f"Person {index}")
+            except Exception as exc:  # a crash is a lost person, reported by the parent
+                with lock:
+                    out["errors"].append(f"{email}: {exc!r}")
+                continue
+            with lock:
+                out["timings"].append(elapsed)
+                out["statuses"][status] = out["statuses"].get(status, 0) + 1
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(person, people))
+    connections.close_all()
+    return out
 
 
 def _forum(places: int):
@@ -97,7 +139,6 @@ def main() -> int:
         setup_django(database_url, workdir / "var")
         from django.core.management import call_command
         from django.db import connection, connections
-        from django.test import Client
 
         call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())
         call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
@@ -112,45 +153,25 @@ def main() -> int:
         rng = random.Random(args.seed)
         arrivals = sorted(rng.uniform(0, args.window) for _ in range(args.people))
         people = [(i, f"person{i:04d}@rush.example", at) for i, at in enumerate(arrivals)]
-        timings: list[float] = []
+        print(
+            f"» {args.people} people within {args.window:.0f} s, {args.processes} processes × "
+            f"{args.clients // args.processes} client threads, {args.places} places",
+            flush=True,
+        )
+        connections.close_all()  # the children open their own connections
+        opened = time.time() + 2.0  # everybody starts from the same moment, after the processes are up
+        slices = [
+            (url, people[i :: args.processes], opened, max(1, args.clients // args.processes)) for i in range(args.processes)
+        ]
+        with multiprocessing.get_context("fork").Pool(args.processes) as pool:
+            results = pool.map(_run_slice, slices)
+        duration = time.time() - opened
+        timings = [t for r in results for t in r["timings"]]
+        errors = [e for r in results for e in r["errors"]]
         statuses: dict[int, int] = {}
-        errors: list[str] = []
-        lock = threading.Lock()
-        local = threading.local()
-
-        def post(email: str, name: str) -> tuple[int, float]:
-            client = getattr(local, "client", None)
-            if client is None:
-                client = local.client = Client(HTTP_HOST="127.0.0.1")
-            started = time.perf_counter()
-            response = client.post(url, {"name": name, "email": email, "photo": "group_only"})
-            return response.status_code, (time.perf_counter() - started) * 1000
-
-        def person(entry) -> None:
-            index, email, at = entry
-            delay = at - (time.monotonic() - opened)
-            if delay > 0:
-                time.sleep(delay)
-            clicks = 2 if index % 20 == 0 else 1
-            for _ in range(clicks):
-                try:
-                    status, elapsed = post(email, f"Person {index}")
-                except Exception as exc:  # a crash is a lost person, reported below
-                    with lock:
-                        errors.append(f"{email}: {exc!r}")
-                    continue
-                with lock:
-                    timings.append(elapsed)
-                    statuses[status] = statuses.get(status, 0) + 1
-            connections.close_all()
-
-        warm = Client(HTTP_HOST="127.0.0.1")
-        assert warm.get(url).status_code == 200  # templates compiled, URL resolver loaded: no cold start in the figures
-        print(f"» {args.people} people within {args.window:.0f} s, {args.clients} clients, {args.places} places", flush=True)
-        opened = time.monotonic()
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            list(pool.map(person, people))
-        duration = time.monotonic() - opened
+        for r in results:
+            for status, n in r["statuses"].items():
+                statuses[status] = statuses.get(status, 0) + n
 
         from events.models import HOLDS_PLACE, Registration
 
@@ -179,6 +200,7 @@ def main() -> int:
             "people": args.people,
             "double_clicks": sum(1 for i, _e, _a in people if i % 20 == 0),
             "clients": args.clients,
+            "processes": args.processes,
             "window_s": args.window,
             "duration_s": round(duration, 1),
             "posts": len(timings),
