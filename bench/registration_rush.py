@@ -107,7 +107,7 @@ def _run_slice(job) -> dict:
     return out
 
 
-def _forum(places: int):
+def _forum(places: int, slug: str = "forum-ansturm"):
     from django.utils import timezone
 
     from events.actions import create_event
@@ -115,7 +115,7 @@ def _forum(places: int):
     start = timezone.now() + dt.timedelta(days=60)
     return create_event(
         None,
-        slug="forum-ansturm",
+        slug=slug,
         title="Interkommunales Forum Integration (Ansturm)",
         starts_at=start,
         ends_at=start + dt.timedelta(hours=7),
@@ -150,14 +150,29 @@ def main() -> int:
         load_demo()
         event = _forum(args.places)
         url = event.get_absolute_url()
+        from django.test import Client
+
+        warm = Client(HTTP_HOST="127.0.0.1")
+        assert warm.get(url).status_code == 200  # templates compiled before the fork: no cold start in the figures
         rng = random.Random(args.seed)
         arrivals = sorted(rng.uniform(0, args.window) for _ in range(args.people))
         people = [(i, f"person{i:04d}@rush.example", at) for i, at in enumerate(arrivals)]
+        # The same post one at a time (no concurrency, no lock waits): what the whole stack costs per registration
+        # on this machine at this load, to read the rush's figures against.
+        alone_event = _forum(args.places, slug="forum-einzeln")
+        alone = []
+        for n in range(40):
+            started = time.perf_counter()
+            warm.post(
+                alone_event.get_absolute_url(), {"name": f"Einzeln {n}", "email": f"einzeln{n}@rush.example", "photo": "none"}
+            )
+            alone.append((time.perf_counter() - started) * 1000)
         print(
             f"» {args.people} people within {args.window:.0f} s, {args.processes} processes × "
             f"{args.clients // args.processes} client threads, {args.places} places",
             flush=True,
         )
+        load_at_start = os.getloadavg()
         connections.close_all()  # the children open their own connections
         opened = time.time() + 2.0  # everybody starts from the same moment, after the processes are up
         slices = [
@@ -210,6 +225,9 @@ def main() -> int:
             "duplicate_rows": doubles,
             "waiting_list_in_order": in_order and no_ties,
             "median_ms": round(statistics.median(timings), 1) if timings else None,
+            "alone_median_ms": round(statistics.median(alone), 1),
+            "alone_p95_ms": round(_percentile(alone, 95), 1),
+            "load_average_at_start": load_at_start,
             "max_ms": round(max(timings), 1) if timings else None,
             "errors": errors[:5],
             "load_average_at_end": os.getloadavg(),

@@ -339,9 +339,14 @@ def _register(event: Event, *, email: str, contingent: Contingent | None, actor,
         exclude=["status", "event", "contingent", "municipality"], validate_unique=False, validate_constraints=False
     )
     _check_needs(data["needs"], data["needs_consent"])
+    due = (
+        _contingents_reserve(event)
+        or event.registrations.filter(status=Status.OFFERED, offer_expires_at__lte=timezone.now()).exists()
+    )
     event = _lock(event)
     registration.event = event
-    _housekeep_locked(event)
+    if due:
+        _housekeep_locked(event)
     if contingent is not None:
         contingent = Contingent.objects.select_for_update().get(pk=contingent.pk)
         if contingent.event_id != event.pk or contingent.returned_at is not None or not event.contingents_open:
