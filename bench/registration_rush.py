@@ -1,10 +1,10 @@
 """Registration rush: a forum with 100 places opens its registration and 500 people try within the first minute.
 
-    .venv/bin/python bench/registration_rush.py [--places 100] [--people 500] [--window 60] [--clients 50]
+    .venv/bin/python bench/registration_rush.py [--places 100] [--people 500] [--window 60] [--clients 12] [--processes 2]
 
 Starts a throw-away PostgreSQL (tests.support.pgcluster), migrates, loads the demo structure and creates a
-published forum with ``--places`` places. Then ``--clients`` threads, each with its own database connection,
-post the public registration form through Django's request handler (production settings, the whole stack:
+published forum with ``--places`` places. Then ``--clients`` threads in ``--processes`` processes (like a
+server's workers on the 2 cores), each thread with its own database connection, post the public registration form through Django's request handler (production settings, the whole stack:
 form, action with the event's row lock, audit entry, outbox mail with the .ics): ``--people`` people arrive at
 random moments within ``--window`` seconds; every 20th person double-clicks (posts twice at once).
 
@@ -13,7 +13,8 @@ Figures (merged into docs/benchmarks.json, explained in docs/performance.md):
 * ``registration_rush_oversold``: places given beyond the capacity (target 0);
 * ``registration_rush_lost``: people who posted and have neither a place nor a place on the waiting list, or
   got a server error (target 0); double clicks must leave exactly one registration;
-* ``registration_rush_p95_ms``: p95 of the response time of a registration post, wall clock (target ≤ 500 ms);
+* ``registration_rush_p95_ms``: p95 of the response time of a registration post, wall clock from the moment the
+  person arrives (a wait for a free client thread counts, as a request waits in a server's queue; ≤ 500 ms);
 * the waiting list must be in order: everybody with a place registered before everybody on the waiting list,
   and the queue has no ties.
 
@@ -53,8 +54,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--places", type=int, default=100)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which people arrive (default 60)")
-    parser.add_argument("--clients", type=int, default=48, help="concurrent client threads in all (default 48)")
-    parser.add_argument("--processes", type=int, default=8, help="client processes, like a server's workers (default 8)")
+    parser.add_argument("--clients", type=int, default=12, help="concurrent client threads in all (default 12)")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="client processes, like a server's workers on 2 cores (default 2)"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -77,22 +80,25 @@ def _run_slice(job) -> dict:
     lock = threading.Lock()
     out: dict = {"timings": [], "statuses": {}, "errors": []}
 
-    def post(email: str, name: str) -> tuple[int, float]:
+    def post(email: str, name: str, since: float) -> tuple[int, float]:
         client = getattr(local, "client", None)
         if client is None:
             client = local.client = Client(HTTP_HOST="127.0.0.1")
-        started = time.perf_counter()
         response = client.post(url, {"name": name, "email": email, "photo": "group_only"})
-        return response.status_code, (time.perf_counter() - started) * 1000
+        return response.status_code, (time.time() - since) * 1000
 
     def person(entry) -> None:
         index, email, at = entry
-        delay = opened + at - time.time()
+        arrival = opened + at
+        delay = arrival - time.time()
         if delay > 0:
             time.sleep(delay)
-        for _ in range(2 if index % 20 == 0 else 1):  # every 20th person double-clicks
+        for click in range(2 if index % 20 == 0 else 1):  # every 20th person double-clicks
+            # Timed from the moment the person arrives: a wait for a free client thread counts, like a request
+            # waiting in a server's accept queue.
+            since = arrival if click == 0 else time.time()
             try:
-                status, elapsed = post(email, f"Person {index}")
+                status, elapsed = post(email, f"Person {index}", since)
             except Exception as exc:  # a crash is a lost person, reported by the parent
                 with lock:
                     out["errors"].append(f"{email}: {exc!r}")
