@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "projects",
     "funding",
     "privacy",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -462,6 +463,8 @@ if POLL_RETENTION_DAYS < 1 or POLL_REMINDER_HOURS < 1:
     raise ImproperlyConfigured("POLL_RETENTION_DAYS and POLL_REMINDER_HOURS must be at least 1.")
 # The worker's daily scheduler (notifications/scheduler.py) runs the poll reminders and the retention deletion.
 NOTIFICATIONS_DAILY_JOBS["polls-housekeeping"] = "polls.housekeeping.run_daily"
+# Events: the waiting list moves, unused contingent places return, accessibility needs and personal data are deleted.
+NOTIFICATIONS_DAILY_JOBS["events-housekeeping"] = "events.housekeeping.run_daily"
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
 # Capability links (calendar feed, poll and invitation links, password reset, unsubscribe) are

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("funding.urls")),
     path("", include("privacy.urls")),
+    path("", include("events.urls")),
     path("", include("website.urls")),
 ]
 

@@ -36,6 +36,8 @@ TOKEN_PATH_PREFIXES = (
     "/kalender/",  # personal calendar feed: /kalender/<token>.ics
     "/terminabstimmung/",  # a poll's personal answer link for guests
     "/sitzungen/antwort/",  # a meeting invitation's personal reply link (members without account, guests)
+    "/veranstaltungen/anmeldung/",  # an event participant's personal link (see, change, cancel, certificate)
+    "/veranstaltungen/kontingent/",  # a city coordinator's personal link to nominate guests
     "/benachrichtigungen/abbestellen/",  # one-click unsubscribe
     "/umfrage/offen/",  # the survey's open link (survey paths are not logged at all; belt and braces)
 )

@@ -16,6 +16,7 @@ from members.models import Membership, Person
 from tests.annualreport.matrix import annual_report_ids
 from tests.calendar_events.matrix import calendar_ids
 from tests.costshares.matrix import costshare_ids
+from tests.events.matrix import event_ids
 from tests.funding.matrix import funding_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
@@ -544,6 +545,67 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/projekte/{funding_project}/foerderung/nachweise/{funding_proof}/nachweis.pdf",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
+    # Events with registration: the public programme; the participant's and the coordinator's personal links are
+    # the permission (wrong links: 404 for everybody); the office organises (named organiser: accessibility needs).
+    "veranstaltungen/": ("/veranstaltungen/", PUBLIC),
+    "veranstaltungen/verwaltung/": ("/veranstaltungen/verwaltung/", OFFICE_ONLY),
+    "veranstaltungen/verwaltung/neu/": ("/veranstaltungen/verwaltung/neu/", OFFICE_ONLY),
+    "veranstaltungen/anmeldung/<str:token>/": ("/veranstaltungen/anmeldung/{registration_link}/", PUBLIC),
+    "veranstaltungen/anmeldung/<str:token>/stornieren/": (
+        "/veranstaltungen/anmeldung/{wrong_link}/stornieren/",
+        _row(405, 405, 405, 405, 405, 405),
+    ),
+    "veranstaltungen/anmeldung/<str:token>/platz-annehmen/": (
+        "/veranstaltungen/anmeldung/{wrong_link}/platz-annehmen/",
+        _row(405, 405, 405, 405, 405, 405),
+    ),
+    "veranstaltungen/anmeldung/<str:token>/rueckmeldung/": (
+        "/veranstaltungen/anmeldung/{wrong_link}/rueckmeldung/",
+        _row(405, 405, 405, 405, 405, 405),
+    ),
+    "veranstaltungen/anmeldung/<str:token>/bescheinigung.pdf": (
+        "/veranstaltungen/anmeldung/{registration_link}/bescheinigung.pdf",
+        PUBLIC,
+    ),
+    "veranstaltungen/anmeldung/<str:token>/termin.ics": ("/veranstaltungen/anmeldung/{registration_link}/termin.ics", PUBLIC),
+    "veranstaltungen/kontingent/<str:token>/": ("/veranstaltungen/kontingent/{contingent_link}/", PUBLIC),
+    "veranstaltungen/kontingent/<str:token>/absagen/<int:pk>/": (
+        "/veranstaltungen/kontingent/{wrong_link}/absagen/{nominee}/",
+        _row(405, 405, 405, 405, 405, 405),
+    ),
+    "veranstaltungen/<slug:slug>/": ("/veranstaltungen/{event_slug}/", PUBLIC),
+    "veranstaltungen/<slug:slug>/verwaltung/": ("/veranstaltungen/{event_slug}/verwaltung/", OFFICE_ONLY),
+    "veranstaltungen/<slug:slug>/verwaltung/bearbeiten/": ("/veranstaltungen/{event_slug}/verwaltung/bearbeiten/", OFFICE_ONLY),
+    "veranstaltungen/<slug:slug>/verwaltung/programm/": ("/veranstaltungen/{event_slug}/verwaltung/programm/", OFFICE_ONLY),
+    "veranstaltungen/<slug:slug>/verwaltung/kontingente/": (
+        "/veranstaltungen/{event_slug}/verwaltung/kontingente/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/einladen/": (
+        "/veranstaltungen/{event_slug}/verwaltung/einladen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/anmeldungen/<int:pk>/entscheiden/": (
+        "/veranstaltungen/{event_slug}/verwaltung/anmeldungen/{event_registration}/entscheiden/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/barrierefreiheit/": (
+        "/veranstaltungen/{event_slug}/verwaltung/barrierefreiheit/",
+        _row(LOGIN, 404, 404, 404, 200, 404),  # named organisers only, not every admin
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/einlass/": ("/veranstaltungen/{event_slug}/verwaltung/einlass/", OFFICE_ONLY),
+    "veranstaltungen/<slug:slug>/verwaltung/einlass/vor-ort/": (
+        "/veranstaltungen/{event_slug}/verwaltung/einlass/vor-ort/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/namensschilder.pdf": (
+        "/veranstaltungen/{event_slug}/verwaltung/namensschilder.pdf",
+        OFFICE_ONLY,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/unterschriften.pdf": (
+        "/veranstaltungen/{event_slug}/verwaltung/unterschriften.pdf",
+        OFFICE_ONLY,
+    ),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
     # Annual report: the office manages it, the Regiegruppe reads every version, the public the released one
@@ -636,6 +698,7 @@ def ids(personas):
         **project_ids(personas),
         **funding_ids(personas),
         **privacy_ids(personas),
+        **event_ids(personas),
     }
 
 

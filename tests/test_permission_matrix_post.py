@@ -97,6 +97,15 @@ WRITERS: dict[str, frozenset[str]] = {
     "projekte/<slug:slug>/foerderung/ausgaben/<int:pk>/pruefen/": OFFICE,  # and the lead city's people in the workspace
     "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": OFFICE,  # and the lead city's people in the workspace
     "datenschutz/archiv/<int:pk>/antwort/": OFFICE,
+    # Events: the organisers (the office; admins as office); the link routes are listed with a wrong link: nobody
+    "veranstaltungen/<slug:slug>/verwaltung/kontingente/": OFFICE,
+    "veranstaltungen/<slug:slug>/verwaltung/einladen/": OFFICE,
+    "veranstaltungen/<slug:slug>/verwaltung/anmeldungen/<int:pk>/entscheiden/": OFFICE,
+    "veranstaltungen/<slug:slug>/verwaltung/einlass/vor-ort/": OFFICE,
+    "veranstaltungen/anmeldung/<str:token>/stornieren/": frozenset(),
+    "veranstaltungen/anmeldung/<str:token>/platz-annehmen/": frozenset(),
+    "veranstaltungen/anmeldung/<str:token>/rueckmeldung/": frozenset(),
+    "veranstaltungen/kontingent/<str:token>/absagen/<int:pk>/": frozenset(),
 }
 
 NEXT_YEAR = (dt.date.today() + dt.timedelta(days=365)).isoformat()  # form dates ahead on any day

@@ -101,6 +101,9 @@ def test_password_reset_key_is_not_logged(client, personas, all_logs):
     "template",
     [
         "/terminabstimmung/{}/",
+        "/veranstaltungen/anmeldung/{}/",
+        "/veranstaltungen/anmeldung/{}/bescheinigung.pdf",
+        "/veranstaltungen/kontingent/{}/",
         "/konto/confirm-email/{}/",
         "/kalender/{}.ics",
         "/benachrichtigungen/abbestellen/{}/",

@@ -4,6 +4,7 @@ from annualreport.demo import load_demo_annual_reports
 from calendar_events.demo import load_demo_calendar
 from costshares.demo import load_demo_costshares
 from documents.demo import load_demo_documents
+from events.demo import load_demo_events
 from funding.demo import load_demo_funding
 from meetings.demo import load_demo_integration, load_demo_meetings
 from members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, PERSONAS, load_demo, load_demo_accounts
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         load_demo_costshares()
         load_demo_projects()
         load_demo_funding()  # after the projects demo, which creates the two projects first
+        load_demo_events()
         load_demo_annual_reports()  # last: the frozen report counts what the other demos created
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
