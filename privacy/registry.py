@@ -142,6 +142,20 @@ ACTIVITIES: dict[str, Activity] = {
         recipients=(OFFICE, "Regiegruppe", "Rechnungsprüfung"),
         retention="nach den haushaltsrechtlichen Fristen (zehn Jahre), Jahresberichte bis zur Anbietung an das Archiv",
     ),
+    "events": Activity(
+        name="Veranstaltungen mit Anmeldung (Interkommunales Forum, Workshops)",
+        purpose=(
+            "Anmeldung, Kontingente der Städte, Warteliste, Einlass, Teilnahmebescheinigungen; Bedarfe zur Barrierefreiheit "
+            "nur mit gesonderter Einwilligung"
+        ),
+        legal_basis=(
+            "Art. 6 Abs. 1 lit. e DSGVO (Aufgabe der Kooperation); Bedarfe zur Barrierefreiheit: ausdrückliche Einwilligung "
+            "(Art. 9 Abs. 2 lit. a DSGVO)"
+        ),
+        subjects=("Teilnehmende", "Koordinierende der Städte", MEMBERS, GUESTS),
+        recipients=("benannte Organisierende", OFFICE, "Veranstaltungsort (nur Summen der Bedarfe)"),
+        retention="Bedarfe wenige Tage nach der Veranstaltung, übrige Anmeldedaten nach der Aufbewahrungsregel der Veranstaltung",
+    ),
     "operations": Activity(
         name="Betrieb, Sicherheit und Nachvollziehbarkeit",
         purpose="Änderungsprotokoll, Hintergrundaufgaben, Anmeldesitzungen, Nachweis der Datenschutzpflichten",
@@ -335,6 +349,48 @@ MODELS: dict[str, ModelPrivacy] = {
     ),
     "selfcheck.Answer": ModelPrivacy(
         "administration", ("Einschätzungen im Selbstcheck, Kommentar",), user_fields=("rater",), erasure=Erasure.AUTHORED
+    ),
+    "annualreport.PartnerAssignment": ModelPrivacy(
+        "administration", ("Zuordnung zur Landesinitiative, gesetzt von",), user_fields=("set_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "projects.ProjectDecision": ModelPrivacy(
+        "administration", ("Beschluss verknüpft von",), user_fields=("linked_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "funding.Application": ModelPrivacy(
+        "administration", ("Förderantrag angelegt von",), user_fields=("created_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "funding.PlanVersion": ModelPrivacy(
+        "administration", ("Fassung des Finanzierungsplans von",), user_fields=("created_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "funding.Obligation": ModelPrivacy(
+        "administration", ("verantwortlich für eine Auflage",), user_fields=("owner",), erasure=Erasure.ATTRIBUTED
+    ),
+    "funding.PaymentRequest": ModelPrivacy(
+        "administration", ("Mittelabruf angelegt von",), user_fields=("created_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "funding.Forwarding": ModelPrivacy(
+        "administration", ("Weiterleitung erfasst von",), user_fields=("created_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "funding.Expense": ModelPrivacy(
+        "administration",
+        ("Ausgabe erfasst von, Empfänger der Zahlung",),
+        user_fields=("recorded_by",),
+        erasure=Erasure.ATTRIBUTED,
+    ),
+    # Events
+    "events.Event": ModelPrivacy("events", ("Organisierende",), user_fields=("organisers",), erasure=Erasure.ATTRIBUTED),
+    "events.Contingent": ModelPrivacy(
+        # The city's quota stays; the office enters a new coordinator (the erasure does not blank the address itself).
+        "events",
+        ("Name und E-Mail der Koordination einer Stadt",),
+        email_fields=("coordinator_email",),
+        erasure=Erasure.ATTRIBUTED,
+    ),
+    "events.Registration": ModelPrivacy(
+        "events",
+        ("Name, E-Mail, Organisation, Stadt, Antworten, Fotowunsch, Anwesenheit",),
+        email_fields=("email",),
+        erasure=Erasure.DELETE,
     ),
     # Operations
     "audit.AuditEvent": ModelPrivacy(
