@@ -71,7 +71,7 @@ def edit_text(actor, report: AnnualReport, key: str, expected_version: int, text
     report = _lock(report)
     if report.is_frozen:
         raise ValidationError({"text": FROZEN_MESSAGE}, code="frozen")
-    block = TextBlock.objects.get(report=report, key=key)
+    block, _created = TextBlock.objects.get_or_create(report=report, key=key)  # a section added after the draft began
     before = block.text
     block.text = text
     block.last_editor = actor

@@ -13,6 +13,7 @@ SECTION_TITLES = {
     "decisions": _("Beschlüsse und Verabredungen"),
     "actions": _("Aufgaben aus den Protokollen"),
     "events": _("Termine und Veranstaltungen"),
+    "participants": _("Teilnehmende an Veranstaltungen nach Städten"),
     "publications": _("Veröffentlichungen und Wissensbasis"),
     "survey": _("Beschäftigtenbefragung (freigegebene Kennzahlen)"),
     "projects": _("Gemeinschaftsprojekte, Förderung und Kostenanteile"),
@@ -20,6 +21,7 @@ SECTION_TITLES = {
 SECTION_UNITS = {
     "meetings": _("Sitzungen"),
     "attendance": _("Teilnahmen"),
+    "participants": _("Teilnehmende"),
     "representation": _("Sitzungen mit Vertretung"),
     "actions": _("Aufgaben"),
     "survey": _("Anteil mit Einwanderungsgeschichte in %"),

@@ -23,7 +23,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Section keys, in report order. Texts ("commentary-<key>") belong to each.
-SECTIONS = ("meetings", "attendance", "representation", "decisions", "actions", "events", "publications", "survey", "projects")
+SECTIONS = (
+    "meetings",
+    "attendance",
+    "representation",
+    "decisions",
+    "actions",
+    "events",
+    "participants",
+    "publications",
+    "survey",
+    "projects",
+)
 PARTNER_FIELDS = ("information", "outreach", "training", "hr")
 
 # Words in titles and decisions that assign an activity to a measure field of the state initiative
@@ -158,6 +169,30 @@ def _attendance(year: int, cities: list[dict], k: int) -> dict:
         "key": "attendance",
         "rows": out,
         "total": _row(_("Alle Teilnahmen"), total_current, total_previous),
+        "chart": True,
+        "protected": True,
+    }
+
+
+def _participants(year: int, cities: list[dict], k: int) -> dict:
+    """People checked in at the cooperation's events (forum, workshops) per city, with the minimum-cell rule."""
+    from events.reporting import participants_per_city
+
+    current, previous = participants_per_city(year), participants_per_city(year - 1)
+    keys = [str(c["pk"]) for c in cities] + ["none"]
+    labels = {str(c["pk"]): c["short_name"] for c in cities} | {"none": _("ohne Stadt (Gäste, Organisationen)")}
+
+    def counts(source: dict) -> dict[str, int]:
+        return {key: source.get(None if key == "none" else int(key), 0) for key in keys}
+
+    shown_current, total_current = protect_counts(counts(current), k)
+    shown_previous, total_previous = protect_counts(counts(previous), k)
+    out = [_row(labels[key], shown_current[key], shown_previous[key]) for key in keys]
+    out = [r for r in out if r["current"] != 0 or r["previous"] != 0]
+    return {
+        "key": "participants",
+        "rows": out,
+        "total": _row(_("Alle Teilnehmenden"), total_current, total_previous),
         "chart": True,
         "protected": True,
     }
@@ -567,6 +602,7 @@ def compute(year: int) -> dict:
             _decisions(year),
             _actions(year),
             _events(year),
+            _participants(year, cities, k),
             _publications(year),
             _survey(year),
             _projects(year),

@@ -242,3 +242,32 @@ def test_grants_and_project_expenses_by_year(personas):
     assert rows["Zuwendungen bewilligt (Bescheide des Jahres)"] == ("0,00 €", "80.000,00 €")
     # 1.190,00 € (gross: no input-tax deduction) + 500,00 € (net: deductible); the rejected 999,00 € not counted
     assert rows["Ausgaben der Projekte (zuwendungsfähig, ohne nicht anerkannte)"] == ("1.690,00 €", "0,00 €")
+
+
+@pytest.mark.django_db
+def test_event_participants_per_city_are_protected_like_attendance(personas):
+    """Checked-in people of the year's events per city; small cells and what would reveal them are withheld."""
+    from django.utils import timezone
+
+    from annualreport.figures import compute, min_cell_size
+    from events.models import Event, Registration
+    from tests.events.conftest import make_forum
+
+    k = min_cell_size()
+    forum = make_forum(personas["office"], slug="forum-bericht", capacity=200)
+    Event.objects.filter(pk=forum.pk).update(starts_at=a.at(YEAR, 2, 24), ends_at=a.at(YEAR, 2, 24, 18))
+    essen, herne = Municipality.objects.get(slug="essen"), Municipality.objects.get(slug="herne")
+    arrivals = [(essen, True)] * (k + 2) + [(herne, True)] * 2 + [(herne, False)] * 5  # five registered, not present
+    for n, (city, present) in enumerate(arrivals):
+        Registration.objects.create(
+            event=forum, name=f"Gast {n}", email=f"gast{n}@test.example", municipality=city,
+            status=Registration.Status.CONFIRMED, checked_in_at=timezone.now() if present else None,
+        )  # fmt: skip
+
+    section = _section(compute(YEAR), "participants")
+    rows = _rows(section)
+    assert rows["Herne"][0] is None  # 2 people: below the minimum
+    shown = sum(value for value, _before in rows.values() if value is not None)
+    total = section["total"]["current"]
+    assert total is None or total - shown == 0 or total - shown >= k  # the hidden cells cannot be worked out
+    assert total in (None, k + 4)
