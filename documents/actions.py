@@ -22,6 +22,7 @@ from audit.actions import record
 from lib import isolation
 from lib.concurrency import save_versioned
 from lib.images import ImageRefused, clean_image
+from scanning.actions import hold
 from search.indexing import schedule
 from workspaces.access import can_contribute
 
@@ -104,6 +105,7 @@ def _add_version(
         )
         version.file.save(name, uploaded, save=False)
         version.save()
+        hold(version.file.name, user)
         if kind.has_text:
             from .tasks import extract_text
 

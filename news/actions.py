@@ -23,6 +23,7 @@ from lib.images import ImageRefused, clean_image
 from notifications.actions import notify
 from notifications.audience import Audience
 from notifications.messages import Translatable
+from scanning.actions import hold
 from search.indexing import schedule, schedule_many
 
 from .access import can_read_comments, can_set_public, can_view_post
@@ -156,6 +157,8 @@ def create_post(
     )
     _clean(post, actor)
     post.save()
+    if post.image:
+        hold(post.image.name, actor)
     record(actor, "news.created", post, after=_audit(post))
     schedule("post", post.pk)
     if publish:
@@ -186,6 +189,8 @@ def update_post(actor, post: Post, expected_version: int, *, publish: bool = Fal
         post.published_at = timezone.now()
     _clean(post, actor)
     save_versioned(post, expected_version, fields=[*EDITABLE, "published_at"])
+    if post.image and post.image.name != before["image"]:
+        hold(post.image.name, actor)
     after = _audit(post)
     record(actor, "news.updated", post, before=before, after=after)
     schedule("post", post.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from scanning.actions import held_response
 from tasks.access import can_edit_tasks
 from workspaces.access import can_view, get_workspace_for_user
 
@@ -248,6 +249,9 @@ def post_image(request, pk: int):
     post = get_post_for_user(request.user, pk)
     if not post.image:
         raise Http404
+    held = held_response(post.image.name)
+    if held is not None:
+        return held
     response = FileResponse(post.image.open("rb"))
     response["Cache-Control"] = "public, max-age=3600" if post.is_public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

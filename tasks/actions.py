@@ -18,6 +18,7 @@ from lib.concurrency import save_versioned
 from notifications.actions import notify
 from notifications.audience import Audience
 from notifications.messages import Translatable
+from scanning.actions import hold
 from search.indexing import schedule
 
 from .models import Task, TaskAttachment, TaskCity, TaskComment
@@ -378,6 +379,7 @@ def add_attachment(actor, task: Task, uploaded) -> TaskAttachment:
     )
     attachment.file.save(name, uploaded, save=False)
     attachment.save()
+    hold(attachment.file.name, actor)
     record(actor, "task.attachment_added", task, after={"attachment": attachment.pk, "file_name": name, "sha256": digest})
     return attachment
 

@@ -35,6 +35,7 @@ from meetings.forms import LocationForm, MeetingForm, ObjectionForm, ReplyForm
 from meetings.invitations.actions import notice_too_short, reply_overview, representation
 from meetings.models import Consultation, Meeting, MeetingFile, MeetingStatus, Minutes, Reply
 from members.models import Body
+from scanning.actions import held_response
 
 
 def meeting_list(request):
@@ -289,4 +290,7 @@ def meeting_ics(request, pk: int):
 
 def document(request, pk: int):
     f = access.get_file_for_user(request.user, pk)
+    held = held_response(f.content.name)
+    if held is not None:
+        return held
     return FileResponse(f.content.open("rb"), filename=f.file_name, content_type=f.mime_type)
