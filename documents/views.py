@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_messages
+from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
 from scanning.actions import held_response
 from workspaces.access import can_contribute, can_manage, can_view, get_workspace_for_user
 
@@ -271,7 +272,9 @@ def _serve(version: DocumentVersion) -> HttpResponse:
     kind = KINDS.get(version.kind)
     inline = bool(kind and kind.inline)
     try:
-        handle = version.file.open("rb")
+        handle = open_for_reading(version.file)
+    except StorageUnavailable:
+        return unavailable_response()
     except OSError:
         raise Http404 from None
     response = FileResponse(

@@ -298,6 +298,8 @@ WHITENOISE_USE_FINDERS = ENV != "production"
 # Uploaded documents go through Django's storage API: a local folder (MEDIA_ROOT) or an S3-compatible bucket.
 FILE_STORAGE = env_str("FILE_STORAGE", "local")
 if FILE_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -309,6 +311,12 @@ if FILE_STORAGE == "s3":
             "default_acl": None,
             "file_overwrite": False,
             "querystring_auth": True,
+            # Fail fast when the object store is down: the upload is refused with a message, not left hanging.
+            "client_config": BotoConfig(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT_SECONDS", 5),
+                read_timeout=env_int("S3_READ_TIMEOUT_SECONDS", 60),
+                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 3), "mode": "standard"},
+            ),
         },
     }
 elif FILE_STORAGE != "local":

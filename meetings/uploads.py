@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from lib.storage import storing
 from meetings.models import MeetingFile
 from scanning.actions import hold
 
@@ -55,7 +56,8 @@ def store_pdf(
         **owner,
     )
     document.set_content(data)
-    document.content.save(file_name, ContentFile(data), save=False)
+    with storing("upload"):
+        document.content.save(file_name, ContentFile(data), save=False)
     document.save()  # type: ignore[no-untyped-call]  # MeetingFile.save (models.py, untyped) keeps its parent fresh
     hold(document.content.name, uploader)
     return document

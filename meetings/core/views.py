@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
 from lib.concurrency import apply_edit, failed_status
+from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
 from meetings import access, rules
 from meetings.agenda.actions import backlog
 from meetings.agenda.numbering import numbered_agenda, open_actions
@@ -293,4 +294,10 @@ def document(request, pk: int):
     held = held_response(f.content.name)
     if held is not None:
         return held
-    return FileResponse(f.content.open("rb"), filename=f.file_name, content_type=f.mime_type)
+    try:
+        handle = open_for_reading(f.content)
+    except StorageUnavailable:
+        return unavailable_response()
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, filename=f.file_name, content_type=f.mime_type)
