@@ -111,13 +111,13 @@ def test_production_shape(topology):
 
     # A worker killed mid-task: the task is not lost, and it completes exactly once.
     marker = top.directory / "probe.txt"
-    task = _shell(top, f"from ops.deploy.probe import enqueue_probe; enqueue_probe({str(marker)!r}, 4)")
+    task = _shell(top, f"from ops.deploy.probe import enqueue_probe; enqueue_probe({str(marker)!r}, 20)")
     _wait(lambda: marker.exists() and "start" in marker.read_text(), 30, "probe started")
     state = _shell(top, f"from ops.deploy.probe import probe_state; probe_state({task['id']!r})")
     running_pid = int(state["workers"][-1].split(":")[0].rsplit("-", 2)[1])  # worker ids: <host>-<pid>-<random>:<lane>
     (victim,) = [name for name, p in top.processes.items() if name.startswith("worker") and p.pid == running_pid]
     top.stop_process(victim, signal.SIGKILL)
-    _wait(lambda: "done" in marker.read_text(), 60, "probe finished by the other worker")
+    _wait(lambda: "done" in marker.read_text(), 90, "probe finished by the other worker")
     time.sleep(3)
     assert marker.read_text().splitlines() == ["start", "start", "done"]
     state = _shell(top, f"from ops.deploy.probe import probe_state; probe_state({task['id']!r})")
