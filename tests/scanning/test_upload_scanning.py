@@ -138,3 +138,19 @@ def test_production_refuses_to_run_without_scanning():
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0 and "UPLOAD_SCANNING must be on in production" in result.stderr
+
+
+def test_news_images_wait_for_the_scanner_too(
+    scanning_on, settings, shared, lead, personas, tmp_path, django_capture_on_commit_callbacks
+):
+    from news.actions import create_post
+    from tests.news.matrix import png
+
+    settings.CLAMD_ADDRESS = f"unix:{tmp_path / 'no-clamd.sock'}"
+    with django_capture_on_commit_callbacks(execute=True):
+        post = create_post(lead, shared, title="Mit Bild", body="Text", image=png(), image_alt="Logo")
+    reader = client_as(personas["member"])
+    assert reader.get(f"/neuigkeiten/{post.pk}/bild/").status_code == 409
+    settings.CLAMD_ADDRESS = scanning_on["address"]
+    assert rescan_pending(older_than_seconds=0) == 1
+    assert reader.get(f"/neuigkeiten/{post.pk}/bild/").status_code == 200
