@@ -22,6 +22,8 @@ from audit.actions import record
 from lib import isolation
 from lib.concurrency import save_versioned
 from lib.images import ImageRefused, clean_image
+from lib.storage import storing
+from scanning.actions import hold
 from search.indexing import schedule
 from workspaces.access import can_contribute
 
@@ -102,8 +104,10 @@ def _add_version(
             uploaded_by=user,
             text_status=DocumentVersion.TextStatus.PENDING if kind.has_text else DocumentVersion.TextStatus.NO_TEXT,
         )
-        version.file.save(name, uploaded, save=False)
+        with storing():
+            version.file.save(name, uploaded, save=False)
         version.save()
+        hold(version.file.name, user)
         if kind.has_text:
             from .tasks import extract_text
 

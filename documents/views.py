@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_messages
+from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
+from scanning.actions import held_response
 from workspaces.access import can_contribute, can_manage, can_view, get_workspace_for_user
 
 from . import actions, uploads
@@ -263,11 +265,16 @@ def restore_version(request, pk: int, number: int):
     return redirect(document)
 
 
-def _serve(version: DocumentVersion) -> FileResponse:
+def _serve(version: DocumentVersion) -> HttpResponse:
+    held = held_response(version.file.name)
+    if held is not None:
+        return held
     kind = KINDS.get(version.kind)
     inline = bool(kind and kind.inline)
     try:
-        handle = version.file.open("rb")
+        handle = open_for_reading(version.file)
+    except StorageUnavailable:
+        return unavailable_response()
     except OSError:
         raise Http404 from None
     response = FileResponse(

@@ -7,6 +7,7 @@ without its secrets, allowed hosts and a real database).
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -88,9 +89,11 @@ INSTALLED_APPS = [
     "funding",
     "privacy",
     "events",
+    "scanning",
 ]
 
 MIDDLEWARE = [
+    "ops.metrics.MetricsMiddleware",
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -245,7 +248,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -298,6 +301,8 @@ WHITENOISE_USE_FINDERS = ENV != "production"
 # Uploaded documents go through Django's storage API: a local folder (MEDIA_ROOT) or an S3-compatible bucket.
 FILE_STORAGE = env_str("FILE_STORAGE", "local")
 if FILE_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -309,6 +314,12 @@ if FILE_STORAGE == "s3":
             "default_acl": None,
             "file_overwrite": False,
             "querystring_auth": True,
+            # Fail fast when the object store is down: the upload is refused with a message, not left hanging.
+            "client_config": BotoConfig(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT_SECONDS", 5),
+                read_timeout=env_int("S3_READ_TIMEOUT_SECONDS", 60),
+                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 3), "mode": "standard"},
+            ),
         },
     }
 elif FILE_STORAGE != "local":
@@ -358,8 +369,21 @@ WORKER_TASK_STUCK_SECONDS = env_int("WORKER_TASK_STUCK_SECONDS", 600)
 WORKER_TASK_MAX_ATTEMPTS = env_int("WORKER_TASK_MAX_ATTEMPTS", 3)
 # Seconds a stopping worker (SIGTERM) waits for a running task before it leaves it to be run again.
 WORKER_STOP_GRACE_SECONDS = env_int("WORKER_STOP_GRACE_SECONDS", 3)
+# Readiness fails when the oldest task that could run has waited longer than this (workers cannot keep up).
+WORKER_QUEUE_MAX_AGE_SECONDS = env_int("WORKER_QUEUE_MAX_AGE_SECONDS", 300)
 if WORKER_TASK_MAX_ATTEMPTS < 1 or WORKER_STOP_GRACE_SECONDS < 0:
     raise ImproperlyConfigured("WORKER_TASK_MAX_ATTEMPTS must be at least 1, WORKER_STOP_GRACE_SECONDS not negative.")
+
+# --- Metrics (Prometheus, /metrics) ---------------------------------------------------------
+# /metrics answers only with this bearer token or from these networks (CIDR, comma-separated); else 404.
+# Behind the reverse proxy every request comes from the proxy's address: block /metrics there (docs/deployment.md).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+try:
+    METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(n, strict=False) for n in env_list("METRICS_ALLOWED_NETWORKS")]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}") from _exc
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters.")
 
 # --- Platform ---------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
@@ -417,6 +441,23 @@ if DOCUMENTS_EXTRACTION_MEMORY_MB < 128:
     raise ImproperlyConfigured("DOCUMENTS_EXTRACTION_MEMORY_MB must be at least 128 (the interpreter needs it).")
 if WORKER_TASK_STUCK_SECONDS <= DOCUMENTS_EXTRACTION_WALL_SECONDS:
     raise ImproperlyConfigured("WORKER_TASK_STUCK_SECONDS must be longer than DOCUMENTS_EXTRACTION_WALL_SECONDS.")
+# --- Upload scanning (ClamAV) ---------------------------------------------------------------
+# Every upload is held back until clamd found it clean (scanning/). Production refuses to run without it;
+# development and the test suite leave it off unless UPLOAD_SCANNING=true (README, "Virenprüfung").
+UPLOAD_SCANNING = env_bool("UPLOAD_SCANNING", default=PRODUCTION)
+if PRODUCTION and not UPLOAD_SCANNING:
+    raise ImproperlyConfigured("UPLOAD_SCANNING must be on in production (clamd from Debian's clamav-daemon).")
+# unix:/path/to/socket or tcp:host:port; Debian's clamav-daemon listens on unix:/run/clamav/clamd.ctl.
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "unix:/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 60)
+# Where the signatures lie (read by /healthz/ready when clamd's version line carries no database date).
+CLAMAV_DATABASE_DIR = env_str("CLAMAV_DATABASE_DIR", "/var/lib/clamav")
+# Readiness fails when the signatures are older than this (freshclam updates them several times a day).
+CLAMAV_SIGNATURES_MAX_AGE_HOURS = env_int("CLAMAV_SIGNATURES_MAX_AGE_HOURS", 48)
+# Files still pending this long (clamd was down) are scanned again by the workers.
+UPLOAD_SCAN_RETRY_SECONDS = env_int("UPLOAD_SCAN_RETRY_SECONDS", 60)
+if not CLAMD_ADDRESS.startswith(("unix:", "tcp:")):
+    raise ImproperlyConfigured("CLAMD_ADDRESS must be unix:/path or tcp:host:port.")
 # --- Meetings of the bodies and OParl ---------------------------------------------------------
 # Days between the invitation and the meeting; fewer gives the office a warning.
 MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 14)

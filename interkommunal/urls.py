@@ -9,6 +9,9 @@ secure_admin(admin.site)
 
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
+    path("healthz/live", ops_views.healthz_live, name="healthz_live"),
+    path("healthz/ready", ops_views.healthz, name="healthz_ready"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path(".well-known/security.txt", ops_views.security_txt, name="security_txt"),
     path("entwicklung/postfach/", ops_views.dev_mailbox, name="dev_mailbox"),
     path("entwicklung/postfach/<str:mail_id>/", ops_views.dev_mailbox_message, name="dev_mailbox_message"),

@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from lib.storage import storing
 from meetings.models import MeetingFile
+from scanning.actions import hold
 
 PAPER_FILE_MAX_BYTES = 20 * 1024 * 1024
 
@@ -26,7 +28,9 @@ def file_facts(document: MeetingFile) -> dict[str, Any]:
     }
 
 
-def store_pdf(uploaded: UploadedFile, *, role: str, public: bool, name: str = "", **owner: Any) -> MeetingFile:
+def store_pdf(
+    uploaded: UploadedFile, *, role: str, public: bool, name: str = "", uploader: Any = None, **owner: Any
+) -> MeetingFile:
     """Keep an uploaded PDF for ``owner`` (``paper=`` or ``agenda_item=``): PDF only, judged by the bytes
     (documents.filetypes), not by the name or the browser's type; the file name made safe."""
     from documents import filetypes
@@ -52,6 +56,8 @@ def store_pdf(uploaded: UploadedFile, *, role: str, public: bool, name: str = ""
         **owner,
     )
     document.set_content(data)
-    document.content.save(file_name, ContentFile(data), save=False)
+    with storing("upload"):
+        document.content.save(file_name, ContentFile(data), save=False)
     document.save()  # type: ignore[no-untyped-call]  # MeetingFile.save (models.py, untyped) keeps its parent fresh
+    hold(document.content.name, uploader)
     return document

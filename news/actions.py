@@ -20,9 +20,11 @@ from django.utils.translation import gettext_noop
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from lib.images import ImageRefused, clean_image
+from lib.storage import storing
 from notifications.actions import notify
 from notifications.audience import Audience
 from notifications.messages import Translatable
+from scanning.actions import hold
 from search.indexing import schedule, schedule_many
 
 from .access import can_read_comments, can_set_public, can_view_post
@@ -155,7 +157,10 @@ def create_post(
         published_at=timezone.now() if publish else None,
     )
     _clean(post, actor)
-    post.save()
+    with storing("image"):
+        post.save()
+    if post.image:
+        hold(post.image.name, actor)
     record(actor, "news.created", post, after=_audit(post))
     schedule("post", post.pk)
     if publish:
@@ -185,7 +190,10 @@ def update_post(actor, post: Post, expected_version: int, *, publish: bool = Fal
     if publish and not was_published:
         post.published_at = timezone.now()
     _clean(post, actor)
-    save_versioned(post, expected_version, fields=[*EDITABLE, "published_at"])
+    with storing("image"):
+        save_versioned(post, expected_version, fields=[*EDITABLE, "published_at"])
+    if post.image and post.image.name != before["image"]:
+        hold(post.image.name, actor)
     after = _audit(post)
     record(actor, "news.updated", post, before=before, after=after)
     schedule("post", post.pk)

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
+from scanning.actions import held_response
 from tasks.access import can_edit_tasks
 from workspaces.access import can_view, get_workspace_for_user
 
@@ -248,7 +250,16 @@ def post_image(request, pk: int):
     post = get_post_for_user(request.user, pk)
     if not post.image:
         raise Http404
-    response = FileResponse(post.image.open("rb"))
+    held = held_response(post.image.name)
+    if held is not None:
+        return held
+    try:
+        handle = open_for_reading(post.image)
+    except StorageUnavailable:
+        return unavailable_response()
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle)
     response["Cache-Control"] = "public, max-age=3600" if post.is_public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

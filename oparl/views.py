@@ -30,6 +30,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from meetings.models import AgendaItem, Decision, ExternalCommittee
 from meetings.models import agenda_numbers as agenda_numbers_of
 from members.models import Body, Cooperation, Municipality
+from scanning.actions import status_of as scanning_status
 
 from . import publish
 from . import serialize as s
@@ -556,6 +557,8 @@ def _file_response(request, pk, *, attachment: bool):
     obj = _one(publish.files(with_stubs=True), pk)
     if not obj.oparl_visible:
         return _error(410, "Die Datei wurde zurückgezogen.")
+    if scanning_status(obj.content.name) not in (None, "clean"):
+        return _error(409, "Die Datei wird noch auf Schadsoftware geprüft oder wurde gesperrt.")
     response = FileResponse(obj.content.open("rb"), content_type=obj.mime_type)
     ascii_name = obj.file_name.encode("ascii", "ignore").decode().replace('"', "") or f"datei-{obj.pk}"
     disposition = "attachment" if attachment else "inline"

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,46 +13,33 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import devmail
-from .models import WorkerHeartbeat
+from . import devmail, health, metrics
+
+
+@never_cache
+@require_GET
+def healthz_live(request):
+    """Liveness: the process answers. Asks nothing else, so a database outage never restarts the app servers."""
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Database reachable and a worker alive and not stuck: 200; otherwise 503 with the failing part named."""
-    checks: dict[str, dict] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = {"ok": True}
-    except Exception as exc:
-        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
-    if checks["database"]["ok"]:
-        checks["worker"] = _worker_check()
-    else:
-        checks["worker"] = {"ok": False, "last_seen": None, "stuck": []}
+    """Readiness: database, file storage, virus scanner and a worker that keeps up: 200; otherwise 503 naming the part."""
+    checks = health.readiness()
     healthy = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
 
 
-def _worker_check() -> dict:
-    """Alive: some lane beat within WORKER_STALE_AFTER_SECONDS. Stuck: a live lane on one task for too long."""
-    now = timezone.now()
-    beats = WorkerHeartbeat.objects.filter(last_seen__gte=now - dt.timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS))
-    latest = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
-    stuck = [
-        {"task": task, "since": since.isoformat()}
-        for task, since in beats.filter(
-            task_started_at__lt=now - dt.timedelta(seconds=settings.WORKER_TASK_STUCK_SECONDS)
-        ).values_list("current_task", "task_started_at")
-    ]
-    return {
-        "ok": beats.exists() and not stuck,
-        "last_seen": latest.isoformat() if latest else None,
-        "stuck": stuck,
-    }
+@never_cache
+@require_GET
+def metrics_view(request):
+    """Prometheus metrics, only for a scraper with the token or from an allowed network; 404 for everybody else."""
+    if not metrics.allowed(request):
+        raise Http404
+    body, content_type = metrics.render()
+    return HttpResponse(body, content_type=content_type)
 
 
 @require_GET

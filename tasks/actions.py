@@ -15,9 +15,11 @@ from django.utils.translation import gettext_noop
 
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
+from lib.storage import storing
 from notifications.actions import notify
 from notifications.audience import Audience
 from notifications.messages import Translatable
+from scanning.actions import hold
 from search.indexing import schedule
 
 from .models import Task, TaskAttachment, TaskCity, TaskComment
@@ -376,8 +378,10 @@ def add_attachment(actor, task: Task, uploaded) -> TaskAttachment:
         sha256=digest,
         uploaded_by=actor,
     )
-    attachment.file.save(name, uploaded, save=False)
+    with storing("file"):
+        attachment.file.save(name, uploaded, save=False)
     attachment.save()
+    hold(attachment.file.name, actor)
     record(actor, "task.attachment_added", task, after={"attachment": attachment.pk, "file_name": name, "sha256": digest})
     return attachment
 

@@ -18,6 +18,8 @@ from documents.uploads import LimitedUploadHandler, declared_too_large, too_larg
 from documents.views import DOWNLOAD_CSP
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
+from scanning.actions import held_response
 from workspaces.access import can_view, get_workspace_for_user
 
 from . import actions
@@ -241,9 +243,14 @@ def _attach(request, task: Task):
 def task_attachment(request, pk: int, attachment_pk: int):
     task = get_task_for_user(request.user, pk)
     attachment = get_attachment_for_user(request.user, task, attachment_pk)
+    held = held_response(attachment.file.name)
+    if held is not None:
+        return held
     kind = KINDS.get(attachment.kind)
     try:
-        handle = attachment.file.open("rb")
+        handle = open_for_reading(attachment.file)
+    except StorageUnavailable:
+        return unavailable_response()
     except OSError:
         raise Http404 from None
     response = FileResponse(

@@ -266,7 +266,12 @@ def remove_item_file(user, item: AgendaItem, document: MeetingFile, expected_ver
 
 def _attach_item_pdf(user, item: AgendaItem, document) -> MeetingFile:
     stored = store_pdf(
-        document, role=MeetingFile.Role.AUXILIARY, public=item.public, name=document.name.rsplit(".", 1)[0], agenda_item=item
+        document,
+        role=MeetingFile.Role.AUXILIARY,
+        public=item.public,
+        name=document.name.rsplit(".", 1)[0],
+        agenda_item=item,
+        uploader=user,
     )
     record(user, "meetings.item_file_added", stored, after=file_facts(stored))
     return stored

@@ -62,6 +62,7 @@ def proposal_create(request, slug: str):
                         public=data["public"],
                         name=document.name.rsplit(".", 1)[0],
                         agenda_item=item,
+                        uploader=request.user,
                     )
         except ValidationError as exc:
             add_to_form(form, exc, rename={"upload": "document"})

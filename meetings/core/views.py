@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
 from lib.concurrency import apply_edit, failed_status
+from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
 from meetings import access, rules
 from meetings.agenda.actions import backlog
 from meetings.agenda.numbering import numbered_agenda, open_actions
@@ -35,6 +36,7 @@ from meetings.forms import LocationForm, MeetingForm, ObjectionForm, ReplyForm
 from meetings.invitations.actions import notice_too_short, reply_overview, representation
 from meetings.models import Consultation, Meeting, MeetingFile, MeetingStatus, Minutes, Reply
 from members.models import Body
+from scanning.actions import held_response
 
 
 def meeting_list(request):
@@ -289,4 +291,13 @@ def meeting_ics(request, pk: int):
 
 def document(request, pk: int):
     f = access.get_file_for_user(request.user, pk)
-    return FileResponse(f.content.open("rb"), filename=f.file_name, content_type=f.mime_type)
+    held = held_response(f.content.name)
+    if held is not None:
+        return held
+    try:
+        handle = open_for_reading(f.content)
+    except StorageUnavailable:
+        return unavailable_response()
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, filename=f.file_name, content_type=f.mime_type)

@@ -191,7 +191,7 @@ def add_external_committee(user, municipality: Municipality, name: str, classifi
 
 @transaction.atomic
 def add_paper_file(user, paper: Paper, uploaded, *, name: str = "", role: str, public: bool) -> MeetingFile:
-    document = store_pdf(uploaded, role=role, public=public, name=name, paper=paper)
+    document = store_pdf(uploaded, role=role, public=public, name=name, paper=paper, uploader=user)
     record(user, "meetings.paper_file_added", document, after=file_facts(document))
     return document
 

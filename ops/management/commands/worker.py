@@ -4,6 +4,9 @@ Lanes (``ops/worker.py``): ``tasks`` and ``extraction`` run side by side, so a s
 up the other tasks. Next to them a thread runs the notification loop (notifications/dispatch.py):
 it fans out events, sends the mail outbox and runs the periodic jobs (digests, task reminders).
 
+The heartbeat thread also puts back tasks of dead workers and, every ``UPLOAD_SCAN_RETRY_SECONDS``, scans
+uploads still held back because clamd was down (scanning/actions.py).
+
 On SIGTERM or SIGINT the worker takes no new task, kills running text extractions (their tasks go
 back into the queue) and waits at most ``WORKER_STOP_GRACE_SECONDS`` for other running tasks; a
 task still running then is left to ``recover_abandoned_tasks`` of the next worker.
@@ -24,6 +27,7 @@ from lib import isolation
 from notifications import dispatch, scheduler
 from ops.models import WorkerHeartbeat
 from ops.worker import EXTRACTION_QUEUE, Lane, process_id, recover_abandoned_tasks
+from scanning.actions import rescan_pending
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +89,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def _beat_loop(lanes: list[Lane], stop: threading.Event) -> None:
+        last_rescan = time.monotonic()
         while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
             try:
                 for lane in lanes:
                     lane.beat()
                 recover_abandoned_tasks()
+                if time.monotonic() - last_rescan >= settings.UPLOAD_SCAN_RETRY_SECONDS:
+                    last_rescan = time.monotonic()
+                    rescan_pending()
             except Exception:
                 log.exception("worker: heartbeat failed; trying again")
             finally:
