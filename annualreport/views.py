@@ -190,7 +190,7 @@ def _partner_context(request, report: AnnualReport) -> dict:
     return context
 
 
-@login_required
+@office_required
 @require_POST
 def partner_assign(request, pk: int):
     """The office ticks which of the year's activities count for which measure field (explicit, over keywords)."""

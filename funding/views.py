@@ -344,7 +344,7 @@ def proof(request, slug, pk):
         messages.success(request, _("Der Sachbericht ist gespeichert."))
         return redirect(proof.get_absolute_url())
     context = _proof_context(proof, viewer)
-    context.update({"form": form, "drafted": not proof.narrative, "status_form_date": timezone.localdate()})
+    context |= {"form": form, "drafted": not proof.narrative, "status_form_date": timezone.localdate()}
     return render(request, "funding/proof.html", context, status=failed_status(form) if request.method == "POST" else 200)
 
 

@@ -392,6 +392,12 @@ MODELS: dict[str, ModelPrivacy] = {
         email_fields=("email",),
         erasure=Erasure.DELETE,
     ),
+    "scanning.FileScan": ModelPrivacy(
+        "operations",
+        ("Virenprüfung hochgeladener Dateien, hochgeladen von",),
+        user_fields=("uploaded_by",),
+        erasure=Erasure.ATTRIBUTED,
+    ),
     # Operations
     "audit.AuditEvent": ModelPrivacy(
         "operations", ("wer was wann geändert hat",), user_fields=("actor",), erasure=Erasure.KEEP, keep_reason=KEEP_AUDIT

@@ -48,8 +48,8 @@ ENTRANCE = _row(200, 302, 302, 302, 302, 302)
 # route (as in urls.py) → (url to request, expected status per persona)
 MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "healthz": ("/healthz", _row(503, 503, 503, 503, 503, 503)),  # no worker runs in the test
-    "healthz_ready": ("/healthz/ready", _row(503, 503, 503, 503, 503, 503)),
-    "healthz_live": ("/healthz/live", _row(200, 200, 200, 200, 200, 200)),
+    "healthz/ready": ("/healthz/ready", _row(503, 503, 503, 503, 503, 503)),
+    "healthz/live": ("/healthz/live", _row(200, 200, 200, 200, 200, 200)),
     "metrics": ("/metrics", _row(404, 404, 404, 404, 404, 404)),  # only with METRICS_TOKEN or from an allowed network
     ".well-known/security.txt": ("/.well-known/security.txt", PUBLIC),
     # The development mailbox is off outside development (tests/ops/test_dev_mailbox.py covers it turned on).

@@ -12,7 +12,7 @@ from funding.models import FundingType, GeneralConditions
 from members.models import Municipality
 
 START = dt.date(2025, 1, 1)
-END = dt.date(2026, 12, 31)
+END = dt.date(2026, 12, 31)  # fixed-date: the approval period; compared only with the tests' own expense and payment dates
 
 
 def plan(*, personnel="80000.00", material="20000.00", grant="80000.00"):

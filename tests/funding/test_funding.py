@@ -106,7 +106,10 @@ def test_the_notice_turns_conditions_and_deadlines_into_tasks_of_the_workspace(a
     assert obligation.task.workspace == application.project.workspace
     assert obligation.task.due_date == dt.date(2025, 2, 1)
     proofs = list(application.proofs.order_by("due_on"))
-    assert [(p.kind, p.due_on) for p in proofs] == [("interim", dt.date(2026, 4, 30)), ("final", dt.date(2027, 6, 30))]
+    assert [(p.kind, p.due_on) for p in proofs] == [
+        ("interim", dt.date(2026, 4, 30)),
+        ("final", dt.date(2027, 6, 30)),
+    ]  # fixed-date: deadlines computed from the notice's fields, never compared with today
     assert all(p.task.due_date == p.due_on for p in proofs)
     assert AuditEvent.objects.filter(action="funding.notice_recorded").exists()
 
@@ -114,7 +117,9 @@ def test_the_notice_turns_conditions_and_deadlines_into_tasks_of_the_workspace(a
 def test_changing_the_notices_deadline_fields_moves_the_open_proofs(application, personas):
     notice = application.notice
     actions.update_notice(personas["office"], notice, notice.version, final_proof_months=3)
-    assert application.proofs.get(kind="final").due_on == dt.date(2027, 3, 31)
+    assert application.proofs.get(kind="final").due_on == dt.date(
+        2027, 3, 31
+    )  # fixed-date: deadlines computed from the notice's fields, never compared with today
 
 
 def test_a_condition_is_met_with_evidence_and_its_task_is_done(application, personas):
@@ -306,12 +311,15 @@ def test_a_proof_is_drafted_reviewed_submitted_late_and_flagged(application, per
     proof.refresh_from_db()
     response = client.post(_url(application, f"nachweise/{proof.pk}/"), {"narrative": "Veraltet", "version": proof.version - 1})
     assert response.status_code == 409
-    for status, on in (("reviewed", "2026-04-01"), ("submitted", "2026-05-04")):
+    for status, on in (
+        ("reviewed", "2026-04-01"),
+        ("submitted", "2026-05-04"),
+    ):  # fixed-date: dates of the proof's steps, compared only with its own deadline
         proof.refresh_from_db()
         client.post(_url(application, f"nachweise/{proof.pk}/stand/"), {"status": status, "on": on, "version": proof.version})
     proof.refresh_from_db()
     assert proof.status == ProofOfUse.Status.SUBMITTED and proof.is_late
-    assert proof.retention_until == dt.date(2031, 5, 4)
+    assert proof.retention_until == dt.date(2031, 5, 4)  # fixed-date: five years after the submission date above
     assert "nach der Frist" in client.get(_url(application, f"nachweise/{proof.pk}/")).content.decode()
     assert Task.objects.get(pk=proof.task_id).status == Task.Status.DONE
 

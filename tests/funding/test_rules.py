@@ -1,4 +1,5 @@
 """The funding rules at their boundaries: two months exactly, 20 % exactly, leap years, cents across ten cities."""
+# fixed-dates: the rules are pure functions of the dates passed to them; nothing here is compared with today
 
 from __future__ import annotations
 
