@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("selfcheck.urls")),
     path("", include("annualreport.urls")),
     path("", include("costshares.urls")),
+    path("", include("knowledge.urls")),
     path("", include("website.urls")),
 ]
 
