@@ -378,7 +378,7 @@ def add_material(actor, example: PracticeExample, uploaded, *, title: str = "") 
         file_name=safe_name,
         title=title.strip()[:200],
         kind=kind.code,
-        content_type=kind.mime,
+        content_type=kind.content_type,
         size=content.size,
         sha256=sha256,
         uploaded_by=actor,
@@ -449,7 +449,9 @@ def _new_contributor_person(*, given_name: str, family_name: str, email: str, or
         email_visibility="office",
         phone_visibility="office",
     )
-    person.full_clean()
+    # No municipality or organisation row: the organisation's name lives on the contributor, so a
+    # self-registration adds nothing to the cooperation's directory of organisations.
+    person.clean_fields(exclude=["municipality", "organisation"])
     person.save()
     contributor = Contributor(person=person, organisation=organisation.strip(), kind=kind, origin=origin)
     contributor.full_clean()

@@ -8,9 +8,13 @@ from members.models import Municipality, Person
 from tests.conftest import make_user
 
 
-def make_contributor(email: str, *, given_name: str = "Kemal", family_name: str = "Beitrag", organisation: str = "Verein Brücke e. V."):
+def make_contributor(
+    email: str, *, given_name: str = "Kemal", family_name: str = "Beitrag", organisation: str = "Verein Brücke e. V."
+):
     user = make_user(email)
-    person = Person.objects.create(given_name=given_name, family_name=family_name, email=email, user=user, profile_visibility="office")
+    person = Person.objects.create(
+        given_name=given_name, family_name=family_name, email=email, user=user, profile_visibility="office"
+    )
     Contributor.objects.create(person=person, organisation=organisation, kind="migrant_organisation", origin="invited")
     return user
 

@@ -144,9 +144,13 @@ def test_review_pages_through_http(personas, client_for):
     office = client_for("office")
     response = office.post(f"/wissen/{example.pk}/pruefung/zuweisen/", {"zuweisen-reviewer": personas["member"].pk})
     assert response.status_code == 302
-    assert office.post(f"/wissen/{example.pk}/pruefung/", {"revision": example.latest_id, "decision": "approve"}).status_code == 302
+    assert (
+        office.post(f"/wissen/{example.pk}/pruefung/", {"revision": example.latest_id, "decision": "approve"}).status_code == 302
+    )
     member = client_for("member")
-    assert member.post(f"/wissen/{example.pk}/pruefung/", {"revision": example.latest_id, "decision": "approve"}).status_code == 302
+    assert (
+        member.post(f"/wissen/{example.pk}/pruefung/", {"revision": example.latest_id, "decision": "approve"}).status_code == 302
+    )
     example.refresh_from_db()
     assert example.published_id == example.latest_id
     assert "Mentoring" in client_for("anonymous").get("/wissen/?feld=recruitment&zielgruppe=trainees&stadt=").content.decode()
