@@ -58,6 +58,13 @@ WRITERS: dict[str, frozenset[str]] = {
     "terminabstimmungen/<int:pk>/einladen/": OFFICE,  # the organiser; admins for support
     "terminabstimmungen/<int:pk>/bestaetigen/": OFFICE,
     "arbeitsbereiche/<slug:slug>/dokumente/hochladen/": CONTRIBUTORS,
+    # Knowledge base: the contributor persona wrote the example; office and admin review and confirm it
+    "wissen/<int:pk>/einreichen/": frozenset({"contributor"}),
+    "wissen/<int:pk>/geprueft/": frozenset({"contributor", "office", "admin"}),
+    "wissen/<int:pk>/material/hinzufuegen/": frozenset({"contributor"}),
+    "wissen/<int:pk>/material/<int:material_pk>/entfernen/": frozenset({"contributor"}),
+    "wissen/<int:pk>/pruefung/zuweisen/": OFFICE,
+    "wissen/<int:pk>/meldungen/<int:report_pk>/erledigt/": OFFICE,
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": CONTRIBUTORS,
     "dokumente/<int:pk>/neue-fassung/": CONTRIBUTORS,
     "dokumente/<int:pk>/fassungen/<int:number>/wiederherstellen/": CONTRIBUTORS,
