@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from . import views
 from .feeds import ExampleFeed
@@ -6,7 +7,7 @@ from .feeds import ExampleFeed
 app_name = "knowledge"
 urlpatterns = [
     path("wissen/", views.example_list, name="list"),
-    path("wissen/feed.atom", ExampleFeed(), name="feed"),
+    path("wissen/feed.atom", require_GET(ExampleFeed()), name="feed"),
     path("wissen/neu/", views.example_create, name="create"),
     path("wissen/meine/", views.my_examples, name="mine"),
     path("wissen/pruefung/", views.review_queue, name="queue"),

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.support.database_state import changed_tables, database_state
 from tests.test_permission_matrix import MATRIX, PERSONAS, ids  # noqa: F401 - ids is the shared scene fixture
 
-SIGNED_IN = frozenset({"outsider", "guest", "member", "office", "admin"})
+SIGNED_IN = frozenset({"outsider", "guest", "member", "office", "admin", "contributor"})
 OFFICE = frozenset({"office", "admin"})
 
 MEMBERS = frozenset({"member", "office", "admin"})

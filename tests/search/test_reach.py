@@ -168,9 +168,7 @@ def _kind(item) -> str:
         Event: "event",
         Workspace: "workspace",
         PracticeExample: "practice_example",
-    }.get(
-        type(item), "person" if isinstance(item, Person) else "document"
-    )
+    }.get(type(item), "person" if isinstance(item, Person) else "document")
 
 
 def may_open(user, item) -> bool:
