@@ -4,6 +4,7 @@ from annualreport.demo import load_demo_annual_reports
 from calendar_events.demo import load_demo_calendar
 from costshares.demo import load_demo_costshares
 from documents.demo import load_demo_documents
+from knowledge.demo import load_demo_knowledge
 from meetings.demo import load_demo_integration, load_demo_meetings
 from members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, PERSONAS, load_demo, load_demo_accounts
 from monitoring.demo import DEMO_CODES, DEMO_HR_EMAIL, load_demo_monitoring
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         load_demo_selfcheck()
         load_demo_annual_reports()
         load_demo_costshares()
+        load_demo_knowledge()
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
             "Demodaten angelegt." if result["created"] else "Demodaten waren schon vorhanden; nichts überschrieben."
