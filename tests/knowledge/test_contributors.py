@@ -56,6 +56,22 @@ def test_a_contributor_editing_someone_elses_example_gets_404(personas):
     assert client.get("/wissen/meine/").content.decode().count("/bearbeiten/") == 0
 
 
+def test_a_contributor_cannot_edit_someone_elses_published_example(personas):
+    other = make_contributor("andere@test.example", given_name="Ana")
+    example = submitted(other)
+    actions.assign_reviewer(personas["office"], example, personas["member"])
+    approve_twice(example, personas["office"], personas["member"])
+    client = _login(personas["contributor"])
+    assert client.get(f"/wissen/{example.pk}/").status_code == 200  # published: everybody reads it
+    assert client.get(f"/wissen/{example.pk}/bearbeiten/").status_code == 404
+    data = {**example_data(title="Übernommen"), "cities": [], "version": example.version}
+    assert client.post(f"/wissen/{example.pk}/bearbeiten/", data).status_code == 404
+    assert client.post(f"/wissen/{example.pk}/einreichen/", {"einreichen-version": example.version}).status_code == 404
+    assert client.get(f"/wissen/{example.pk}/fassungen/").status_code == 404
+    example.refresh_from_db()
+    assert example.latest.title == "Mentoring für Auszubildende" and example.revisions.count() == 1
+
+
 def _signup(client: Client, email: str, **extra):
     data = {
         "given_name": "Selin",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
@@ -71,6 +72,7 @@ def test_published_version_stays_live_while_the_next_is_reviewed(personas, clien
     public = client_for("anonymous")
     page = public.get(f"/wissen/{example.pk}/").content.decode()
     assert "Mentoring für Auszubildende" in page and "Geheimwort" not in page
+    call_command("rebuild_search_index", "practice_example")  # whatever re-indexes it, only the published text counts
     assert not search(AnonymousUser(), "Geheimwort").hits
 
     actions.request_changes(member, example, example.latest_id, "Bitte Kosten ergänzen.")
