@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from .access import public_examples
 
@@ -41,3 +42,11 @@ class ExampleFeed(Feed):
 
     def item_copyright(self, item):
         return item.published.attribution
+
+
+_feed = ExampleFeed()
+
+
+@require_GET
+def example_feed(request):
+    return _feed(request)

@@ -1,13 +1,12 @@
 from django.urls import path
-from django.views.decorators.http import require_GET
 
 from . import views
-from .feeds import ExampleFeed
+from .feeds import example_feed
 
 app_name = "knowledge"
 urlpatterns = [
     path("wissen/", views.example_list, name="list"),
-    path("wissen/feed.atom", require_GET(ExampleFeed()), name="feed"),
+    path("wissen/feed.atom", example_feed, name="feed"),
     path("wissen/neu/", views.example_create, name="create"),
     path("wissen/meine/", views.my_examples, name="mine"),
     path("wissen/pruefung/", views.review_queue, name="queue"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from audit.models import AuditEvent
 from knowledge import actions
