@@ -301,12 +301,13 @@ def test_archiving_a_workspace_that_takes_requests_hides_it_from_members(reach, 
 
 
 def _state() -> set[tuple]:
+    """Entries of the kinds that existed when migration 0004 ran (practice examples came later)."""
     grants = {}
     for entry_id, user_id, municipality_id in SearchGrant.objects.values_list("entry_id", "user_id", "municipality_id"):
         grants.setdefault(entry_id, set()).add((user_id, municipality_id))
     return {
         (e.kind, e.object_id, e.audience, e.workspace_id, frozenset(grants.get(e.pk, ())))
-        for e in SearchEntry.objects.order_by("pk")
+        for e in SearchEntry.objects.exclude(kind="practice_example").order_by("pk")
     }
 
 
