@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "audit",
     "members",
     "workspaces",
+    "knowledge",
     "website",
     "ops",
     "monitoring",
@@ -594,3 +595,16 @@ PRIVACY_RETENTION_DAYS = _retention_days(env_str("PRIVACY_RETENTION_DAYS", ""))
 NOTIFICATIONS_DAILY_JOBS["privacy-retention"] = "privacy.retention.run_daily"
 # Backups are signed with this key (HMAC-SHA256 over the manifest); the restore refuses an archive it cannot verify.
 BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY", "") or SECRET_KEY
+# --- Knowledge base (practice examples, issue 13 §2) ------------------------------------------
+# Days from an approval (or a "still current" check) to the next review-by date of a practice example.
+KNOWLEDGE_REVIEW_INTERVAL_DAYS = env_int("KNOWLEDGE_REVIEW_INTERVAL_DAYS", 730)
+# Days before the review-by date when the daily job puts a task on the office's list.
+KNOWLEDGE_REVIEW_REMINDER_DAYS = env_int("KNOWLEDGE_REVIEW_REMINDER_DAYS", 30)
+# Largest material file of a practice example, in megabytes.
+KNOWLEDGE_MATERIAL_MAX_MB = env_int("KNOWLEDGE_MATERIAL_MAX_MB", 20)
+# Self-registration of contributors per client address (allauth rate syntax) and problem reports.
+KNOWLEDGE_SIGNUP_RATE = env_str("KNOWLEDGE_SIGNUP_RATE", "5/h/ip")
+KNOWLEDGE_REPORT_RATE = env_str("KNOWLEDGE_REPORT_RATE", "10/h/ip")
+if KNOWLEDGE_REVIEW_INTERVAL_DAYS < 1 or KNOWLEDGE_REVIEW_REMINDER_DAYS < 0 or KNOWLEDGE_MATERIAL_MAX_MB < 1:
+    raise ImproperlyConfigured("KNOWLEDGE_* day and size settings must be positive.")
+NOTIFICATIONS_DAILY_JOBS["knowledge-review-reminders"] = "knowledge.reminders.create_reminders"

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("privacy.urls")),
     path("", include("events.urls")),
+    path("", include("knowledge.urls")),
     path("", include("website.urls")),
 ]
 

@@ -77,7 +77,26 @@ def personas(cooperation):
     seat(guest, "projektteam", Membership.Role.GUEST, None, given_name="Gustav", family_name="Guest", organisation=org)
     outsider = make_user("outsider@test.example")
     Person.objects.create(given_name="Otto", family_name="Outsider", organisation=org, email=outsider.email, user=outsider)
-    return {"admin": admin, "office": office, "member": member, "guest": guest, "outsider": outsider, "anonymous": None}
+    from knowledge.models import Contributor
+
+    contributor = make_user("contributor@test.example")
+    Contributor.objects.create(
+        person=Person.objects.create(
+            given_name="Kira", family_name="Contributor", email=contributor.email, user=contributor, profile_visibility="office"
+        ),
+        organisation="Migrantenverein (Test)",
+        kind=Contributor.Kind.MIGRANT_ORGANISATION,
+        origin=Contributor.Origin.INVITED,
+    )
+    return {
+        "admin": admin,
+        "office": office,
+        "member": member,
+        "guest": guest,
+        "outsider": outsider,
+        "contributor": contributor,
+        "anonymous": None,
+    }
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tests.calendar_events.matrix import calendar_ids
 from tests.costshares.matrix import costshare_ids
 from tests.events.matrix import event_ids
 from tests.funding.matrix import funding_ids
+from tests.knowledge.matrix import knowledge_ids
 from tests.meetings.matrix import meeting_ids
 from tests.monitoring.matrix import monitoring_ids
 from tests.news.matrix import news_ids
@@ -26,12 +27,14 @@ from tests.projects.matrix import project_ids
 from tests.selfcheck.matrix import selfcheck_ids
 from tests.tasks.matrix import task_ids
 
-PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin"]
+PERSONAS = ["anonymous", "outsider", "guest", "member", "office", "admin", "contributor"]
 LOGIN = 302  # anonymous → login page
 
 
-def _row(anonymous, outsider, guest, member, office, admin):
-    return dict(zip(PERSONAS, [anonymous, outsider, guest, member, office, admin], strict=True))
+def _row(anonymous, outsider, guest, member, office, admin, contributor=None):
+    """``contributor`` (an external author of practice examples, no seat) sees what the outsider sees unless named."""
+    row = [anonymous, outsider, guest, member, office, admin, outsider if contributor is None else contributor]
+    return dict(zip(PERSONAS, row, strict=True))
 
 
 PUBLIC = _row(200, 200, 200, 200, 200, 200)
@@ -608,6 +611,31 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "veranstaltungen/<slug:slug>/verwaltung/unterschriften.pdf": (
         "/veranstaltungen/{event_slug}/verwaltung/unterschriften.pdf",
         OFFICE_ONLY,
+    # Knowledge base: {knowledge_example} is published, written by the contributor, reviewed by office and member
+    "wissen/": ("/wissen/", PUBLIC),
+    "wissen/feed.atom": ("/wissen/feed.atom", PUBLIC),
+    "wissen/neu/": ("/wissen/neu/", _row(LOGIN, 404, 404, 200, 200, 200, 200)),
+    "wissen/meine/": ("/wissen/meine/", _row(LOGIN, 404, 404, 200, 200, 200, 200)),
+    "wissen/pruefung/": ("/wissen/pruefung/", _row(LOGIN, 404, 404, 200, 200, 200, 404)),
+    "wissen/mitwirken/": ("/wissen/mitwirken/", ENTRANCE),
+    "wissen/mitwirken/einladen/": ("/wissen/mitwirken/einladen/", OFFICE_ONLY),
+    "wissen/<int:pk>/": ("/wissen/{knowledge_example}/", PUBLIC),
+    "wissen/<int:pk>/problem-melden/": ("/wissen/{knowledge_example}/problem-melden/", PUBLIC),
+    "wissen/<int:pk>/fassungen/": ("/wissen/{knowledge_example}/fassungen/", _row(LOGIN, 404, 404, 200, 200, 200, 200)),
+    "wissen/<int:pk>/bearbeiten/": ("/wissen/{knowledge_example}/bearbeiten/", _row(LOGIN, 404, 404, 404, 404, 404, 200)),
+    "wissen/<int:pk>/einreichen/": ("/wissen/{knowledge_example}/einreichen/", POST_ONLY_SIGNED_IN),
+    "wissen/<int:pk>/geprueft/": ("/wissen/{knowledge_example}/geprueft/", POST_ONLY_SIGNED_IN),
+    "wissen/<int:pk>/material/hinzufuegen/": ("/wissen/{knowledge_example}/material/hinzufuegen/", POST_ONLY_SIGNED_IN),
+    "wissen/<int:pk>/material/<int:material_pk>/": ("/wissen/{knowledge_example}/material/{knowledge_material}/", PUBLIC),
+    "wissen/<int:pk>/material/<int:material_pk>/entfernen/": (
+        "/wissen/{knowledge_example}/material/{knowledge_material}/entfernen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "wissen/<int:pk>/pruefung/": ("/wissen/{knowledge_example}/pruefung/", _row(LOGIN, 404, 404, 200, 200, 200, 404)),
+    "wissen/<int:pk>/pruefung/zuweisen/": ("/wissen/{knowledge_example}/pruefung/zuweisen/", POST_ONLY_OFFICE),
+    "wissen/<int:pk>/meldungen/<int:report_pk>/erledigt/": (
+        "/wissen/{knowledge_example}/meldungen/{knowledge_report}/erledigt/",
+        POST_ONLY_OFFICE,
     ),
     # Django admin: every admin URL is covered by the admin index check below.
     "admin/": ("/admin/", _row(302, 404, 404, 404, 404, 200)),
@@ -702,6 +730,7 @@ def ids(personas):
         **funding_ids(personas),
         **privacy_ids(personas),
         **event_ids(personas),
+        **knowledge_ids(personas),
     }
 
 

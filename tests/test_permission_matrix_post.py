@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.support.database_state import changed_tables, database_state
 from tests.test_permission_matrix import MATRIX, PERSONAS, ids  # noqa: F401 - ids is the shared scene fixture
 
-SIGNED_IN = frozenset({"outsider", "guest", "member", "office", "admin"})
+SIGNED_IN = frozenset({"outsider", "guest", "member", "office", "admin", "contributor"})
 OFFICE = frozenset({"office", "admin"})
 
 MEMBERS = frozenset({"member", "office", "admin"})
@@ -59,6 +59,13 @@ WRITERS: dict[str, frozenset[str]] = {
     "terminabstimmungen/<int:pk>/einladen/": OFFICE,  # the organiser; admins for support
     "terminabstimmungen/<int:pk>/bestaetigen/": OFFICE,
     "arbeitsbereiche/<slug:slug>/dokumente/hochladen/": CONTRIBUTORS,
+    # Knowledge base: the contributor persona wrote the example; office and admin review and confirm it
+    "wissen/<int:pk>/einreichen/": frozenset({"contributor"}),
+    "wissen/<int:pk>/geprueft/": frozenset({"contributor", "office", "admin"}),
+    "wissen/<int:pk>/material/hinzufuegen/": frozenset({"contributor"}),
+    "wissen/<int:pk>/material/<int:material_pk>/entfernen/": frozenset({"contributor"}),
+    "wissen/<int:pk>/pruefung/zuweisen/": OFFICE,
+    "wissen/<int:pk>/meldungen/<int:report_pk>/erledigt/": OFFICE,
     "arbeitsbereiche/<slug:slug>/dokumente/ordner/neu/": CONTRIBUTORS,
     "dokumente/<int:pk>/neue-fassung/": CONTRIBUTORS,
     "dokumente/<int:pk>/fassungen/<int:number>/wiederherstellen/": CONTRIBUTORS,

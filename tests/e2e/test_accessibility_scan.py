@@ -197,3 +197,36 @@ def test_meeting_pages(page, login_as, personas):
     _scan(page, [u.format(**ids) for u in MEETING_MEMBER_PAGES], "member")
     login_as(personas["office"])
     _scan(page, [u.format(**ids) for u in MEETING_OFFICE_PAGES], "office")
+
+
+KNOWLEDGE_PUBLIC_PAGES = [
+    "/wissen/",
+    "/wissen/?feld=recruitment&stadt=bochum&zielgruppe=trainees",
+    "/wissen/{knowledge_example}/",
+    "/wissen/{knowledge_example}/problem-melden/",
+    "/wissen/mitwirken/",
+]
+KNOWLEDGE_CONTRIBUTOR_PAGES = [
+    "/wissen/meine/",
+    "/wissen/neu/",
+    "/wissen/{knowledge_example}/bearbeiten/",
+    "/wissen/{knowledge_example}/fassungen/",
+    "/wissen/{knowledge_example}/",
+]
+KNOWLEDGE_OFFICE_PAGES = [
+    "/wissen/pruefung/",
+    "/wissen/{knowledge_example}/pruefung/",
+    "/wissen/mitwirken/einladen/",
+    "/wissen/{knowledge_example}/",
+]
+
+
+def test_knowledge_pages(page, login_as, personas):
+    from tests.knowledge.matrix import knowledge_ids
+
+    ids = knowledge_ids(personas)
+    _scan(page, [u.format(**ids) for u in KNOWLEDGE_PUBLIC_PAGES], "anonymous")
+    login_as(personas["contributor"])
+    _scan(page, [u.format(**ids) for u in KNOWLEDGE_CONTRIBUTOR_PAGES], "contributor")
+    login_as(personas["office"])
+    _scan(page, [u.format(**ids) for u in KNOWLEDGE_OFFICE_PAGES], "office")

@@ -23,6 +23,8 @@ from calendar_events.models import Event
 from documents import actions as documents
 from documents.access import get_document_for_user
 from documents.models import Document
+from knowledge.access import get_example_for_user
+from knowledge.models import PracticeExample
 from members.access import get_person_for_user
 from members.models import Municipality, Organisation, Person
 from news.access import get_post_for_user, is_insider
@@ -35,6 +37,7 @@ from tasks.actions import create_task, update_task
 from tasks.models import Task
 from tests.conftest import make_user
 from tests.documents.scene import text_file
+from tests.knowledge.scene import approve_twice, example_data
 from tests.search.types_scene import build, word
 from workspaces.access import get_workspace_for_user
 from workspaces.actions import archive
@@ -55,8 +58,9 @@ SEARCHERS = [
     "assignee",  # external, in no workspace, assigned to tasks in person
     "citizen",  # external, in no workspace, works for Bochum (assigned as a city)
     "former",  # worked for Bochum, no longer active: the city's assignments are not theirs any more
+    "contributor",  # external author of practice examples, no seat, in no workspace
 ]
-NEVER_SEARCHABLE = {"draft-private", "draft-platform", "draft-public", "doc-trashed"}
+NEVER_SEARCHABLE = {"draft-private", "draft-platform", "draft-public", "doc-trashed", "know-pending"}
 _WORD = re.compile(r"Kennung (\w+)")
 
 
@@ -119,6 +123,18 @@ def _extend(world, make_workspace) -> None:
     items["profile-inactive"] = Person.objects.create(
         given_name="Ina", family_name="Inaktiv", organisation=org, department=text("profile-inactive"), is_active=False
     )
+    # Practice examples by the contributor: published for everybody, published "internal only", pending review;
+    # the editor (a seat in a body) is the second reviewer of the internal one.
+    from knowledge import actions as knowledge
+
+    for key, licence in (("know-public", "cc-by-4.0"), ("know-internal", "internal"), ("know-pending", "cc-by-4.0")):
+        example = knowledge.create_example(users["contributor"], example_data(goals=text(key), licence=licence))
+        knowledge.submit(users["contributor"], example, example.version)
+        example.refresh_from_db()
+        if key != "know-pending":
+            knowledge.assign_reviewer(users["office"], example, users["editor"])
+            approve_twice(example, users["office"], users["editor"])
+        items[key] = example
     for name, user in users.items():
         person = getattr(user, "person", None) if user is not None else None
         if person is None:
@@ -139,13 +155,20 @@ def _text(item) -> str:
         return item.department
     if isinstance(item, Document):
         return item.current.text
+    if isinstance(item, PracticeExample):
+        return item.latest.goals
     raise TypeError(item)
 
 
 def _kind(item) -> str:
-    return {Post: "post", Comment: "comment", Task: "task", Event: "event", Workspace: "workspace"}.get(
-        type(item), "person" if isinstance(item, Person) else "document"
-    )
+    return {
+        Post: "post",
+        Comment: "comment",
+        Task: "task",
+        Event: "event",
+        Workspace: "workspace",
+        PracticeExample: "practice_example",
+    }.get(type(item), "person" if isinstance(item, Person) else "document")
 
 
 def may_open(user, item) -> bool:
@@ -164,6 +187,7 @@ def may_open(user, item) -> bool:
                 Event: get_event_for_user,
                 Person: get_person_for_user,
                 Document: get_document_for_user,
+                PracticeExample: get_example_for_user,
             }[type(item)]
             opener(user, item.pk)
     except Http404:
@@ -198,7 +222,16 @@ def test_found_exactly_when_the_access_function_opens_it(reach, searcher):
 
 def test_the_scene_covers_every_kind_and_the_cases_in_question(reach):
     users, items = reach["users"], reach["items"]
-    assert {_kind(item) for item in items.values()} == {"document", "post", "comment", "task", "event", "person", "workspace"}
+    assert {_kind(item) for item in items.values()} == {
+        "document",
+        "post",
+        "comment",
+        "task",
+        "event",
+        "person",
+        "workspace",
+        "practice_example",
+    }
     for searcher, key in [
         ("assignee", "task-assignee"),  # assigned in person outside the (private) workspace
         ("assignee", "task-assignee-public"),
@@ -210,14 +243,23 @@ def test_the_scene_covers_every_kind_and_the_cases_in_question(reach):
         ("reader", "person-reader"),  # their own profile, visible to the office only
         ("member", "ws-request"),  # private, takes requests
         ("member", "ws-open"),
+        ("anonymous", "know-public"),
+        ("member", "know-internal"),  # "internal only": the members
+        ("contributor", "know-internal"),  # its author
     ]:
         assert may_open(users[searcher], items[key]) and (_kind(items[key]), items[key].pk) in found_by(
             users[searcher], items[key]
         ), (searcher, key)
-    for searcher, key in [("former", "task-city"), ("outsider", "task-public"), ("member", "ws-archived")]:
+    for searcher, key in [
+        ("former", "task-city"),
+        ("outsider", "task-public"),
+        ("member", "ws-archived"),
+        ("outsider", "know-internal"),
+        ("anonymous", "know-internal"),
+    ]:
         assert not may_open(users[searcher], items[key]) and not found_by(users[searcher], items[key]), (searcher, key)
-    for key in NEVER_SEARCHABLE:  # real exceptions: somebody may open them
-        assert may_open(users["lead"], items[key]), key
+    for key in NEVER_SEARCHABLE:  # real exceptions: somebody may open them (a pending example: its author)
+        assert may_open(users["contributor" if key.startswith("know") else "lead"], items[key]), key
 
 
 def test_assignees_found_follow_the_changes(reach, run_worker):
@@ -259,12 +301,13 @@ def test_archiving_a_workspace_that_takes_requests_hides_it_from_members(reach, 
 
 
 def _state() -> set[tuple]:
+    """Entries of the kinds that existed when migration 0004 ran (practice examples came later)."""
     grants = {}
     for entry_id, user_id, municipality_id in SearchGrant.objects.values_list("entry_id", "user_id", "municipality_id"):
         grants.setdefault(entry_id, set()).add((user_id, municipality_id))
     return {
         (e.kind, e.object_id, e.audience, e.workspace_id, frozenset(grants.get(e.pk, ())))
-        for e in SearchEntry.objects.order_by("pk")
+        for e in SearchEntry.objects.exclude(kind="practice_example").order_by("pk")
     }
 
 

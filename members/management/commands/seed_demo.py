@@ -6,6 +6,7 @@ from costshares.demo import load_demo_costshares
 from documents.demo import load_demo_documents
 from events.demo import load_demo_events
 from funding.demo import load_demo_funding
+from knowledge.demo import load_demo_knowledge
 from meetings.demo import load_demo_integration, load_demo_meetings
 from members.demo import DEMO_PASSWORD, DEMO_TOTP_SECRETS, PERSONAS, load_demo, load_demo_accounts
 from monitoring.demo import DEMO_CODES, DEMO_HR_EMAIL, load_demo_monitoring
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         load_demo_projects()
         load_demo_funding()  # after the projects demo, which creates the two projects first
         load_demo_events()
+        load_demo_knowledge()
         load_demo_annual_reports()  # last: the frozen report counts what the other demos created
         rebuild()  # the search finds all demo content at once, without waiting for the worker
         self.stdout.write(
