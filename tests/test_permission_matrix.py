@@ -611,6 +611,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "veranstaltungen/<slug:slug>/verwaltung/unterschriften.pdf": (
         "/veranstaltungen/{event_slug}/verwaltung/unterschriften.pdf",
         OFFICE_ONLY,
+    ),
     # Knowledge base: {knowledge_example} is published, written by the contributor, reviewed by office and member
     "wissen/": ("/wissen/", PUBLIC),
     "wissen/feed.atom": ("/wissen/feed.atom", PUBLIC),
