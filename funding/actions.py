@@ -577,6 +577,7 @@ def draft_narrative(proof: ProofOfUse) -> str:
     """A first draft of the narrative report from what the platform knows of the period (editable afterwards)."""
     from calendar_events.models import Event
     from documents.models import Document
+    from monitoring.models import Wave
     from news.models import Post
 
     application = proof.application
@@ -591,7 +592,22 @@ def draft_narrative(proof: ProofOfUse) -> str:
             :100
         ]
     )
-    cities = ", ".join(str(p.municipality) for p in project.partners.select_related("municipality"))
+    partners = list(project.partners.select_related("municipality"))
+    cities = ", ".join(str(p.municipality) for p in partners)
+    decisions = list(
+        project.decision_links.filter(decision__agenda_item__meeting__start__range=(start, end))
+        .select_related("decision__agenda_item__meeting__body")
+        .order_by("decision__agenda_item__meeting__start")
+    )
+    waves = list(
+        Wave.objects.filter(
+            municipality_id__in=[p.municipality_id for p in partners] or [project.lead_municipality_id],
+            status=Wave.Status.RELEASED,
+            fielding_end__range=(proof.period_start, proof.period_end),
+        )
+        .select_related("municipality", "round")
+        .order_by("fielding_end", "municipality__name")
+    )
     parts = [
         "## " + _("Ziele und Verlauf"),
         _("Das Projekt „%(title)s“ unter Federführung von %(lead)s mit %(cities)s im Zeitraum %(start)s bis %(end)s.")
@@ -603,6 +619,13 @@ def draft_narrative(proof: ProofOfUse) -> str:
             "end": f"{proof.period_end:%d.%m.%Y}",
         },
         "",
+        "## " + _("Beschlüsse der Gremien zum Projekt (%(count)s)") % {"count": len(decisions)},
+        *[
+            f"- {timezone.localtime(link.decision.agenda_item.meeting.start):%d.%m.%Y}, "
+            f"{link.decision.agenda_item.meeting.body}: {link.decision.text}"
+            for link in decisions
+        ],
+        "",
         "## " + _("Termine und Veranstaltungen (%(count)s)") % {"count": len(events)},
         *[f"- {timezone.localtime(e.starts_at):%d.%m.%Y}: {e.title}" for e in events],
         "",
@@ -611,6 +634,9 @@ def draft_narrative(proof: ProofOfUse) -> str:
         "",
         "## " + _("Berichte aus dem Projekt (%(count)s)") % {"count": len(posts)},
         *[f"- {timezone.localtime(p.published_at):%d.%m.%Y}: {p.title}" for p in posts],
+        "",
+        "## " + _("Beschäftigtenbefragung der Partnerstädte (freigegebene Wellen, %(count)s)") % {"count": len(waves)},
+        *[f"- {w.municipality}: {w.round} ({w.fielding_start:%d.%m.%Y} bis {w.fielding_end:%d.%m.%Y})" for w in waves],
         "",
         "## " + _("Ergebnisse und Abweichungen vom Plan"),
         _("(Bitte ergänzen.)"),

@@ -345,3 +345,26 @@ def test_the_proof_pdf_is_a_pdf(application, client_for):
     proof = application.proofs.get(kind=ProofOfUse.Kind.FINAL)
     response = client_for("office").get(_url(application, f"nachweise/{proof.pk}/nachweis.pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_narrative_draft_names_the_bodies_decisions_and_the_partners_survey_waves(application, personas):
+    from members.models import Body
+    from monitoring.models import Questionnaire, SurveyRound, Wave
+    from projects import actions as project_actions
+    from tests.annualreport import activity as a
+
+    proof = application.proofs.get(kind=ProofOfUse.Kind.INTERIM)
+    meeting = a.held_meeting(Body.objects.get(slug="regiegruppe"), a.at(proof.period_start.year, 3, 12))
+    decision = a.decision(a.item(meeting, "Projekt"), text="Die Regiegruppe unterstützt den Projektstart.")
+    outside = a.decision(a.item(a.held_meeting(Body.objects.get(slug="regiegruppe"), a.at(2019, 3, 12)), "Alt"), text="Alt.")
+    for linked in (decision, outside):
+        project_actions.link_decision(personas["office"], application.project, linked)
+    questionnaire = Questionnaire.objects.create(version="p-1", core="1", title="Befragung", introduction="Anonym.")
+    survey_round = SurveyRound.objects.create(name="Befragung Projekt", slug="befragung-projekt", questionnaire=questionnaire)
+    Wave.objects.create(
+        round=survey_round, municipality=Municipality.objects.get(slug="herne"), status=Wave.Status.RELEASED,
+        fielding_start=dt.date(proof.period_start.year, 5, 1), fielding_end=dt.date(proof.period_start.year, 5, 31),
+    )  # fmt: skip
+    text = actions.draft_narrative(proof)
+    assert "Regiegruppe: Die Regiegruppe unterstützt den Projektstart." in text and "Alt." not in text
+    assert "Herne: Befragung Projekt" in text
