@@ -417,6 +417,25 @@ def _projects(year: int) -> dict:
     return {"key": "projects", "rows": rows, "costshares": True}
 
 
+def _practice_examples(year: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Practice examples first published in each year (their first approved version), and later versions approved."""
+    from django.db.models import Min
+
+    from knowledge.models import PracticeExample, Revision
+
+    approved = Q(revisions__state=Revision.State.APPROVED)
+    first = (
+        PracticeExample.objects.annotate(first=Min("revisions__decided_at", filter=approved))
+        .filter(first__year__in=[year - 1, year])
+        .annotate(y=ExtractYear("first"))
+        .values_list("y", flat=True)
+    )
+    first_years = list(first)
+    new = (first_years.count(year), first_years.count(year - 1))
+    all_approved = _year_counts(Revision.objects.filter(state=Revision.State.APPROVED), "decided_at", year, all=Q())["all"]
+    return new, (all_approved[0] - new[0], all_approved[1] - new[1])
+
+
 def _publications(year: int) -> dict:
     from documents.models import Document
     from meetings.models import Minutes
@@ -426,6 +445,7 @@ def _publications(year: int) -> dict:
     documents = _year_counts(Document.objects.filter(trashed_at__isnull=True), "created", year, all=Q())
     published = _year_counts(Document.objects.filter(trashed_at__isnull=True, is_public=True), "published_at", year, all=Q())
     minutes = _year_counts(Minutes.objects.filter(meeting__deleted_at__isnull=True), "published_at", year, all=Q())
+    examples_new, examples_revised = _practice_examples(year)
     return {
         "key": "publications",
         "rows": [
@@ -434,6 +454,8 @@ def _publications(year: int) -> dict:
             _row(_("Dokumente neu in der Wissensbasis"), *documents["all"]),
             _row(_("Dokumente öffentlich veröffentlicht"), *published["all"]),
             _row(_("Protokolle veröffentlicht"), *minutes["all"]),
+            _row(_("Praxisbeispiele in der Wissensdatenbank neu veröffentlicht"), *examples_new),
+            _row(_("Praxisbeispiele überarbeitet und erneut freigegeben"), *examples_revised),
         ],
     }
 

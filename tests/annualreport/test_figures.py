@@ -271,3 +271,28 @@ def test_event_participants_per_city_are_protected_like_attendance(personas):
     total = section["total"]["current"]
     assert total is None or total - shown == 0 or total - shown >= k  # the hidden cells cannot be worked out
     assert total in (None, k + 4)
+
+
+@pytest.mark.django_db
+def test_practice_examples_first_published_and_revised_per_year(personas):
+    """An example counts as new in the year of its first approved version; later approvals count as revisions."""
+    from annualreport.figures import compute
+    from knowledge.models import InterculturalField, PracticeExample, Revision, TargetGroup
+
+    def example(*approvals):
+        row = PracticeExample.objects.create(author=personas["member"])
+        for number, (state, when) in enumerate(approvals, start=1):
+            Revision.objects.create(
+                example=row, number=number, state=state, decided_at=when, title=f"Beispiel {row.pk}", summary="Kurz",
+                field=InterculturalField.choices[0][0], target_group=TargetGroup.choices[0][0], goals="Ziele", approach="Weg",
+            )  # fmt: skip
+        return row
+
+    approved, asked = Revision.State.APPROVED, Revision.State.CHANGES_REQUESTED
+    example((asked, a.at(YEAR - 1, 11, 1)), (approved, a.at(YEAR, 1, 10)), (approved, a.at(YEAR, 6, 1)))  # new, revised
+    example((approved, a.at(YEAR - 1, 3, 3)), (approved, a.at(YEAR, 4, 4)))  # new last year, revised this year
+    example((approved, a.at(YEAR - 3, 3, 3)))  # long ago
+    example((Revision.State.IN_REVIEW, None))  # never published
+    rows = _rows(_section(compute(YEAR), "publications"))
+    assert rows["Praxisbeispiele in der Wissensdatenbank neu veröffentlicht"] == (1, 1)
+    assert rows["Praxisbeispiele überarbeitet und erneut freigegeben"] == (2, 0)
