@@ -142,6 +142,17 @@ ACTIVITIES: dict[str, Activity] = {
         recipients=(OFFICE, "Regiegruppe", "Rechnungsprüfung"),
         retention="nach den haushaltsrechtlichen Fristen (zehn Jahre), Jahresberichte bis zur Anbietung an das Archiv",
     ),
+    "knowledge": Activity(
+        name="Wissensdatenbank mit Praxisbeispielen, auch von externen Mitwirkenden",
+        purpose="Praxisbeispiele einreichen, im Vier-Augen-Verfahren prüfen, veröffentlichen und aktuell halten",
+        legal_basis=(
+            "Art. 6 Abs. 1 lit. e DSGVO (Aufgabe der Kooperation); für externe Mitwirkende Art. 6 Abs. 1 lit. a DSGVO "
+            "(freiwillige Registrierung); Namensnennung nach der gewählten Lizenz (CC BY 4.0)"
+        ),
+        subjects=("externe Mitwirkende", MEMBERS),
+        recipients=(OFFICE, "Prüfende", "Öffentlichkeit (veröffentlichte Beispiele mit Namensnennung)"),
+        retention="solange das Beispiel veröffentlicht ist; Hinweise von Lesenden nach der Aufbewahrungsregel",
+    ),
     "events": Activity(
         name="Veranstaltungen mit Anmeldung (Interkommunales Forum, Workshops)",
         purpose=(
@@ -376,6 +387,40 @@ MODELS: dict[str, ModelPrivacy] = {
         ("Ausgabe erfasst von, Empfänger der Zahlung",),
         user_fields=("recorded_by",),
         erasure=Erasure.ATTRIBUTED,
+    ),
+    # Knowledge base: contributions stay as "ehemaliges Mitglied" (CC BY attribution) unless the office removes them
+    "knowledge.Contributor": ModelPrivacy(
+        "knowledge",
+        ("Organisation, Art der Mitwirkung (nur für die Geschäftsstelle)",),
+        person_fields=("person",),
+        erasure=Erasure.DELETE,
+    ),
+    "knowledge.PracticeExample": ModelPrivacy(
+        "knowledge",
+        ("Autorin/Autor, zweite Prüferin/zweiter Prüfer",),
+        user_fields=("author", "reviewer"),
+        trace_fields=("reviewer",),
+        erasure=Erasure.AUTHORED,
+    ),
+    "knowledge.Revision": ModelPrivacy(
+        "knowledge",
+        ("Fassungen mit Ansprechperson und Kontaktadresse",),
+        user_fields=("created_by",),
+        email_fields=("contact_email",),
+        erasure=Erasure.AUTHORED,
+    ),
+    "knowledge.ReviewEntry": ModelPrivacy(
+        "knowledge", ("Kommentare und Entscheidungen der Prüfung",), user_fields=("reviewer",), erasure=Erasure.ATTRIBUTED
+    ),
+    "knowledge.Material": ModelPrivacy(
+        "knowledge", ("Materialien, hochgeladen von",), user_fields=("uploaded_by",), erasure=Erasure.ATTRIBUTED
+    ),
+    "knowledge.ProblemReport": ModelPrivacy(
+        "knowledge",
+        ("Hinweise von Lesenden, E-Mail",),
+        user_fields=("reporter",),
+        email_fields=("email",),
+        erasure=Erasure.DELETE,
     ),
     # Events
     "events.Event": ModelPrivacy("events", ("Organisierende",), user_fields=("organisers",), erasure=Erasure.ATTRIBUTED),
