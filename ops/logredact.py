@@ -37,15 +37,18 @@ TOKEN_PATH_PREFIXES = (
     "/terminabstimmung/",  # a poll's personal answer link for guests
     "/sitzungen/antwort/",  # a meeting invitation's personal reply link (members without account, guests)
     "/veranstaltungen/anmeldung/",  # an event participant's personal link (see, change, cancel, certificate)
-    "/veranstaltungen/kontingent/",  # a city coordinator's personal link to nominate guests
     "/benachrichtigungen/abbestellen/",  # one-click unsubscribe
     "/umfrage/offen/",  # the survey's open link (survey paths are not logged at all; belt and braces)
 )
+# Capability links whose whole rest of the path is redacted (the token, and what follows it, e.g. the guest
+# a coordinator cancels: /veranstaltungen/kontingent/<token>/absagen/<id>/).
+WHOLE_PATH_PREFIXES = ("/veranstaltungen/kontingent/",)  # a city coordinator's personal link to nominate guests
 SECRET_QUERY_PARAMETERS = ("token", "key", "code", "state", "secret", "password", "signature", "sig", "session_state")
 
 # Everything up to the next path, query or fragment separator, white space, quote or escape.
 _UP_TO_SEPARATOR = r"[^/?#&\s\"'<>\\]+"
 _PATH_TOKEN = re.compile("(" + "|".join(re.escape(prefix) for prefix in TOKEN_PATH_PREFIXES) + ")" + _UP_TO_SEPARATOR)
+_WHOLE_PATH = re.compile("(" + "|".join(re.escape(prefix) for prefix in WHOLE_PATH_PREFIXES) + r")[^?#&\s\"'<>\\]+")
 _QUERY_TOKEN = re.compile(r"([?&;](?:" + "|".join(SECRET_QUERY_PARAMETERS) + r")=)[^&#\s\"'<>\\]*", re.IGNORECASE)
 
 
@@ -54,6 +57,7 @@ def redact(text: str) -> str:
     if "/" not in text and "=" not in text:
         return text
     text = _PATH_TOKEN.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _WHOLE_PATH.sub(lambda m: m.group(1) + REDACTED, text)
     return _QUERY_TOKEN.sub(lambda m: m.group(1) + REDACTED, text)
 
 

@@ -664,17 +664,20 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "jahresbericht/<int:year>/bericht.odt": ("/jahresbericht/2025/bericht.odt", PUBLIC),
     # Data protection: everybody's own data; the office's tools (export on request, erasure, record, retention)
     "meine-daten/": ("/meine-daten/", SIGNED_IN),
-    "datenschutz/": ("/datenschutz/", OFFICE_ONLY),
-    "datenschutz/verzeichnis/": ("/datenschutz/verzeichnis/", OFFICE_ONLY),
-    "datenschutz/verzeichnis.md": ("/datenschutz/verzeichnis.md", OFFICE_ONLY),
-    "datenschutz/personen/<int:pk>/": ("/datenschutz/personen/{member_person}/", OFFICE_ONLY),
+    "verwaltung/datenschutz/": ("/verwaltung/datenschutz/", OFFICE_ONLY),
+    "verwaltung/datenschutz/verzeichnis/": ("/verwaltung/datenschutz/verzeichnis/", OFFICE_ONLY),
+    "verwaltung/datenschutz/verzeichnis.md": ("/verwaltung/datenschutz/verzeichnis.md", OFFICE_ONLY),
+    "verwaltung/datenschutz/personen/<int:pk>/": ("/verwaltung/datenschutz/personen/{member_person}/", OFFICE_ONLY),
     # the member persona's own export: theirs and the office's, nobody else's
-    "datenschutz/auskuenfte/<int:pk>/datei/": (
-        "/datenschutz/auskuenfte/{own_export}/datei/",
+    "verwaltung/datenschutz/auskuenfte/<int:pk>/datei/": (
+        "/verwaltung/datenschutz/auskuenfte/{own_export}/datei/",
         _row(LOGIN, 404, 404, 200, 200, 200),
     ),
-    "datenschutz/archiv/<int:pk>/datei/": ("/datenschutz/archiv/{archive_offer}/datei/", OFFICE_ONLY),
-    "datenschutz/archiv/<int:pk>/antwort/": ("/datenschutz/archiv/{archive_offer}/antwort/", POST_ONLY_OFFICE),
+    "verwaltung/datenschutz/archiv/<int:pk>/datei/": ("/verwaltung/datenschutz/archiv/{archive_offer}/datei/", OFFICE_ONLY),
+    "verwaltung/datenschutz/archiv/<int:pk>/antwort/": (
+        "/verwaltung/datenschutz/archiv/{archive_offer}/antwort/",
+        POST_ONLY_OFFICE,
+    ),
 }
 
 

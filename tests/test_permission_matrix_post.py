@@ -103,7 +103,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "projekte/<slug:slug>/foerderung/mittelabruf/<int:pk>/eingang/": OFFICE,
     "projekte/<slug:slug>/foerderung/ausgaben/<int:pk>/pruefen/": OFFICE,  # and the lead city's people in the workspace
     "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": OFFICE,  # and the lead city's people in the workspace
-    "datenschutz/archiv/<int:pk>/antwort/": OFFICE,
+    "verwaltung/datenschutz/archiv/<int:pk>/antwort/": OFFICE,
     # Events: the organisers (the office; admins as office); the link routes are listed with a wrong link: nobody
     "veranstaltungen/<slug:slug>/verwaltung/kontingente/": OFFICE,
     "veranstaltungen/<slug:slug>/verwaltung/einladen/": OFFICE,
@@ -179,8 +179,8 @@ PAYLOADS: dict[str, dict[str, object]] = {
     "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": {"status": "reviewed", "on": "2025-01-10", "version": 1},
     "projekte/<slug:slug>/foerderung/weiterleitung/": {"amount": "1,00", "forwarded_on": "2025-01-20"},
     "projekte/<slug:slug>/foerderung/zahlungsplan/": {"due_on": "2025-02-01", "amount": "1,00", "description": "x"},
-    "datenschutz/personen/<int:pk>/": {"form": "erase", "confirm": "on", "remove_content": "on"},
-    "datenschutz/archiv/<int:pk>/antwort/": {"status": "taken"},
+    "verwaltung/datenschutz/personen/<int:pk>/": {"form": "erase", "confirm": "on", "remove_content": "on"},
+    "verwaltung/datenschutz/archiv/<int:pk>/antwort/": {"status": "taken"},
     "kostenverteilung/staedte/<slug:slug>/": {
         "form": "budget",
         "b-year": 2030,

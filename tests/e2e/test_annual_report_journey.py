@@ -46,7 +46,7 @@ def test_the_yearly_report_from_draft_to_published(page, login_as, personas, bro
     expect(page.locator("#text-foreword")).to_contain_text("Ein Jahr voller Begegnungen")
 
     page.get_by_role("link", name="Sicht der Landesinitiative").click()
-    expect(page.get_by_role("table")).to_contain_text("Interkulturelle Fortbildung")
+    expect(page.get_by_role("table", name="Aktivitäten je Handlungsfeld")).to_contain_text("Interkulturelle Fortbildung")
     assert_accessible(page, context="Landesinitiative")
     page.go_back()
 

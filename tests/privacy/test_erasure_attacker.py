@@ -36,7 +36,7 @@ def test_an_erased_member_leaves_no_contact_data_and_no_way_in(personas, client_
     Person.objects.filter(pk=person.pk).update(phone=PHONE)
     client_for("member").post("/neuigkeiten/neu/", {"title": "Mein Beitrag", "body": "Gruß aus Bochum"})
 
-    client_for("office").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
+    client_for("office").post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
 
     for viewer in ("office", "admin", "guest", "anonymous"):
         client = client_for(viewer)

@@ -57,8 +57,8 @@ def test_member_downloads_everything_about_them_as_zip(scene, personas, client_f
     assert export.status == DataExport.Status.READY  # the worker ran (synchronous backend in tests)
     assert Notification.objects.filter(recipient=personas["member"], event__verb="privacy.export_ready").exists()
     page = client.get("/meine-daten/").content.decode()
-    assert f"/datenschutz/auskuenfte/{export.pk}/datei/" in page
-    archive = _zip(client.get(f"/datenschutz/auskuenfte/{export.pk}/datei/"))
+    assert f"/verwaltung/datenschutz/auskuenfte/{export.pk}/datei/" in page
+    archive = _zip(client.get(f"/verwaltung/datenschutz/auskuenfte/{export.pk}/datei/"))
     data = json.loads(archive.read("daten.json"))
     assert data["person"]["family_name"] == "Member"
     assert data["konto"]["email"] == "member@test.example" and "password" not in data["konto"]
@@ -74,7 +74,7 @@ def test_nobody_else_downloads_the_export_and_it_expires(scene, personas, client
     with django_capture_on_commit_callbacks(execute=True):
         client_for("member").post("/meine-daten/")
     export = DataExport.objects.get(person=personas["member"].person)
-    url = f"/datenschutz/auskuenfte/{export.pk}/datei/"
+    url = f"/verwaltung/datenschutz/auskuenfte/{export.pk}/datei/"
     assert client_for("guest").get(url).status_code == 404
     assert client_for("outsider").get(url).status_code == 404
     assert client_for("anonymous").get(url).status_code == 302
@@ -91,20 +91,20 @@ def test_nobody_else_downloads_the_export_and_it_expires(scene, personas, client
 def test_office_runs_the_export_for_a_person_without_account(personas, client_for, django_capture_on_commit_callbacks):
     person = Person.objects.filter(user__isnull=True, email__gt="").first()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for("office").post(f"/datenschutz/personen/{person.pk}/", {"form": "export"})
+        response = client_for("office").post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "export"})
     assert response.status_code == 302
     export = DataExport.objects.get(person=person)
     assert export.status == DataExport.Status.READY and export.requested_by == personas["office"]
-    archive = _zip(client_for("office").get(f"/datenschutz/auskuenfte/{export.pk}/datei/"))
+    archive = _zip(client_for("office").get(f"/verwaltung/datenschutz/auskuenfte/{export.pk}/datei/"))
     assert json.loads(archive.read("daten.json"))["person"]["email"] == person.email
-    assert client_for("member").post(f"/datenschutz/personen/{person.pk}/", {"form": "export"}).status_code == 404
+    assert client_for("member").post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "export"}).status_code == 404
 
 
 def test_erasure_keeps_shared_content_as_former_member_and_the_public_record(scene, personas, client_for):
     member = personas["member"]
     person = member.person
     membership_ids = set(Membership.objects.filter(person=person).values_list("pk", flat=True))
-    response = client_for("office").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
+    response = client_for("office").post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
     assert response.status_code == 302
 
     person.refresh_from_db()
@@ -132,7 +132,9 @@ def test_erasure_keeps_shared_content_as_former_member_and_the_public_record(sce
 
 def test_erasure_removes_content_where_the_office_decides(scene, personas, client_for):
     person = personas["member"].person
-    client_for("office").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on", "remove_content": "on"})
+    client_for("office").post(
+        f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on", "remove_content": "on"}
+    )
     assert not Post.objects.filter(pk=scene["post"].pk).exists()
     assert not Comment.objects.filter(pk=scene["own_comment"].pk).exists()
     assert (
@@ -148,14 +150,19 @@ def test_erasure_of_a_person_without_public_record_deletes_the_row(personas, cli
         organisation=None,
         municipality=personas["member"].person.municipality,
     )
-    client_for("office").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
+    client_for("office").post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
     assert not Person.objects.filter(pk=person.pk).exists()
 
 
 def test_erasure_needs_the_confirmation_and_the_office(scene, personas, client_for):
     person = personas["member"].person
-    assert client_for("office").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase"}).status_code == 400
-    assert client_for("member").post(f"/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"}).status_code == 404
+    assert client_for("office").post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "erase"}).status_code == 400
+    assert (
+        client_for("member")
+        .post(f"/verwaltung/datenschutz/personen/{person.pk}/", {"form": "erase", "confirm": "on"})
+        .status_code
+        == 404
+    )
     person.refresh_from_db()
     assert person.is_active and person.email
 
@@ -167,7 +174,9 @@ def test_erasing_somebody_keeps_what_they_handled_for_others(personas, client_fo
     feedback = AccessibilityFeedback.objects.create(
         page_url="/", description="Kontrast zu schwach", name="Bea Besuch", email="bea@example.org", answered_by=office
     )
-    response = client_for("admin").post(f"/datenschutz/personen/{office.person.pk}/", {"form": "erase", "confirm": "on"})
+    response = client_for("admin").post(
+        f"/verwaltung/datenschutz/personen/{office.person.pk}/", {"form": "erase", "confirm": "on"}
+    )
     assert response.status_code == 302
     feedback.refresh_from_db()
     assert str(feedback.answered_by) == "ehemaliges Mitglied"
@@ -175,7 +184,9 @@ def test_erasing_somebody_keeps_what_they_handled_for_others(personas, client_fo
 
 def test_people_cannot_erase_themselves_through_the_office_page(personas, client_for):
     office = personas["office"]
-    response = client_for("office").post(f"/datenschutz/personen/{office.person.pk}/", {"form": "erase", "confirm": "on"})
+    response = client_for("office").post(
+        f"/verwaltung/datenschutz/personen/{office.person.pk}/", {"form": "erase", "confirm": "on"}
+    )
     assert response.status_code == 400
     office.refresh_from_db()
     assert office.is_active

@@ -43,12 +43,12 @@ def test_every_entry_is_complete_and_its_links_exist():
 
 @pytest.mark.django_db
 def test_office_reads_the_record_and_downloads_it(client_for):
-    page = client_for("office").get("/datenschutz/verzeichnis/")
+    page = client_for("office").get("/verwaltung/datenschutz/verzeichnis/")
     assert page.status_code == 200
     assert "Personen- und Gremienverzeichnis" in page.content.decode()
-    download = client_for("office").get("/datenschutz/verzeichnis.md")
+    download = client_for("office").get("/verwaltung/datenschutz/verzeichnis.md")
     text = download.content.decode()
     assert download["Content-Disposition"].startswith("attachment")
     assert text.startswith("# Verzeichnis von Verarbeitungstätigkeiten")
     assert "`members.Person`" in text and "Rechtsgrundlage" in text
-    assert client_for("member").get("/datenschutz/verzeichnis.md").status_code == 404
+    assert client_for("member").get("/verwaltung/datenschutz/verzeichnis.md").status_code == 404

@@ -75,8 +75,12 @@ def test_a_record_of_lasting_value_is_offered_to_the_archive_before_it_is_delete
     assert AnnualReport.objects.filter(pk=report.pk).exists()
 
     # the office enters the archive's answer; only members of the office may
-    assert client_for("member").post(f"/datenschutz/archiv/{offer.pk}/antwort/", {"status": "taken"}).status_code == 404
-    assert client_for("office").post(f"/datenschutz/archiv/{offer.pk}/antwort/", {"status": "taken"}).status_code == 302
+    assert (
+        client_for("member").post(f"/verwaltung/datenschutz/archiv/{offer.pk}/antwort/", {"status": "taken"}).status_code == 404
+    )
+    assert (
+        client_for("office").post(f"/verwaltung/datenschutz/archiv/{offer.pk}/antwort/", {"status": "taken"}).status_code == 302
+    )
     third = retention.run_rule(rule, now=later)
     assert third.deleted == 1
     assert not AnnualReport.objects.filter(pk=report.pk).exists()
@@ -104,5 +108,5 @@ def test_other_apps_add_rules_to_the_registry(personas, settings):
 
 def test_office_sees_the_rules_runs_and_offers(client_for):
     retention.run_daily()
-    page = client_for("office").get("/datenschutz/").content.decode()
+    page = client_for("office").get("/verwaltung/datenschutz/").content.decode()
     assert "Aufbewahrungsregeln" in page and "Niederschriften" in page and "Letzte Läufe" in page

@@ -82,7 +82,12 @@ def test_production_shape(topology):
     # Survey paths and query strings never reach the access log.
     _get(top, "/umfrage/unbekannt-xyz/")
     _get(top, "/suche/?q=geheimwort")
-    access_log = (top.directory / "nginx-access.log").read_text()
+    access_log = ""
+    for _attempt in range(50):  # nginx writes the line after the response went out: wait for it under load
+        access_log = (top.directory / "nginx-access.log").read_text()
+        if "/suche/" in access_log:
+            break
+        time.sleep(0.2)
     assert "/suche/" in access_log
     assert "umfrage" not in access_log and "geheimwort" not in access_log
 
