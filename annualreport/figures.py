@@ -155,23 +155,7 @@ def _attendance(year: int, cities: list[dict], k: int) -> dict:
         .annotate(n=Count("pk"))
     )
     current, previous = _by_year(rows, "person__municipality_id", year)
-    keys = [str(c["pk"]) for c in cities] + ["none"]
-    labels = {str(c["pk"]): c["short_name"] for c in cities} | {"none": _("ohne Stadt (Gäste, Organisationen)")}
-
-    def counts(source: dict) -> dict[str, int]:
-        return {key: source.get(None if key == "none" else int(key), 0) for key in keys}
-
-    shown_current, total_current = protect_counts(counts(current), k)
-    shown_previous, total_previous = protect_counts(counts(previous), k)
-    out = [_row(labels[key], shown_current[key], shown_previous[key]) for key in keys]
-    out = [r for r in out if r["current"] != 0 or r["previous"] != 0]
-    return {
-        "key": "attendance",
-        "rows": out,
-        "total": _row(_("Alle Teilnahmen"), total_current, total_previous),
-        "chart": True,
-        "protected": True,
-    }
+    return _people_per_city("attendance", _("Alle Teilnahmen"), current, previous, cities, k)
 
 
 def _participants(year: int, cities: list[dict], k: int) -> dict:
@@ -179,20 +163,25 @@ def _participants(year: int, cities: list[dict], k: int) -> dict:
     from events.reporting import participants_per_city
 
     current, previous = participants_per_city(year), participants_per_city(year - 1)
+    return _people_per_city("participants", _("Alle Teilnehmenden"), current, previous, cities, k)
+
+
+def _people_per_city(key: str, total_label: str, current: dict, previous: dict, cities: list[dict], k: int) -> dict:
+    """A section of counts about people per city (id → count, None: no city), both years under the minimum-cell rule."""
     keys = [str(c["pk"]) for c in cities] + ["none"]
     labels = {str(c["pk"]): c["short_name"] for c in cities} | {"none": _("ohne Stadt (Gäste, Organisationen)")}
 
     def counts(source: dict) -> dict[str, int]:
-        return {key: source.get(None if key == "none" else int(key), 0) for key in keys}
+        return {name: source.get(None if name == "none" else int(name), 0) for name in keys}
 
     shown_current, total_current = protect_counts(counts(current), k)
     shown_previous, total_previous = protect_counts(counts(previous), k)
-    out = [_row(labels[key], shown_current[key], shown_previous[key]) for key in keys]
+    out = [_row(labels[name], shown_current[name], shown_previous[name]) for name in keys]
     out = [r for r in out if r["current"] != 0 or r["previous"] != 0]
     return {
-        "key": "participants",
+        "key": key,
         "rows": out,
-        "total": _row(_("Alle Teilnehmenden"), total_current, total_previous),
+        "total": _row(total_label, total_current, total_previous),
         "chart": True,
         "protected": True,
     }
