@@ -16,11 +16,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lib.models import TimestampedModel
+from lib.models import MONEY, TimestampedModel
 
 from .leitweg import validate_leitweg_id
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class InvoiceRecipient(TimestampedModel):

@@ -40,7 +40,7 @@ class Viewer:
 def viewer_for(user, project: JointProject) -> Viewer | None:
     if not user.is_authenticated:
         return None
-    city_ids = frozenset({project.lead_municipality_id, *project.partners.values_list("municipality_id", flat=True)})
+    city_ids = frozenset(project.city_ids())
     if is_office(user):
         return Viewer(True, True, True, city_ids, frozenset())
     own = frozenset(own_municipality_ids(user))

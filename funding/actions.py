@@ -422,15 +422,10 @@ def mark_payment_received(actor, request: PaymentRequest, *, received_on: dt.dat
     record(actor, "funding.payment_received", request, before=before, after=snapshot(request))
 
 
-def _project_city_ids(application: Application) -> set[int]:
-    project = application.project
-    return {project.lead_municipality_id, *project.partners.values_list("municipality_id", flat=True)}
-
-
 @transaction.atomic
 def forward(actor, application: Application, *, municipality, amount: Decimal, forwarded_on: dt.date, reference: str = ""):
     """The lead city forwards part of the received grant to a partner city (never more than it received)."""
-    if municipality.pk not in _project_city_ids(application) or municipality.pk == application.project.lead_municipality_id:
+    if municipality.pk not in application.project.city_ids() or municipality.pk == application.project.lead_municipality_id:
         raise ValidationError(_("Weitergeleitet wird nur an Partnerstädte des Projekts."))
     if amount <= 0:
         raise ValidationError(_("Eine Weiterleitung ist größer als null."))
@@ -475,7 +470,7 @@ def record_expense(
     notice = getattr(application, "notice", None)
     if notice is None:
         raise ValidationError(_("Ausgaben werden erst nach dem Zuwendungsbescheid erfasst."))
-    if municipality.pk not in _project_city_ids(application):
+    if municipality.pk not in application.project.city_ids():
         raise ValidationError(_("Die Stadt ist nicht am Projekt beteiligt."))
     plan = current_plan(application)
     if plan is None or not plan.lines.filter(kind=LineKind.EXPENSE, key=line_key).exists():

@@ -17,9 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lib.models import TimestampedModel, VersionedModel
+from lib.models import MONEY, TimestampedModel, VersionedModel
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 

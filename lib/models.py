@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Amounts in euros and cents: every money column (funding, cost shares) is a DecimalField with these options.
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
 
 class TimestampedModel(models.Model):
     created = models.DateTimeField(_("erstellt"), auto_now_add=True, db_index=True)

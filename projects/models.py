@@ -98,6 +98,10 @@ class JointProject(VersionedModel):
     def is_released(self) -> bool:
         return self.released_at is not None
 
+    def city_ids(self) -> set[int]:
+        """The lead city and every partner city (one query for the partners)."""
+        return {self.lead_municipality_id, *self.partners.values_list("municipality_id", flat=True)}
+
     @property
     def goal_list(self) -> list[str]:
         return [line.strip(" -•") for line in self.goals.splitlines() if line.strip(" -•")]
