@@ -20,6 +20,7 @@ from audit.actions import record, snapshot
 from calendar_events import actions as calendar_actions
 from lib.concurrency import EditConflict, save_versioned
 from members.models import Body, Membership, Municipality
+from search.indexing import schedule
 from workspaces import actions as workspace_actions
 from workspaces.models import Workspace, WorkspaceMember
 
@@ -122,6 +123,7 @@ def create_project(
     project.save()
     ProjectPartner.objects.create(project=project, municipality=lead_municipality, role=ProjectPartner.Role.LEAD)
     record(actor, "project.created", project, after=_state(project))
+    schedule("joint_project", project.pk)
     _office_manages(actor, workspace)
     return project
 
@@ -164,6 +166,7 @@ def update_project(actor, project: JointProject, expected_version: int, **fields
             project=project, municipality_id=project.lead_municipality_id, defaults={"role": ProjectPartner.Role.LEAD}
         )
     record(actor, "project.changed", project, before=before, after=_state(project))
+    schedule("joint_project", project.pk)
     return project
 
 
@@ -217,6 +220,7 @@ def release(actor, project: JointProject, expected_version: int) -> JointProject
     record(
         actor, "project.released", project, before={"released_at": None}, after={"released_at": project.released_at.isoformat()}
     )
+    schedule("joint_project", project.pk)
     return project
 
 
@@ -230,6 +234,7 @@ def withdraw_release(actor, project: JointProject, expected_version: int) -> Joi
     project.released_at = None
     save_versioned(project, expected_version, ["released_at"])
     record(actor, "project.release_withdrawn", project, before=before, after={"released_at": None})
+    schedule("joint_project", project.pk)
     return project
 
 

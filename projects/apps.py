@@ -6,3 +6,10 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "projects"
     verbose_name = _("Gemeinschaftsprojekte")
+
+    def ready(self) -> None:
+        from search.registry import register
+
+        from .search import ProjectProvider
+
+        register(ProjectProvider())
