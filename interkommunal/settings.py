@@ -533,6 +533,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # WeasyPrint and fontTools report every layout step at INFO: one PDF would fill a screen of the log.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 SECURITY_CONTACT_EMAIL = env_str("SECURITY_CONTACT_EMAIL", "sicherheit@interkommunal.example")
