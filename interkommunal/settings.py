@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ops.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +152,23 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db = DATABASES["default"]
+    # A database that is down or unreachable must fail a request within seconds (a 503 page, ops/faults.py),
+    # not hang a gunicorn thread; the health check at the start of each request reconnects after a restart.
+    _db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
+    # Behind PgBouncer in transaction mode a cursor must not outlive its transaction (docs/deployment.md §8).
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+    if env_bool("DATABASE_POOL", False):
+        # psycopg's connection pool inside each process; it replaces persistent connections (CONN_MAX_AGE 0),
+        # and with health checks on it tests a connection before lending it (recovery after a database restart).
+        _db["CONN_MAX_AGE"] = 0
+        _db["CONN_HEALTH_CHECKS"] = True
+        _db["OPTIONS"]["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------

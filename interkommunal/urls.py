@@ -44,4 +44,4 @@ urlpatterns = [
 ]
 
 handler404 = "website.views.not_found"
-handler500 = "website.views.server_error"
+handler500 = "ops.faults.server_error"

@@ -15,11 +15,12 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 EXTRACTION_QUEUE = "extraction"
 INTERRUPTED = "lib.isolation.Interrupted"
 ABANDONED = "ops.worker.Abandoned"
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_ERROR_PATHS = {f"{e.__module__}.{e.__qualname__}" for e in DATABASE_ERRORS}
 
 
 class Abandoned(Exception):
@@ -76,18 +79,60 @@ class Lane(Worker):
             super().run_task(db_task_result)
         finally:
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(current_task="", task_started_at=None)
-        if db_task_result.status == TaskResultStatus.FAILED and db_task_result.exception_class_path == INTERRUPTED:
+        if db_task_result.status != TaskResultStatus.FAILED:
+            return
+        if db_task_result.exception_class_path == INTERRUPTED:
             log.warning("task %s interrupted by the worker stopping; back in the queue", db_task_result.id)
+            _requeue(db_task_result.pk)
+        elif (
+            db_task_result.exception_class_path in DATABASE_ERROR_PATHS
+            and len(db_task_result.worker_ids) < settings.WORKER_TASK_MAX_ATTEMPTS
+        ):
+            log.warning("task %s failed on a database outage; back in the queue", db_task_result.id)
             _requeue(db_task_result.pk)
 
     def run_until_stopped(self) -> None:
-        try:
-            self.run()
-        except Exception:
-            log.exception("worker lane %s stopped with an error", self.name)
-            raise
-        finally:
-            close_old_connections()
+        """Run the loop; a lost database (restart, failover) pauses the lane until it is back, it does not end it."""
+        while True:
+            try:
+                self.run()
+                return
+            except DATABASE_ERRORS as exc:
+                if not self.running:
+                    return
+                log.warning("worker lane %s lost the database (%s); reconnecting", self.name, exc.__class__.__name__)
+                self._reconnect()
+            except Exception:
+                log.exception("worker lane %s stopped with an error", self.name)
+                raise
+            finally:
+                close_old_connections()
+
+    def _reconnect(self) -> None:
+        """Wait for the database; then put back the task this lane was running when it was lost.
+
+        That task's result could not be recorded (it is still ``RUNNING`` under this lane), and whatever it
+        wrote in its transaction was rolled back with the connection, so running it again is safe.
+        """
+        delay = 0.5
+        while self.running:
+            connection.close()
+            try:
+                mine = [
+                    pk
+                    for pk, worker_ids in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+                        "id", "worker_ids"
+                    )
+                    if worker_ids and worker_ids[-1] == self.worker_id
+                ]
+                for pk in mine:
+                    log.warning("task %s was cut off by the database outage; back in the queue", pk)
+                    _requeue(pk)
+                log.warning("worker lane %s reconnected to the database", self.name)
+                return
+            except DATABASE_ERRORS:
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
 
 def _requeue(pk: uuid.UUID | str) -> None:
