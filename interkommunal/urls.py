@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("funding.urls")),
     path("", include("privacy.urls")),
+    path("", include("scanning.urls")),
     path("", include("events.urls")),
     path("", include("knowledge.urls")),
     path("", include("website.urls")),
