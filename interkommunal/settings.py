@@ -613,6 +613,9 @@ PRIVACY_RETENTION_DAYS = _retention_days(env_str("PRIVACY_RETENTION_DAYS", ""))
 NOTIFICATIONS_DAILY_JOBS["privacy-retention"] = "privacy.retention.run_daily"
 # Backups are signed with this key (HMAC-SHA256 over the manifest); the restore refuses an archive it cannot verify.
 BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY", "") or SECRET_KEY
+# With S3 storage the restore drill puts the files into a scratch bucket: this one (under a unique prefix,
+# removed afterwards) or, when empty, a bucket it creates and deletes.
+RESTORE_DRILL_BUCKET = env_str("RESTORE_DRILL_BUCKET", "")
 # --- Knowledge base (practice examples, issue 13 §2) ------------------------------------------
 # Days from an approval (or a "still current" check) to the next review-by date of a practice example.
 KNOWLEDGE_REVIEW_INTERVAL_DAYS = env_int("KNOWLEDGE_REVIEW_INTERVAL_DAYS", 730)

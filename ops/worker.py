@@ -75,10 +75,16 @@ class Lane(Worker):
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(
             current_task=db_task_result.task_path[:200], task_started_at=timezone.now()
         )
+        # A task that finished while the database was away is recorded once it is back, not run again.
+        db_task_result.set_successful = self._until_recorded(db_task_result.set_successful)  # type: ignore[method-assign]
+        db_task_result.set_failed = self._until_recorded(db_task_result.set_failed)  # type: ignore[method-assign]
         try:
             super().run_task(db_task_result)
         finally:
-            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(current_task="", task_started_at=None)
+            try:
+                WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(current_task="", task_started_at=None)
+            except DATABASE_ERRORS:
+                log.warning("worker lane %s could not clear its heartbeat; the next beat will", self.name)
         if db_task_result.status != TaskResultStatus.FAILED:
             return
         if db_task_result.exception_class_path == INTERRUPTED:
@@ -90,6 +96,22 @@ class Lane(Worker):
         ):
             log.warning("task %s failed on a database outage; back in the queue", db_task_result.id)
             _requeue(db_task_result.pk)
+
+    def _until_recorded(self, write):
+        def retrying(*args, **kwargs):
+            delay = 0.5
+            while True:
+                try:
+                    return write(*args, **kwargs)
+                except DATABASE_ERRORS:
+                    if not self.running:
+                        raise  # stopping: the task stays RUNNING and recover_abandoned_tasks puts it back
+                    log.warning("worker lane %s cannot record a task result; waiting for the database", self.name)
+                    connection.close()
+                    time.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+
+        return retrying
 
     def run_until_stopped(self) -> None:
         """Run the loop; a lost database (restart, failover) pauses the lane until it is back, it does not end it."""
