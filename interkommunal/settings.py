@@ -592,6 +592,9 @@ NOTIFICATIONS_DAILY_JOBS["costshare-reminders"] = "costshares.reminders.send_rem
 PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
 if PRIVACY_EXPORT_DAYS < 1:
     raise ImproperlyConfigured("PRIVACY_EXPORT_DAYS must be at least 1.")
+# A full disk while building an export: try again this much later, this often, then mark it failed.
+PRIVACY_EXPORT_RETRY_SECONDS = env_int("PRIVACY_EXPORT_RETRY_SECONDS", 600)
+PRIVACY_EXPORT_DISK_RETRIES = env_int("PRIVACY_EXPORT_DISK_RETRIES", 3)
 # The deletion log outside the database: put it next to the backups (not inside them), so a restore replays it.
 PRIVACY_DELETION_LOG = env_str("PRIVACY_DELETION_LOG", str(VAR_DIR / "privacy" / "deletion-log.jsonl"))
 # The competent municipal archive that records of lasting value are offered to (ArchivG NRW § 4, § 10).
