@@ -34,12 +34,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import write_figures  # noqa: E402 - needs the project root on the path
+from ops.deploy.pgbouncer import free_port, start_pgbouncer, wait_port  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 PAGE = "/mitgliedsstaedte/"  # public, a few queries: the connection cost shows
@@ -51,65 +51,12 @@ MODES = {
 }
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_pgbouncer(directory: Path, database_url: str, account) -> tuple[subprocess.Popen, str]:
-    """PgBouncer in transaction mode in front of the cluster, run as the cluster's service account."""
-    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-    if not Path(binary).exists():
-        raise SystemExit("pgbouncer fehlt: apt-get install -y pgbouncer (oder bin/topology --pgbouncer)")
-    url = urlparse(database_url)
-    port = free_port()
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "userlist.txt").write_text(f'"{url.username}" "{url.password}"\n')
-    (directory / "pgbouncer.ini").write_text(
-        "[databases]\n"
-        f"{url.path.lstrip('/')} = host={url.hostname} port={url.port} dbname={url.path.lstrip('/')}\n"
-        "[pgbouncer]\n"
-        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
-        "auth_type = plain\n"
-        f"auth_file = {directory / 'userlist.txt'}\n"
-        "pool_mode = transaction\ndefault_pool_size = 4\nmax_client_conn = 200\n"
-        "server_reset_query =\nignore_startup_parameters = extra_float_digits,options\n"
-        "log_connections = 0\nlog_disconnections = 0\n"
-        f"logfile = {directory / 'pgbouncer.log'}\npidfile = {directory / 'pgbouncer.pid'}\n"
-    )
-    kwargs = {}
-    if account is not None:
-        subprocess.run(["chown", "-R", f"{account.uid}:{account.gid}", str(directory)], check=True)
-        kwargs = {"user": account.uid, "group": account.gid, "extra_groups": []}
-    process = subprocess.Popen(
-        [binary, str(directory / "pgbouncer.ini")], cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs
-    )
-    _wait_port(port)
-    return process, database_url.replace(f"{url.hostname}:{url.port}", f"127.0.0.1:{port}")
-
-
-def _wait_port(port: int, timeout: float = 30) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
 def start_gunicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     argv = [gunicorn, "interkommunal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"]
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-    _wait_port(port, timeout=90)
+    wait_port(port, timeout=90)
     return process, port
 
 
