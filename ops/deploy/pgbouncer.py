@@ -6,6 +6,7 @@ directory of its own and runs it as the database's service account (PgBouncer re
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -43,9 +44,10 @@ def start_pgbouncer(directory: Path, database_url: str, account) -> tuple[subpro
     )
     kwargs = {}
     if account is not None:
-        subprocess.run(["chown", "-R", f"{account.uid}:{account.gid}", str(directory)], check=True)
+        for path in [directory, *directory.iterdir()]:
+            os.chown(path, account.uid, account.gid)
         kwargs = {"user": account.uid, "group": account.gid, "extra_groups": []}
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - Debian's pgbouncer with our own configuration
         [binary, str(directory / "pgbouncer.ini")], cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs
     )
     wait_port(port)
