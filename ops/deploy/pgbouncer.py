@@ -40,6 +40,8 @@ def start_pgbouncer(directory: Path, database_url: str, account) -> tuple[subpro
         "pool_mode = transaction\ndefault_pool_size = 4\nmax_client_conn = 200\n"
         "server_reset_query =\nignore_startup_parameters = extra_float_digits,options\n"
         "log_connections = 0\nlog_disconnections = 0\n"
+        # A database restart must fail requests fast (the app answers 503) and recover quickly, not queue them.
+        "query_wait_timeout = 5\nserver_login_retry = 1\nserver_connect_timeout = 5\n"
         f"logfile = {directory / 'pgbouncer.log'}\npidfile = {directory / 'pgbouncer.pid'}\n"
     )
     kwargs = {}
