@@ -17,6 +17,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +77,8 @@ class Lane(Worker):
             current_task=db_task_result.task_path[:200], task_started_at=timezone.now()
         )
         # A task that finished while the database was away is recorded once it is back, not run again.
-        db_task_result.set_successful = self._until_recorded(db_task_result.set_successful)  # type: ignore[method-assign]
-        db_task_result.set_failed = self._until_recorded(db_task_result.set_failed)  # type: ignore[method-assign]
+        db_task_result.set_successful = self._until_recorded(db_task_result.set_successful)
+        db_task_result.set_failed = self._until_recorded(db_task_result.set_failed)
         try:
             super().run_task(db_task_result)
         finally:
@@ -97,8 +98,8 @@ class Lane(Worker):
             log.warning("task %s failed on a database outage; back in the queue", db_task_result.id)
             _requeue(db_task_result.pk)
 
-    def _until_recorded(self, write):
-        def retrying(*args, **kwargs):
+    def _until_recorded(self, write: Callable[..., None]) -> Callable[..., None]:
+        def retrying(*args: Any, **kwargs: Any) -> None:
             delay = 0.5
             while True:
                 try:
