@@ -178,6 +178,7 @@ def main() -> None:
             "app_server": "one gunicorn, 1 process, 4 threads",
             "modes": detail,
             "machine": {"cpu_count": os.cpu_count(), "os": platform.platform(), "python": platform.python_version()},
+            "load_average_1m_at_end": round(os.getloadavg()[0], 1),  # other work on the machine during the run
         },
     )
 

@@ -1,4 +1,5 @@
-"""Faults in production's shape (bin/topology): PostgreSQL restarting while visitors browse and workers run tasks.
+"""Faults in production's shape (bin/topology --pgbouncer): PostgreSQL restarting while visitors browse and workers
+run tasks.
 
 While the database is down every request fails fast with the German 503 page and ``Retry-After`` (no hang, no
 traceback, no nginx error page); once it is back, requests succeed again without restarting gunicorn or the
@@ -24,7 +25,9 @@ DOWN_SECONDS = 6.0
 
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory):
-    top = Topology(tmp_path_factory.mktemp("faults"))
+    # The app servers reach PostgreSQL through PgBouncer in transaction mode (the workers directly), so the
+    # restart is survived through the pooler too; the direct path is the main topology's (test_topology.py).
+    top = Topology(tmp_path_factory.mktemp("faults"), pgbouncer=True)
     try:
         top.start()
         yield top
