@@ -50,7 +50,12 @@ def start_pgbouncer(directory: Path, database_url: str, account) -> tuple[subpro
             os.chown(path, account.uid, account.gid)
         kwargs = {"user": account.uid, "group": account.gid, "extra_groups": []}
     process = subprocess.Popen(  # noqa: S603 - Debian's pgbouncer with our own configuration
-        [binary, str(directory / "pgbouncer.ini")], cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs
+        [binary, str(directory / "pgbouncer.ini")],
+        cwd="/",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        **kwargs,
     )
     wait_port(port)
     return process, database_url.replace(f"{url.hostname}:{url.port}", f"127.0.0.1:{port}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import ssl
@@ -91,8 +92,8 @@ class Topology:
             from tests.support.pgcluster import service_account
 
             self._log("PgBouncer (transaction mode)")
-            bouncer_dir = Path(tempfile.mkdtemp(prefix="topology-pgbouncer-"))  # the service account must enter it
-            self.processes["pgbouncer"], bouncer_url = start_pgbouncer(bouncer_dir, database_url, service_account())
+            self.bouncer_dir = Path(tempfile.mkdtemp(prefix="topology-pgbouncer-"))  # the service account enters it
+            self.processes["pgbouncer"], bouncer_url = start_pgbouncer(self.bouncer_dir, database_url, service_account())
             self.app_env = {
                 "DATABASE_URL": bouncer_url,
                 "DATABASE_CONN_MAX_AGE": "0",
@@ -217,6 +218,8 @@ class Topology:
             self.stop_process(name, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
         if getattr(self, "cluster", None) is not None:
             self.cluster.stop()
+        if getattr(self, "bouncer_dir", None) is not None:
+            shutil.rmtree(self.bouncer_dir, ignore_errors=True)
 
     def _log(self, what: str) -> None:
         print(f"» {what}", file=sys.stderr, flush=True)

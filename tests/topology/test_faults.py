@@ -95,7 +95,7 @@ def test_a_database_restart_fails_requests_fast_and_recovers_without_restarting_
     assert recovery < 5
     assert all(a[2] == 200 for a in after if a[0] >= first_green)
     print(
-        f"\ndatabase down {up_at - down_at:.1f} s: {len(failed)} of {len(during)} requests in the outage answered 503; "
+        f"\ndatabase down {up_at - down_at:.1f} s: {len(failed)} requests answered 503 ({len(during)} sent in the outage); "
         f"slowest failure {max(a[1] for a in failed):.2f} s; green again {recovery:.2f} s after the restart; "
         f"{len(answers)} requests in all"
     )
