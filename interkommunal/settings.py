@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ops.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +152,23 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db = DATABASES["default"]
+    # A database that is down or unreachable must fail a request within seconds (a 503 page, ops/faults.py),
+    # not hang a gunicorn thread; the health check at the start of each request reconnects after a restart.
+    _db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
+    # Behind PgBouncer in transaction mode a cursor must not outlive its transaction (docs/deployment.md §8).
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+    if env_bool("DATABASE_POOL", False):
+        # psycopg's connection pool inside each process; it replaces persistent connections (CONN_MAX_AGE 0),
+        # and with health checks on it tests a connection before lending it (recovery after a database restart).
+        _db["CONN_MAX_AGE"] = 0
+        _db["CONN_HEALTH_CHECKS"] = True
+        _db["OPTIONS"]["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------
@@ -577,6 +595,9 @@ NOTIFICATIONS_DAILY_JOBS["costshare-reminders"] = "costshares.reminders.send_rem
 PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
 if PRIVACY_EXPORT_DAYS < 1:
     raise ImproperlyConfigured("PRIVACY_EXPORT_DAYS must be at least 1.")
+# A full disk while building an export: try again this much later, this often, then mark it failed.
+PRIVACY_EXPORT_RETRY_SECONDS = env_int("PRIVACY_EXPORT_RETRY_SECONDS", 600)
+PRIVACY_EXPORT_DISK_RETRIES = env_int("PRIVACY_EXPORT_DISK_RETRIES", 3)
 # The deletion log outside the database: put it next to the backups (not inside them), so a restore replays it.
 PRIVACY_DELETION_LOG = env_str("PRIVACY_DELETION_LOG", str(VAR_DIR / "privacy" / "deletion-log.jsonl"))
 # The competent municipal archive that records of lasting value are offered to (ArchivG NRW § 4, § 10).
@@ -598,6 +619,9 @@ PRIVACY_RETENTION_DAYS = _retention_days(env_str("PRIVACY_RETENTION_DAYS", ""))
 NOTIFICATIONS_DAILY_JOBS["privacy-retention"] = "privacy.retention.run_daily"
 # Backups are signed with this key (HMAC-SHA256 over the manifest); the restore refuses an archive it cannot verify.
 BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY", "") or SECRET_KEY
+# With S3 storage the restore drill puts the files into a scratch bucket: this one (under a unique prefix,
+# removed afterwards) or, when empty, a bucket it creates and deletes.
+RESTORE_DRILL_BUCKET = env_str("RESTORE_DRILL_BUCKET", "")
 # --- Knowledge base (practice examples, issue 13 §2) ------------------------------------------
 # Days from an approval (or a "still current" check) to the next review-by date of a practice example.
 KNOWLEDGE_REVIEW_INTERVAL_DAYS = env_int("KNOWLEDGE_REVIEW_INTERVAL_DAYS", 730)

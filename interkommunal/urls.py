@@ -38,10 +38,11 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("funding.urls")),
     path("", include("privacy.urls")),
+    path("", include("scanning.urls")),
     path("", include("events.urls")),
     path("", include("knowledge.urls")),
     path("", include("website.urls")),
 ]
 
 handler404 = "website.views.not_found"
-handler500 = "website.views.server_error"
+handler500 = "ops.faults.server_error"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +20,9 @@ from members.models import Person
 from . import erasure
 from .models import ArchiveOffer, DataExport, DeletionLogEntry
 
+log = logging.getLogger(__name__)
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
 
 def request_export(actor, person: Person) -> DataExport:
     """Start an access export for ``person`` (their own request, or the office's on a request by letter)."""
@@ -32,8 +37,18 @@ def request_export(actor, person: Person) -> DataExport:
     return export
 
 
-def finish_export(export_id: int) -> DataExport | None:
-    """The worker's half: write the ZIP, mark it ready, tell whoever asked. Safe to run twice."""
+class DiskFull(Exception):
+    """The worker's temporary space or the file storage ran out of room while building an export."""
+
+
+def finish_export(export_id: int, attempt: int = 0) -> DataExport | None:
+    """The worker's half: write the ZIP, mark it ready, tell whoever asked. Safe to run twice.
+
+    A full disk (the worker's TMPDIR or a local file storage) is a fault that passes: the export stays
+    pending and is tried again ``PRIVACY_EXPORT_RETRY_SECONDS`` later, at most ``PRIVACY_EXPORT_DISK_RETRIES``
+    times; then it is marked failed with the reason in words. Nothing half-written is left behind
+    (store_export removes its partial file), and the worker goes on with its next task.
+    """
     from .export import store_export
 
     export = DataExport.objects.select_related("person__user", "requested_by").filter(pk=export_id).first()
@@ -41,6 +56,11 @@ def finish_export(export_id: int) -> DataExport | None:
         return export
     try:
         name, size = store_export(export.person)
+    except OSError as error:
+        if error.errno not in DISK_FULL_ERRNOS:
+            DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, failure=str(error)[:300])
+            raise
+        return _postpone_on_full_disk(export, attempt, error)
     except Exception as error:  # the request must not hang as "pending" for ever
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, failure=str(error)[:300])
         raise
@@ -55,6 +75,28 @@ def finish_export(export_id: int) -> DataExport | None:
         record(None, "privacy.export_ready", export, after={"size": size, "expires_at": export.expires_at.isoformat()})
         _tell_export_ready(export)
     return export
+
+
+def _postpone_on_full_disk(export: DataExport, attempt: int, error: OSError) -> DataExport:
+    from .tasks import build_export
+
+    if attempt < settings.PRIVACY_EXPORT_DISK_RETRIES:
+        retry_at = timezone.now() + dt.timedelta(seconds=settings.PRIVACY_EXPORT_RETRY_SECONDS)
+        reason = _("Kein Speicherplatz frei; neuer Versuch ab %(time)s.") % {
+            "time": timezone.localtime(retry_at).strftime("%d.%m.%Y %H:%M")
+        }
+        DataExport.objects.filter(pk=export.pk).update(failure=reason)
+        log.warning("export %s: disk full (%s); tried again at %s", export.pk, error, retry_at.isoformat())
+        transaction.on_commit(lambda: build_export.using(run_after=retry_at).enqueue(export.pk, attempt + 1))
+        return export
+    reason = _(
+        "Die Datenauskunft konnte nicht erstellt werden, weil auf dem Server kein Speicherplatz frei war. "
+        "Es wurde nichts gespeichert. Bitte beantragen Sie die Auskunft später erneut."
+    )
+    DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, failure=reason[:300])
+    record(None, "privacy.export_failed", export, after={"reason": "disk full", "attempts": attempt + 1})
+    log.error("export %s failed: disk full after %s attempts", export.pk, attempt + 1)
+    raise DiskFull(f"no space left after {attempt + 1} attempts: {error}") from error
 
 
 def _tell_export_ready(export: DataExport) -> None:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage, default_storage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -403,8 +403,49 @@ def compare_tables(expected: dict, actual: dict) -> tuple[int, list[str]]:
     return lost, mismatched
 
 
+@contextlib.contextmanager
+def scratch_bucket(bucket: str | None = None) -> Iterator[Storage | None]:
+    """With an S3 default storage: a scratch place in the object store for the drill, emptied afterwards.
+
+    ``bucket`` names an existing bucket the operator set aside (the drill writes under a unique prefix and
+    removes it); without one a bucket is created for the drill and deleted after it. With a local default
+    storage this yields None (the drill uses a temporary folder).
+    """
+    from storages.backends.s3 import S3Storage
+
+    if not isinstance(storages["default"], S3Storage):
+        yield None
+        return
+    options = dict(settings.STORAGES["default"].get("OPTIONS", {}))
+    tag = uuid.uuid4().hex[:12]
+    created = not bucket
+    name = bucket or f"restore-drill-{tag}"
+    storage = S3Storage(**{**options, "bucket_name": name, "location": "" if created else f"restore-drill-{tag}"})
+    client = storage.connection.meta.client
+    if created:
+        region = options.get("region_name")
+        client.create_bucket(Bucket=name, **({"CreateBucketConfiguration": {"LocationConstraint": region}} if region else {}))
+    try:
+        yield storage
+    finally:
+        storage.bucket.objects.filter(Prefix=storage.location).delete()
+        if created:
+            client.delete_bucket(Bucket=name)
+
+
+def describe_storage(storage: Storage) -> str:
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        return f"s3://{bucket}/{getattr(storage, 'location', '')}".rstrip("/")
+    return f"file://{getattr(storage, 'location', '')}"
+
+
 def restore_drill(path: Path, *, scratch_storage: Storage | None = None) -> DrillResult:
-    """Restore into a scratch database and a scratch file location; compare everything with the manifest."""
+    """Restore into a scratch database and a scratch file location; compare everything with the manifest.
+
+    Files go through the storage API into ``scratch_storage`` (a scratch bucket from :func:`scratch_bucket`
+    when the platform stores its files in S3), or into a temporary folder.
+    """
     from django.core.files.storage import FileSystemStorage
 
     started = timezone.now()

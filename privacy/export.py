@@ -9,6 +9,7 @@ server can stream it; it expires after ``PRIVACY_EXPORT_DAYS``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -81,9 +82,19 @@ Geheimnisse (Passwort-Hash, Schlüssel, Zugangstoken) sind nicht enthalten.
 
 def store_export(person: Person) -> tuple[str, int]:
     """Build the ZIP in a temporary file and save it through the storage API; returns (name, size)."""
+    name = f"privacy/exports/auskunft-{secrets.token_hex(16)}.zip"
+    # An anonymous temporary file: whatever happens (a full disk included), its space is freed when it closes.
     with tempfile.TemporaryFile() as buffer:
         write_zip(person, buffer)
+        buffer.flush()
         size = buffer.tell()
         buffer.seek(0)
-        name = default_storage.save(f"privacy/exports/auskunft-{secrets.token_hex(16)}.zip", File(buffer))
-    return name, size
+        try:
+            saved = default_storage.save(name, File(buffer))
+        except BaseException:
+            # A local storage keeps what it wrote before the disk filled up: no half-written export stays.
+            with contextlib.suppress(Exception):
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+            raise
+    return saved, size

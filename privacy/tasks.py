@@ -6,7 +6,7 @@ from django_tasks import task
 
 
 @task()
-def build_export(export_id: int) -> None:
+def build_export(export_id: int, attempt: int = 0) -> None:
     from .actions import finish_export
 
-    finish_export(export_id)
+    finish_export(export_id, attempt)

@@ -147,3 +147,64 @@ def scanner_readiness() -> dict:
     if not fresh:
         result["error"] = "signature database stale"
     return result
+
+
+def quarantined_files():
+    """Quarantined files still kept for review, newest first (the office's list)."""
+    return (
+        FileScan.objects.filter(status=FileScan.Status.INFECTED)
+        .exclude(quarantined_as="")
+        .select_related("uploaded_by")
+        .order_by("-created")
+    )
+
+
+def get_quarantined_for_office(user, pk) -> FileScan:
+    """A quarantined file the office may review; 404 for everybody else and for anything else."""
+    from django.http import Http404
+
+    from accounts.roles import is_office
+
+    if not is_office(user):
+        raise Http404
+    row = quarantined_files().filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def delete_quarantined(actor, row: FileScan) -> None:
+    """Delete a quarantined file for good after review and tell the uploader.
+
+    There is deliberately no way to release a quarantined file: a false positive is uploaded again by its
+    author once the cause is clear. The row stays (status ``infected``), so the old name is never served.
+    """
+    from django.core.exceptions import ValidationError
+
+    kept = row.quarantined_as
+    try:
+        default_storage.delete(kept)
+    except Exception as exc:  # the object store unreachable: nothing changes, the office tries again
+        log.warning("deleting quarantined %s failed: %r", kept, exc)
+        raise ValidationError(
+            _(
+                "Der Dateispeicher ist zurzeit nicht erreichbar. Die Datei wurde nicht gelöscht; bitte versuchen Sie es später erneut."
+            )
+        ) from exc
+    FileScan.objects.filter(pk=row.pk).update(quarantined_as="")
+    record(actor, "upload.quarantine_deleted", row, before={"quarantined_as": kept}, after={"quarantined_as": ""})
+    if row.uploaded_by is not None:
+        from notifications.actions import notify
+
+        notify(
+            recipients=[row.uploaded_by],
+            verb="upload.quarantine_deleted",
+            subject=_("Ihre gesperrte Datei wurde gelöscht"),
+            text=_(
+                "Die Geschäftsstelle hat die gesperrte Datei „%(name)s“ (Befund: %(signature)s) geprüft und endgültig "
+                "gelöscht. Wenn Sie die Datei weiterhin brauchen, prüfen Sie bitte Ihr Gerät und laden Sie eine "
+                "saubere Fassung neu hoch."
+            )
+            % {"name": row.name.rsplit("/", 1)[-1], "signature": row.signature},
+            always=True,
+        )

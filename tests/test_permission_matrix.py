@@ -678,6 +678,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "/verwaltung/datenschutz/archiv/{archive_offer}/antwort/",
         POST_ONLY_OFFICE,
     ),
+    # Quarantined uploads: the office reviews and deletes them (no release)
+    "verwaltung/quarantaene/": ("/verwaltung/quarantaene/", OFFICE_ONLY),
+    "verwaltung/quarantaene/<int:pk>/loeschen/": ("/verwaltung/quarantaene/{quarantined_file}/loeschen/", POST_ONLY_OFFICE),
 }
 
 

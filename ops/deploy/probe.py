@@ -67,3 +67,23 @@ def probe_state(task_id: str) -> None:
 
     row = DBTaskResult.objects.get(pk=task_id)
     print(json.dumps({"status": row.status, "workers": row.worker_ids}))
+
+
+@task()
+def mark_probe(marker: str, label: str, seconds: float) -> None:
+    """Waits, then appends its label: a label written twice is a task run twice."""
+    time.sleep(seconds)
+    with Path(marker).open("a") as f:
+        f.write(f"{label}\n")
+
+
+def enqueue_marks(marker: str, count: int, seconds: float) -> None:
+    ids = [str(mark_probe.enqueue(marker, f"t{n}", seconds).id) for n in range(count)]
+    print(json.dumps({"ids": ids}))
+
+
+def tasks_state(ids: list[str]) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(pk__in=ids).values_list("id", "status", "worker_ids", "args_kwargs")
+    print(json.dumps({str(pk): {"status": s, "runs": len(w), "label": a["args"][1]} for pk, s, w, a in rows}))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -37,7 +39,9 @@ class Topology:
     directory: Path
     app_servers: int = 2
     workers: int = 2
+    pgbouncer: bool = False  # app servers reach PostgreSQL through PgBouncer (transaction mode); workers directly
     env: dict[str, str] = field(default_factory=dict)
+    app_env: dict[str, str] = field(default_factory=dict)
     url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     app_ports: list[int] = field(default_factory=list)
@@ -83,6 +87,18 @@ class Topology:
             "TRUSTED_PROXY_COUNT": "1",
             **s3.environment(endpoint),
         }
+        if self.pgbouncer:
+            from ops.deploy.pgbouncer import start_pgbouncer
+            from tests.support.pgcluster import service_account
+
+            self._log("PgBouncer (transaction mode)")
+            self.bouncer_dir = Path(tempfile.mkdtemp(prefix="topology-pgbouncer-"))  # the service account enters it
+            self.processes["pgbouncer"], bouncer_url = start_pgbouncer(self.bouncer_dir, database_url, service_account())
+            self.app_env = {
+                "DATABASE_URL": bouncer_url,
+                "DATABASE_CONN_MAX_AGE": "0",
+                "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "true",
+            }
         self._log("Migrationen, statische Dateien")
         self.manage("migrate", "--noinput", "-v", "0")
         self.manage("collectstatic", "--noinput", "-v", "0")
@@ -106,9 +122,10 @@ class Topology:
         )
         return result.stdout or ""
 
-    def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         log = open(self.directory / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
-        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)  # noqa: S603
+        env = {**self.env, **(env or {})}
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)  # noqa: S603
         self.processes[name] = process
         return process
 
@@ -121,7 +138,7 @@ class Topology:
         argv = [gunicorn, "interkommunal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"]
         argv += ["--graceful-timeout", "20", "--timeout", "120", "--forwarded-allow-ips", "127.0.0.1"]
         argv += ["--control-socket", str(self.directory / f"app{n + 1}.ctl")]
-        self._spawn(f"app{n + 1}", argv)
+        self._spawn(f"app{n + 1}", argv, self.app_env)
         _wait_http(f"http://127.0.0.1:{port}/healthz/live", timeout=90)
 
     def start_worker(self, n: int) -> None:
@@ -196,11 +213,13 @@ class Topology:
             process.wait(10)
 
     def stop(self) -> None:
-        order = ["nginx", *[n for n in self.processes if n.startswith(("app", "worker"))], "clamd", "s3"]
+        order = ["nginx", *[n for n in self.processes if n.startswith(("app", "worker"))], "pgbouncer", "clamd", "s3"]
         for name in [n for n in order if n in self.processes]:
             self.stop_process(name, signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
         if getattr(self, "cluster", None) is not None:
             self.cluster.stop()
+        if getattr(self, "bouncer_dir", None) is not None:
+            shutil.rmtree(self.bouncer_dir, ignore_errors=True)
 
     def _log(self, what: str) -> None:
         print(f"» {what}", file=sys.stderr, flush=True)
@@ -219,15 +238,15 @@ def _wait_http(url: str, timeout: float) -> None:
 
 def main() -> None:
     import argparse
-    import tempfile
 
     parser = argparse.ArgumentParser(description="Startet die produktionsnahe Topologie auf diesem Rechner.")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--app-servers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pgbouncer", action="store_true", help="App-Server über PgBouncer (Transaktionsmodus).")
     args = parser.parse_args()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="interkommunal-topology-"))
-    topology = Topology(directory, app_servers=max(2, args.app_servers), workers=max(2, args.workers))
+    topology = Topology(directory, app_servers=max(2, args.app_servers), workers=max(2, args.workers), pgbouncer=args.pgbouncer)
     stopping = False
 
     def on_signal(_signum, _frame) -> None:

@@ -324,6 +324,16 @@ class PostgresCluster:
         if self._requested_dir is None:
             self.directory = None
 
+    def restart(self, down_seconds: float = 0.0) -> None:
+        """Stop the server (fast shutdown: sessions are cut), wait, start it again on the same port."""
+        self._shutdown_server(self._dir)
+        time.sleep(down_seconds)
+        fixed, self._fixed_port = self._fixed_port, True
+        try:
+            self._start_server()
+        finally:
+            self._fixed_port = fixed
+
     def __enter__(self) -> PostgresCluster:
         self.start()
         return self

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from privacy.backup import BackupError, restore_drill
+from privacy.backup import BackupError, describe_storage, restore_drill, scratch_bucket
 
 
 class Command(BaseCommand):
@@ -26,10 +26,19 @@ class Command(BaseCommand):
             help="Merge restore_rows_lost and restore_files_lost into this figures file (default docs/benchmarks.json).",
         )
         parser.add_argument("--no-record", action="store_true", help="Print the figures only.")
+        parser.add_argument(
+            "--scratch-bucket",
+            default=settings.RESTORE_DRILL_BUCKET,
+            help="With S3 storage: an existing bucket for the drill's files (a unique prefix, removed afterwards); "
+            "without it a bucket is created for the drill and deleted (RESTORE_DRILL_BUCKET).",
+        )
 
     def handle(self, *args, **options):
         try:
-            result = restore_drill(Path(options["archive"]))
+            with scratch_bucket(options["scratch_bucket"] or None) as scratch:
+                if scratch is not None:
+                    self.stdout.write(f"restore_scratch {describe_storage(scratch)}")
+                result = restore_drill(Path(options["archive"]), scratch_storage=scratch)
         except BackupError as error:
             raise CommandError(f"archive refused, nothing restored: {error}") from error
         self.stdout.write(f"restore_tables {result.tables}")
