@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_member, is_office
 from audit.actions import record
 from lib.concurrency import save_versioned
+from lib.licences import attribution
 from search.indexing import schedule
 
 from .access import can_review, may_contribute
-from .models import Contributor, Licence, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
+from .models import Contributor, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
 
 CONTENT_FIELDS = [
     "title",
@@ -156,13 +157,13 @@ def attribution_line(revision: Revision, author) -> str:
     elif person is not None and person.organisation_id:
         organisation = person.organisation.name
     who = f"{name} ({organisation})" if organisation else name
-    licence = "CC BY 4.0" if revision.licence == Licence.CC_BY else _("nur intern")
-    return _("„%(title)s“ von %(who)s, Praxisbeispiel der Interkommunalen Kooperation, Fassung %(number)s, %(licence)s") % {
-        "title": revision.title,
-        "who": who,
-        "number": revision.number,
-        "licence": licence,
-    }
+    return attribution(
+        title=revision.title,
+        who=who,
+        what=_("Praxisbeispiel der Interkommunalen Kooperation"),
+        extra=_("Fassung %(number)s") % {"number": revision.number},
+        licence=revision.licence,
+    )
 
 
 @transaction.atomic
