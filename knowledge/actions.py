@@ -22,6 +22,7 @@ from lib.licences import attribution
 from search.indexing import schedule
 
 from .access import can_review, may_contribute
+from .indicators import public_indicator
 from .models import Contributor, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
 
 CONTENT_FIELDS = [
@@ -37,7 +38,7 @@ CONTENT_FIELDS = [
     "resources",
     "joint_project",
     "results",
-    "evidence_url",
+    "evidence_indicator",
     "transferability",
     "period_start",
     "period_end",
@@ -88,6 +89,9 @@ def _apply(revision: Revision, data: dict) -> list:
     for name in CONTENT_FIELDS:
         if name in data:
             setattr(revision, name, data[name])
+    chosen = revision.evidence_indicator_id if "evidence_indicator" in data else None
+    if chosen is not None and public_indicator(chosen) is None:
+        raise ValidationError({"evidence_indicator": _("Bitte wählen Sie eine veröffentlichte Kennzahl aus dem Monitoring.")})
     revision.full_clean(exclude=["example", "created_by"])
     if revision.period_start and revision.period_end and revision.period_end < revision.period_start:
         raise ValidationError({"period_end": _("Das Ende des Zeitraums liegt vor seinem Beginn.")})
@@ -120,7 +124,7 @@ def _working_revision(actor, example: PracticeExample) -> Revision:
         raise ValidationError(_("Diese Fassung wird gerade geprüft. Sie können sie erst nach der Prüfung wieder ändern."))
     cities = list(latest.cities.all())
     draft = Revision(example=example, number=latest.number + 1, created_by=actor)
-    for name in CONTENT_FIELDS:
+    for name in [*CONTENT_FIELDS, "evidence_url"]:
         setattr(draft, name, getattr(latest, name))
     draft.save()
     draft.cities.set(cities)

@@ -140,6 +140,15 @@ class Revision(TimestampedModel):
         related_name="+",
     )
     results = models.TextField(_("Ergebnisse und Belege"), blank=True, max_length=10_000)
+    evidence_indicator = models.ForeignKey(
+        "monitoring.AggregateCell",
+        verbose_name=_("Kennzahl aus dem Monitoring"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Before the indicator picker: a free link. Kept readable (shown when no indicator is chosen).
     evidence_url = models.URLField(_("Link zu Belegen oder Kennzahlen"), blank=True, max_length=500)
     transferability = models.TextField(_("Übertragbarkeit"), blank=True, max_length=10_000)
     period_start = models.DateField(_("Zeitraum von"), null=True, blank=True)

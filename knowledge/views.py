@@ -39,6 +39,7 @@ from .forms import (
     ReviewForm,
     VersionForm,
 )
+from .indicators import public_indicator
 from .models import Licence, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
@@ -140,6 +141,7 @@ def example_detail(request, pk: int):
         "is_author": is_author,
         "reviewing": reviewing,
         "materials": _materials(example, revision),
+        "indicator": public_indicator(revision.evidence_indicator_id),
         "report_form": ProblemReportForm(),
         "check_form": VersionForm(initial={"version": example.version}),
         "may_check": example.published_id and (is_author or is_office(request.user)),
@@ -280,7 +282,9 @@ def example_edit(request, pk: int):
     if latest.state != Revision.State.DRAFT:
         initial["change_note"] = ""
     form = ExampleForm(
-        request.POST or None, instance=Revision(**{n: getattr(latest, n) for n in actions.CONTENT_FIELDS}), initial=initial
+        request.POST or None,
+        instance=Revision(**{n: getattr(latest, n) for n in [*actions.CONTENT_FIELDS, "evidence_url"]}),
+        initial=initial,
     )
     if request.method == "POST":
 
