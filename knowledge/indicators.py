@@ -35,7 +35,7 @@ def _usable(cell: AggregateCell) -> bool:
 
 
 def _indicator(cell: AggregateCell, survey_round: SurveyRound) -> Indicator:
-    where = cell.municipality.name if cell.municipality_id else _("alle Städte")
+    where = cell.municipality.short_name if cell.municipality_id else _("alle Städte")
     if cell.municipality_id:
         url = reverse("monitoring:public_city", args=[survey_round.slug, cell.municipality.slug])
     else:
@@ -68,7 +68,7 @@ def released_indicators() -> list[Indicator]:
         cells = (
             AggregateCell.objects.filter(_scope_filter(scope), round=survey_round, facet=HEADLINE_FACET)
             .select_related("municipality")
-            .order_by("municipality__name", "concept")
+            .order_by("municipality__short_name", "concept")
         )
         result.extend(_indicator(cell, survey_round) for cell in cells if _usable(cell))
     return result

@@ -7,6 +7,8 @@ at what the public gets.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.apps import apps as django_apps
 
@@ -31,10 +33,11 @@ def _form_data(**overrides):
 
 def test_the_form_offers_only_released_unsuppressed_figures(figures, client_for):
     page = client_for("contributor").get("/wissen/neu/").content.decode()
-    assert f'value="{figures["essen"].pk}"' in page
-    assert "Einwanderungsgeschichte – Essen, Befragung 2025: 12,3 %" in page
+    picker = re.search(r'<select name="evidence_indicator".*?</select>', page, re.S).group(0)
+    assert f'value="{figures["essen"].pk}"' in picker
+    assert "Einwanderungsgeschichte – Essen, Befragung 2025: 12,3 %" in picker
     for hidden in ("bochum", "herne", "total"):  # not released / suppressed / not every wave released
-        assert f'value="{figures[hidden].pk}"' not in page, hidden
+        assert f'value="{figures[hidden].pk}"' not in picker, hidden
     assert "31,7" not in page
 
 
