@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from monitoring.access import Scope, public_scope
-from monitoring.models import AggregateCell, SurveyRound, Wave
+from monitoring.models import AggregateCell, Concept, SurveyRound, Wave
 from monitoring.reports import CONCEPT_SHORT
 
 HEADLINE_FACET = "total"
@@ -35,16 +35,18 @@ def _usable(cell: AggregateCell) -> bool:
 
 
 def _indicator(cell: AggregateCell, survey_round: SurveyRound) -> Indicator:
-    where = cell.municipality.short_name if cell.municipality_id else _("alle Städte")
-    if cell.municipality_id:
-        url = reverse("monitoring:public_city", args=[survey_round.slug, cell.municipality.slug])
+    city = cell.municipality
+    if city is not None:
+        where = city.short_name
+        url = reverse("monitoring:public_city", args=[survey_round.slug, city.slug])
     else:
+        where = _("alle Städte")
         url = reverse("monitoring:public_round", args=[survey_round.slug])
     label = _("%(concept)s – %(where)s, %(round)s: %(share)s %%") % {
-        "concept": CONCEPT_SHORT[cell.concept],
+        "concept": CONCEPT_SHORT[Concept(cell.concept)],
         "where": where,
         "round": survey_round.name,
-        "share": number_format(cell.share * 100, 1),
+        "share": number_format((cell.share or 0.0) * 100, 1),
     }
     return Indicator(cell.pk, label, f"{url}?konzept={cell.concept}")
 
@@ -85,7 +87,7 @@ def public_indicator(cell_id: int | None) -> Indicator | None:
     cell = AggregateCell.objects.select_related("round", "municipality").filter(pk=cell_id).first()
     if cell is None or not _usable(cell):
         return None
-    city_slug = cell.municipality.slug if cell.municipality_id else None
+    city_slug = cell.municipality.slug if cell.municipality is not None else None
     try:
         scope = public_scope(cell.round.slug, city_slug)
     except Http404:
