@@ -27,7 +27,7 @@ def _city_names(document: Document) -> list[str]:
 def attribution_line(document: Document) -> str:
     """How to cite a publication: title, the cooperation (and its cities), kind, date, licence."""
     cities = _city_names(document)
-    who = _("Interkommunale Kooperation")
+    who = _("der Interkommunalen Kooperation")
     if cities:
         who = f"{who} ({', '.join(cities)})"
     extra = ""

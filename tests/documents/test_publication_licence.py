@@ -124,7 +124,7 @@ def test_published_with_licence_kind_and_cities_shows_them_everywhere(scene, lea
 
     page = client.get(f"/dokumente/{document.pk}/").content.decode()
     line = re.search(r'<p class="attribution">(.*?)</p>', page, re.S).group(1)
-    assert line.startswith("„Handreichung Vielfalt“ von Interkommunale Kooperation (") and "Essen" in line
+    assert line.startswith("„Handreichung Vielfalt“ von der Interkommunalen Kooperation (") and "Essen" in line
     assert "Handreichung, veröffentlicht am" in line and line.endswith("CC BY-SA 4.0")
     data = _json_ld(page)
     assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
