@@ -33,7 +33,7 @@ def _form_data(**overrides):
 
 def test_the_form_offers_only_released_unsuppressed_figures(figures, client_for):
     page = client_for("contributor").get("/wissen/neu/").content.decode()
-    picker = re.search(r'<select name="evidence_indicator".*?</select>', page, re.S).group(0)
+    picker = re.search(r'<select[^>]*name="evidence_indicator".*?</select>', page, re.S).group(0)
     assert f'value="{figures["essen"].pk}"' in picker
     assert "Einwanderungsgeschichte – Essen, Befragung 2025: 12,3 %" in picker
     for hidden in ("bochum", "herne", "total"):  # not released / suppressed / not every wave released
