@@ -22,13 +22,14 @@ from audit.actions import record
 from lib import isolation
 from lib.concurrency import save_versioned
 from lib.images import ImageRefused, clean_image
+from lib.licences import Licence, may_be_public
 from lib.storage import storing
 from scanning.actions import hold
 from search.indexing import schedule
-from workspaces.access import can_contribute
+from workspaces.access import can_contribute, can_manage
 
 from . import extraction, filetypes
-from .models import Document, DocumentVersion, Folder, Tag
+from .models import Document, DocumentVersion, Folder, PublicationKind, Tag
 
 logger = logging.getLogger(__name__)
 MAX_TAGS = 12
@@ -190,6 +191,8 @@ def _audit_state(document: Document) -> dict:
         "workspace": document.workspace_id,
         "public": document.is_public,
         "trashed": document.is_trashed,
+        "licence": document.licence,
+        "kind": document.publication_kind,
     }
 
 
@@ -208,10 +211,47 @@ def set_public(user, document: Document, public: bool) -> None:
         raise ValidationError(_("Dokumente im Papierkorb können nicht veröffentlicht werden."))
     if document.is_public == public:
         return
+    if public and not may_be_public(document.licence):
+        raise ValidationError(
+            {
+                "licence": _(
+                    "Ein Dokument mit der Lizenz „nur intern“ kann nicht veröffentlicht werden. Bitte wählen Sie eine andere Lizenz."
+                )
+            }
+        )
     if public:
         _change(user, document, "document.publish", is_public=True, published_at=timezone.now())
     else:
         _change(user, document, "document.unpublish", is_public=False, published_at=None)
+
+
+@transaction.atomic
+def set_publication_details(user, document: Document, expected_version: int, *, licence: str, kind: str, cities) -> None:
+    """Licence, kind and cities of a (to be) published document. Managers only (like publishing); audited.
+
+    Raises EditConflict if somebody saved in between, ValidationError for an unknown value or for
+    „nur intern“ on a public document (the database refuses that combination too).
+    """
+    if not can_manage(user, document.workspace):
+        raise ValidationError(_("Nur die Leitung des Arbeitsbereichs kann die Angaben zur Veröffentlichung ändern."))
+    if licence not in Licence.values:
+        raise ValidationError({"licence": _("Bitte wählen Sie eine der angebotenen Lizenzen.")})
+    if kind not in PublicationKind.values:
+        raise ValidationError({"publication_kind": _("Bitte wählen Sie eine der angebotenen Arten.")})
+    if document.is_public and not may_be_public(licence):
+        raise ValidationError(
+            {
+                "licence": _(
+                    "Ein öffentliches Dokument kann nicht „nur intern“ sein. Nehmen Sie es zuerst aus den Veröffentlichungen."
+                )
+            }
+        )
+    before = _audit_state(document)
+    document.licence, document.publication_kind = licence, kind
+    save_versioned(document, expected_version, fields=["licence", "publication_kind"])
+    document.cities.set(cities)
+    record(user, "document.publication_details", document, before=before, after=_audit_state(document))
+    schedule("document", document.pk)
 
 
 @transaction.atomic

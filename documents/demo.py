@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import User
+from lib.licences import Licence
+from members.models import Municipality
 from search.indexing import rebuild
 from workspaces.actions import ensure_body_workspaces
 from workspaces.models import Workspace
@@ -45,7 +47,18 @@ FORUM = [
 ]
 
 
-def _add(user, workspace: Workspace, title: str, name: str, data: bytes, *, public: bool = False, tags=()) -> Document:
+def _add(
+    user,
+    workspace: Workspace,
+    title: str,
+    name: str,
+    data: bytes,
+    *,
+    public: bool = False,
+    tags=(),
+    kind: str = "other",
+    cities=(),
+) -> Document:
     existing = Document.objects.filter(workspace=workspace, title=title).first()
     if existing is not None:
         return existing
@@ -53,6 +66,8 @@ def _add(user, workspace: Workspace, title: str, name: str, data: bytes, *, publ
     if tags:
         actions.update_document(user, document, document.version, title=title, description="", folder=None, tags=list(tags))
     if public:
+        municipalities = list(Municipality.objects.filter(slug__in=cities))
+        actions.set_publication_details(user, document, document.version, licence=Licence.CC_BY, kind=kind, cities=municipalities)
         actions.set_public(user, document, True)
     return document
 
@@ -78,7 +93,7 @@ def load_demo_documents() -> None:
             _add(office, project, "Konzept interkulturelle Personalgewinnung", "konzept-personalgewinnung.docx",
                  generate.docx(CONCEPT), tags=("Konzept",))  # fmt: skip
             _add(office, project, "Leitfaden Willkommenskultur", "leitfaden-willkommenskultur.pdf",
-                 generate.pdf(GUIDE[0], GUIDE[1:]), public=True)  # fmt: skip
+                 generate.pdf(GUIDE[0], GUIDE[1:]), public=True, kind="handbook", cities=("herne", "essen"))  # fmt: skip
         if forum is not None:
             _add(office, forum, "Programmentwurf Forum 2027", "programm-forum-2027.odt", generate.odf("odt", FORUM))
     _extract_now()

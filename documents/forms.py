@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import VersionField
 from lib.forms import KernForm
+from lib.licences import Licence
+from members.models import Municipality
 
-from .models import Folder
+from .models import Folder, PublicationKind
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -108,3 +110,44 @@ class FilterForm(KernForm):
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ordner"].queryset = workspace.folders.all()
+
+
+class PublicationForm(KernForm):
+    """Licence, kind and cities of a publication; the button pressed says whether to publish or withdraw."""
+
+    version = VersionField()
+    licence = forms.ChoiceField(
+        label=_("Lizenz"),
+        choices=Licence.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "CC BY 4.0 ist die Voreinstellung: Alle dürfen das Dokument mit Namensnennung nutzen. "
+            "„Nur intern“ kann nicht veröffentlicht werden."
+        ),
+    )
+    publication_kind = forms.ChoiceField(label=_("Art der Veröffentlichung"), choices=PublicationKind.choices)
+    cities = forms.ModelMultipleChoiceField(
+        label=_("Städte"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Städte, um die es geht oder von denen das Dokument stammt."),
+    )
+
+
+class PublicFilterForm(KernForm):
+    """Filters of the public publications list (GET parameters, shareable), like the knowledge base's."""
+
+    art = forms.ChoiceField(label=_("Art"), required=False, choices=[("", _("alle"))] + list(PublicationKind.choices))
+    stadt = forms.ModelChoiceField(
+        label=_("Stadt"),
+        required=False,
+        queryset=Municipality.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("alle"),
+    )
+    lizenz = forms.ChoiceField(
+        label=_("Lizenz"),
+        required=False,
+        choices=[("", _("alle")), ("offen", _("frei nutzbar (CC BY, CC BY-SA)"))],
+    )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lib.licences import Licence
 from lib.models import TimestampedModel, VersionedModel
 
 
@@ -53,6 +54,17 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(trashed_at__isnull=False)
 
 
+class PublicationKind(models.TextChoices):
+    """What a publication is, for the public list's kind line and filter."""
+
+    HANDBOOK = "handbook", _("Handreichung")
+    MODULE = "module", _("Modul")
+    DOCUMENTATION = "documentation", _("Dokumentation")
+    REPORT = "report", _("Bericht")
+    CONCEPT = "concept", _("Konzept")
+    OTHER = "other", _("Dokument")
+
+
 class Document(VersionedModel):
     """A file with its history. The current version is the one with the highest number."""
 
@@ -69,6 +81,17 @@ class Document(VersionedModel):
         _("öffentlich"), default=False, help_text=_("Erscheint unter „Veröffentlichungen“ und ist ohne Anmeldung abrufbar.")
     )
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    licence = models.CharField(
+        _("Lizenz"),
+        max_length=20,
+        choices=Licence.choices,
+        default=Licence.CC_BY,
+        help_text=_("„Nur intern“ kann nicht veröffentlicht werden."),
+    )
+    publication_kind = models.CharField(
+        _("Art der Veröffentlichung"), max_length=20, choices=PublicationKind.choices, default=PublicationKind.OTHER
+    )
+    cities = models.ManyToManyField("members.Municipality", verbose_name=_("Städte"), blank=True, related_name="+")
     trashed_at = models.DateTimeField(_("in den Papierkorb gelegt am"), null=True, blank=True, db_index=True)
     trashed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("in den Papierkorb gelegt von"), on_delete=models.SET_NULL,
@@ -99,7 +122,11 @@ class Document(VersionedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_public=False) | Q(published_at__isnull=False), name="public_document_has_publication_date"
-            )
+            ),
+            models.CheckConstraint(condition=Q(licence__in=Licence.values), name="document_licence_valid"),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | ~Q(licence=Licence.INTERNAL), name="internal_document_never_public"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,6 +138,12 @@ class Document(VersionedModel):
     @property
     def is_trashed(self) -> bool:
         return self.trashed_at is not None
+
+    @property
+    def licence_info(self):
+        from lib.licences import licence_info
+
+        return licence_info(self.licence)
 
 
 def _storage_name(instance: DocumentVersion, filename: str) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,16 +15,17 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import login_required
-from lib.concurrency import apply_edit, failed_status
+from lib.concurrency import EditConflict, apply_edit, failed_status
 from lib.errors import add_to_messages
+from lib.licences import CANONICAL_URLS
 from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
 from scanning.actions import held_response
 from workspaces.access import can_contribute, can_manage, can_view, get_workspace_for_user
 
-from . import actions, uploads
+from . import actions, publications, uploads
 from .access import MANAGE, WRITE, get_document_for_user, get_version_for_user, public_documents
 from .filetypes import KINDS
-from .forms import DocumentForm, FilterForm, FolderForm, UploadForm, VersionForm
+from .forms import DocumentForm, FilterForm, FolderForm, PublicationForm, PublicFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentVersion, Tag
 
 # Served for every download: the browser may not guess a type, run scripts or load anything.
@@ -162,7 +164,19 @@ def trash_list(request, slug: str):
     )
 
 
-def _detail_context(request, document: Document, form=None, version_form=None) -> dict:
+def _publication_form(document: Document, data=None) -> PublicationForm:
+    return PublicationForm(
+        data,
+        initial={
+            "version": document.version,
+            "licence": document.licence,
+            "publication_kind": document.publication_kind,
+            "cities": [c.pk for c in document.cities.all()],
+        },
+    )
+
+
+def _detail_context(request, document: Document, form=None, version_form=None, publication_form=None) -> dict:
     user = request.user
     contributor = can_contribute(user, document.workspace)
     context = {
@@ -174,7 +188,12 @@ def _detail_context(request, document: Document, form=None, version_form=None) -
         "can_contribute": contributor,
         "can_manage": can_manage(user, document.workspace),
         "can_view_workspace": can_view(user, document.workspace),
+        "cities": document.cities.order_by("name"),
+        "attribution": publications.attribution_line(document) if document.is_public else "",
+        "json_ld": publications.json_ld(request, document) if document.is_public else "",
     }
+    if context["can_manage"] and not document.is_trashed:
+        context["publication_form"] = publication_form or _publication_form(document)
     if contributor and not document.is_trashed:
         context["form"] = form or DocumentForm(
             workspace=document.workspace,
@@ -320,18 +339,61 @@ def download_version(request, pk: int, number: int):
 @login_required
 @require_POST
 def publish(request, pk: int):
+    """Publish, withdraw or change a publication's licence, kind and cities (managers only).
+
+    ``public`` = 1 publishes, 0 withdraws, empty keeps the state. A post with only ``public`` (the
+    short button) keeps the stored details.
+    """
     document = get_document_for_user(request.user, pk, level=MANAGE)
-    public = request.POST.get("public") == "1"
-    try:
-        actions.set_public(request.user, document, public)
-    except ValidationError as exc:
-        add_to_messages(request, exc)
-    else:
-        if public:
-            messages.success(request, _("Das Dokument ist jetzt öffentlich unter „Veröffentlichungen“ abrufbar."))
+    public = {"1": True, "0": False}.get(request.POST.get("public", ""))
+    if "licence" not in request.POST:
+        try:
+            actions.set_public(request.user, document, bool(public))
+        except ValidationError as exc:
+            add_to_messages(request, exc)
         else:
-            messages.success(request, _("Das Dokument ist nicht mehr öffentlich."))
-    return redirect(document)
+            _published_message(request, bool(public))
+        return redirect(document)
+    form = PublicationForm(request.POST)
+
+    def write(data):
+        with transaction.atomic():
+            if public is False:  # withdraw first: a public document cannot become „nur intern“
+                if document.version != data["version"]:
+                    raise EditConflict
+                actions.set_public(request.user, document, False)
+                data = {**data, "version": document.version}
+            actions.set_publication_details(
+                request.user,
+                document,
+                data["version"],
+                licence=data["licence"],
+                kind=data["publication_kind"],
+                cities=data["cities"],
+            )
+            if public:
+                actions.set_public(request.user, document, True)
+
+    if apply_edit(form, write):
+        if public is None:
+            messages.success(request, _("Die Angaben zur Veröffentlichung wurden gespeichert."))
+        else:
+            _published_message(request, public)
+        return redirect(document)
+    fresh = get_document_for_user(request.user, pk, level=MANAGE)
+    return render(
+        request,
+        "documents/detail.html",
+        _detail_context(request, fresh, publication_form=form),
+        status=failed_status(form),
+    )
+
+
+def _published_message(request, public: bool) -> None:
+    if public:
+        messages.success(request, _("Das Dokument ist jetzt öffentlich unter „Veröffentlichungen“ abrufbar."))
+    else:
+        messages.success(request, _("Das Dokument ist nicht mehr öffentlich."))
 
 
 @login_required
@@ -370,5 +432,17 @@ def delete(request, pk: int):
 
 @require_GET
 def public_list(request):
-    documents = public_documents().select_related("current", "workspace").order_by("-published_at", "pk")
-    return render(request, "documents/public.html", {"documents": documents})
+    """Published documents as cards, with filters by kind, city and licence (like the knowledge base)."""
+    form = PublicFilterForm(request.GET or None)
+    documents = public_documents()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["art"]:
+            documents = documents.filter(publication_kind=data["art"])
+        if data["stadt"]:
+            documents = documents.filter(cities=data["stadt"])
+        if data["lizenz"] == "offen":
+            documents = documents.filter(licence__in=list(CANONICAL_URLS))
+    documents = documents.select_related("current").prefetch_related("cities").order_by("-published_at", "pk").distinct()[:200]
+    cards = [publications.card_of(document) for document in documents]
+    return render(request, "documents/public.html", {"cards": cards, "form": form})

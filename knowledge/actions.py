@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from accounts.roles import is_member, is_office
 from audit.actions import record
 from lib.concurrency import save_versioned
+from lib.licences import attribution
 from search.indexing import schedule
 
 from .access import can_review, may_contribute
-from .models import Contributor, Licence, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
+from .indicators import public_indicator
+from .models import Contributor, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
 
 CONTENT_FIELDS = [
     "title",
@@ -36,7 +38,7 @@ CONTENT_FIELDS = [
     "resources",
     "joint_project",
     "results",
-    "evidence_url",
+    "evidence_indicator",
     "transferability",
     "period_start",
     "period_end",
@@ -87,6 +89,9 @@ def _apply(revision: Revision, data: dict) -> list:
     for name in CONTENT_FIELDS:
         if name in data:
             setattr(revision, name, data[name])
+    chosen = revision.evidence_indicator_id if "evidence_indicator" in data else None
+    if chosen is not None and public_indicator(chosen) is None:
+        raise ValidationError({"evidence_indicator": _("Bitte wählen Sie eine veröffentlichte Kennzahl aus dem Monitoring.")})
     revision.full_clean(exclude=["example", "created_by"])
     if revision.period_start and revision.period_end and revision.period_end < revision.period_start:
         raise ValidationError({"period_end": _("Das Ende des Zeitraums liegt vor seinem Beginn.")})
@@ -119,7 +124,7 @@ def _working_revision(actor, example: PracticeExample) -> Revision:
         raise ValidationError(_("Diese Fassung wird gerade geprüft. Sie können sie erst nach der Prüfung wieder ändern."))
     cities = list(latest.cities.all())
     draft = Revision(example=example, number=latest.number + 1, created_by=actor)
-    for name in CONTENT_FIELDS:
+    for name in [*CONTENT_FIELDS, "evidence_url"]:
         setattr(draft, name, getattr(latest, name))
     draft.save()
     draft.cities.set(cities)
@@ -156,13 +161,13 @@ def attribution_line(revision: Revision, author) -> str:
     elif person is not None and person.organisation_id:
         organisation = person.organisation.name
     who = f"{name} ({organisation})" if organisation else name
-    licence = "CC BY 4.0" if revision.licence == Licence.CC_BY else _("nur intern")
-    return _("„%(title)s“ von %(who)s, Praxisbeispiel der Interkommunalen Kooperation, Fassung %(number)s, %(licence)s") % {
-        "title": revision.title,
-        "who": who,
-        "number": revision.number,
-        "licence": licence,
-    }
+    return attribution(
+        title=revision.title,
+        who=who,
+        what=_("Praxisbeispiel der Interkommunalen Kooperation"),
+        extra=_("Fassung %(number)s") % {"number": revision.number},
+        licence=revision.licence,
+    )
 
 
 @transaction.atomic

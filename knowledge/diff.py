@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .actions import CONTENT_FIELDS
+from .indicators import public_indicator
 from .models import Revision
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
@@ -24,6 +25,9 @@ class FieldDiff:
 def _display(revision: Revision, name: str) -> str:
     if name == "cities":
         return ", ".join(sorted(m.name for m in revision.cities.all()))
+    if name == "evidence_indicator":
+        indicator = public_indicator(revision.evidence_indicator_id)
+        return indicator.label if indicator else ""
     field = Revision._meta.get_field(name)
     if field.choices:
         return str(getattr(revision, f"get_{name}_display")())

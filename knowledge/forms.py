@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from lib.concurrency import VersionField
 from lib.forms import KernForm, KernModelForm
 from members.models import Municipality
+from monitoring.models import AggregateCell
 
 from .actions import CONTENT_FIELDS
+from .indicators import released_indicators
 from .models import Contributor, InterculturalField, ReviewEntry, Revision, TargetGroup
 
 MARKDOWN_HINT = _("Markdown: **fett**, *kursiv*, Listen mit „-“, Überschriften mit „##“.")
@@ -70,6 +72,20 @@ class ExampleForm(KernModelForm):
         super().__init__(*args, **kwargs)
         self.fields["licence"].choices = [c for c in self.fields["licence"].choices if c[0]]
         self.fields["joint_project"].required = False
+        # Only figures monitoring has released, headline rows, never a suppressed one (knowledge.indicators).
+        indicators = released_indicators()
+        labels = {i.cell_id: i.label for i in indicators}
+        field = self.fields["evidence_indicator"]
+        field.queryset = AggregateCell.objects.filter(pk__in=list(labels))
+        field.label_from_instance = lambda cell: labels.get(cell.pk, str(cell))
+        field.empty_label = _("keine Kennzahl")
+        field.error_messages["invalid_choice"] = _("Bitte wählen Sie eine veröffentlichte Kennzahl aus dem Monitoring.")
+        field.help_text = _("Veröffentlichte Kennzahlen der Beschäftigtenbefragung; die Seite verlinkt auf die Ergebnisse.")
+        if self.instance.evidence_url and not self.instance.evidence_indicator_id:
+            field.help_text = _("%(hint)s Bisher angegebener Link: %(url)s") % {
+                "hint": field.help_text,
+                "url": self.instance.evidence_url,
+            }
 
 
 class VersionForm(KernForm):

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lib.licences import CONTRIBUTION_LICENCES, Licence, licence_info
 from lib.models import TimestampedModel, VersionedModel
 
 
@@ -35,14 +36,6 @@ class TargetGroup(models.TextChoices):
     YOUTH = "youth", _("Jugendliche und junge Erwachsene")
     ORGANISATIONS = "organisations", _("Migrantenorganisationen")
     PUBLIC = "public", _("Stadtgesellschaft")
-
-
-class Licence(models.TextChoices):
-    CC_BY = "cc-by-4.0", _("CC BY 4.0 (frei nutzbar mit Namensnennung)")
-    INTERNAL = "internal", _("nur intern (für die Mitglieder der Kooperation)")
-
-
-LICENCE_URLS = {Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/deed.de"}
 
 
 class Contributor(TimestampedModel):
@@ -147,6 +140,15 @@ class Revision(TimestampedModel):
         related_name="+",
     )
     results = models.TextField(_("Ergebnisse und Belege"), blank=True, max_length=10_000)
+    evidence_indicator = models.ForeignKey(
+        "monitoring.AggregateCell",
+        verbose_name=_("Kennzahl aus dem Monitoring"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Before the indicator picker: a free link. Kept readable (shown when no indicator is chosen).
     evidence_url = models.URLField(_("Link zu Belegen oder Kennzahlen"), blank=True, max_length=500)
     transferability = models.TextField(_("Übertragbarkeit"), blank=True, max_length=10_000)
     period_start = models.DateField(_("Zeitraum von"), null=True, blank=True)
@@ -154,7 +156,9 @@ class Revision(TimestampedModel):
     contact_name = models.CharField(_("Ansprechperson"), max_length=200)
     contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
     tags = models.CharField(_("Schlagwörter"), max_length=300, blank=True, help_text=_("durch Kommas getrennt"))
-    licence = models.CharField(_("Lizenz"), max_length=20, choices=Licence.choices, default=Licence.CC_BY)
+    licence = models.CharField(
+        _("Lizenz"), max_length=20, choices=[(v.value, v.label) for v in CONTRIBUTION_LICENCES], default=Licence.CC_BY
+    )
     image_rights_confirmed = models.BooleanField(_("Bildrechte bestätigt"), default=False)
     attribution = models.CharField(_("Namensnennung"), max_length=400, blank=True)
 
@@ -173,7 +177,11 @@ class Revision(TimestampedModel):
 
     @property
     def licence_url(self) -> str:
-        return LICENCE_URLS.get(self.licence, "")
+        return self.licence_info.deed_url
+
+    @property
+    def licence_info(self):
+        return licence_info(self.licence)
 
     @property
     def is_frozen(self) -> bool:

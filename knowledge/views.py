@@ -23,6 +23,7 @@ from documents.filetypes import KINDS
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
 from members.models import Body, Membership
+from website.cards import Card, Download
 
 from . import actions
 from .access import can_review, get_example_for_user, may_contribute, published_visible_to
@@ -38,6 +39,7 @@ from .forms import (
     ReviewForm,
     VersionForm,
 )
+from .indicators import public_indicator
 from .models import Licence, Material, PracticeExample, ProblemReport, ReviewEntry, Revision
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
@@ -60,8 +62,36 @@ def example_list(request):
             examples = examples.filter(published__cities=data["stadt"])
         if data.get("zielgruppe"):
             examples = examples.filter(published__target_group=data["zielgruppe"])
-    examples = examples.prefetch_related("published__cities").order_by("-published__decided_at", "pk")[:200]
-    return render(request, "knowledge/list.html", {"examples": examples, "form": form})
+    examples = examples.prefetch_related("published__cities", "materials").order_by("-published__decided_at", "pk")[:200]
+    return render(request, "knowledge/list.html", {"cards": [_card(e) for e in examples], "form": form})
+
+
+def _card(example: PracticeExample) -> Card:
+    """The example in the public library's card shape (shared with the publications)."""
+    revision = example.published
+    downloads = []
+    for material in _materials(example, revision):
+        kind = KINDS.get(material.kind)
+        downloads.append(
+            Download(
+                label=str(material),
+                url=reverse("knowledge:material", args=[example.pk, material.pk]),
+                file_type=kind.label if kind else material.kind.upper(),
+                size=material.size,
+            )
+        )
+    return Card(
+        title=revision.title,
+        url=example.get_absolute_url(),
+        kind=revision.get_field_display(),
+        summary=revision.summary,
+        cities=tuple(city.name for city in revision.cities.all()),
+        meta=(_("Zielgruppe: %(group)s") % {"group": revision.get_target_group_display()},),
+        date=example.last_checked,
+        date_label=_("zuletzt geprüft am"),
+        licence=revision.licence_info,
+        downloads=tuple(downloads),
+    )
 
 
 def _materials(example: PracticeExample, revision: Revision | None) -> list[Material]:
@@ -89,8 +119,8 @@ def _json_ld(request, example: PracticeExample, revision: Revision) -> str:
     }
     if example.last_checked:
         data["lastReviewed"] = example.last_checked.isoformat()
-    if revision.licence_url:
-        data["license"] = "https://creativecommons.org/licenses/by/4.0/"
+    if revision.licence_info.canonical_url:
+        data["license"] = revision.licence_info.canonical_url
     text = json.dumps(data, ensure_ascii=False)
     # Inside <script> nothing may close the element or open a comment: escape <, > and & as JSON allows.
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S308
@@ -111,6 +141,7 @@ def example_detail(request, pk: int):
         "is_author": is_author,
         "reviewing": reviewing,
         "materials": _materials(example, revision),
+        "indicator": public_indicator(revision.evidence_indicator_id),
         "report_form": ProblemReportForm(),
         "check_form": VersionForm(initial={"version": example.version}),
         "may_check": example.published_id and (is_author or is_office(request.user)),
@@ -251,7 +282,9 @@ def example_edit(request, pk: int):
     if latest.state != Revision.State.DRAFT:
         initial["change_note"] = ""
     form = ExampleForm(
-        request.POST or None, instance=Revision(**{n: getattr(latest, n) for n in actions.CONTENT_FIELDS}), initial=initial
+        request.POST or None,
+        instance=Revision(**{n: getattr(latest, n) for n in [*actions.CONTENT_FIELDS, "evidence_url"]}),
+        initial=initial,
     )
     if request.method == "POST":
 

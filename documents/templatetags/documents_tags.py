@@ -1,5 +1,7 @@
 from django import template
 
+from website.templatetags.public_library import filesize_de
+
 from ..models import Document
 
 register = template.Library()
@@ -16,12 +18,4 @@ def recent_documents(workspace, limit: int = 5):
     )
 
 
-@register.filter
-def filesize_de(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB".replace(".", ",")
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+register.filter("filesize_de", filesize_de)  # shared with the public library (website.templatetags)
