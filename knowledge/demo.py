@@ -42,6 +42,7 @@ EXAMPLES = [
     {
         "author": 1,
         "title": "Anonymisierte Bewerbungsverfahren in der Ausbildung",
+        "indicator": True,
         "summary": "Eine Stadtverwaltung erprobt Bewerbungen ohne Foto, Name und Geburtsort für ihre Ausbildungsberufe.",
         "field": "recruitment",
         "target_group": "trainees",
@@ -106,7 +107,20 @@ def _data(spec: dict) -> dict:
     data["contact_name"] = "Geschäftsführung Integration.Interkommunal"
     data["cities"] = list(Municipality.objects.filter(slug__in=spec["cities"]))
     data["period_start"] = timezone.localdate().replace(day=1) - dt.timedelta(days=400)
+    if spec.get("indicator"):
+        data.update(_released_figure(spec["cities"]))
     return data
+
+
+def _released_figure(city_slugs: list[str]) -> dict:
+    """A released headline figure of the monitoring as the example's evidence (the own city's where there is one)."""
+    from monitoring.models import AggregateCell
+
+    from .indicators import released_indicator_ids
+
+    cells = AggregateCell.objects.filter(pk__in=released_indicator_ids()).select_related("municipality")
+    cell = next((c for c in cells if c.municipality and c.municipality.slug in city_slugs), None) or cells.first()
+    return {"evidence_indicator": cell} if cell else {}
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from knowledge import actions
@@ -50,3 +51,17 @@ def test_the_demo_has_published_and_pending_examples_from_outside(personas):
     assert examples.filter(latest__state=Revision.State.IN_REVIEW).count() == 2  # one of them published before
     assert examples.filter(latest__state=Revision.State.CHANGES_REQUESTED).count() == 1
     assert all(hasattr(e.author.person, "contributor") for e in examples)
+
+
+def test_the_demo_example_cites_a_released_monitoring_figure_when_there_is_one(personas):
+    from members.demo import load_demo_accounts
+    from monitoring.demo import load_demo_monitoring
+
+    load_demo_accounts()
+    load_demo_monitoring(scale=0.2)
+    load_demo_knowledge()
+    example = PracticeExample.objects.get(published__title__startswith="Anonymisierte Bewerbungsverfahren")
+    assert example.published.evidence_indicator_id is not None
+    response = Client().get(example.get_absolute_url())
+    assert response.status_code == 200
+    assert "/monitoring/ergebnisse/" in response.content.decode()
