@@ -395,6 +395,46 @@ def _count_queries(paths: dict[str, str], user) -> dict[str, int]:
     return counts
 
 
+def _scale_one_counts() -> dict:
+    """Query counts at scale 1 in a throw-away cluster, taken by a child process (``--count-scale-one``)."""
+    import json
+
+    from tests.support.pgcluster import PostgresCluster
+
+    print("» scale 1 in a throw-away cluster (query counts)", flush=True)
+    with PostgresCluster() as cluster:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        result = subprocess.run(
+            [sys.executable, __file__, "--count-scale-one", "--database-url", cluster.url],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _count_scale_one(database_url: str) -> int:
+    import json
+
+    workdir = Path(tempfile.mkdtemp(prefix="interkommunal-bench-"))
+    try:
+        setup_django(database_url, workdir / "var", settings_module="bench.settings")
+        from members.models import Person
+
+        _command("migrate", interactive=False, verbosity=0)
+        _load_demo_accounts()
+        _command("generate_data", scale=SCALE_SMALL, documents=1000 * SCALE_SMALL, verbosity=0)
+        person = _person_to_show()
+        paths = {t.name: t.path.format(person=person) for t in TARGETS}
+        counts = _count_queries(paths, _member_user())
+        print(json.dumps({"email": Person.objects.get(pk=person).email, "counts": counts}))
+        return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def _postmaster_pid() -> int:
     """The PostgreSQL server process: parent of this connection's backend (works for a cluster we did not start)."""
     from django.db import connection
@@ -543,6 +583,7 @@ def _arguments() -> argparse.Namespace:
         help="use this PostgreSQL database instead of a throw-away cluster (data is topped up, never removed;"
         " it must hold at most scale-1 data for the scale-1 query counts to mean anything)",
     )
+    parser.add_argument("--count-scale-one", action="store_true", help=argparse.SUPPRESS)  # child process, see above
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="figures file to merge into")
     parser.add_argument("--no-write", action="store_true", help="print the report only")
     args = parser.parse_args()
@@ -555,6 +596,8 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = _arguments()
+    if args.count_scale_one:
+        return _count_scale_one(args.database_url)
     from tests.support.pgcluster import PostgresCluster, free_tcp_port
 
     if args.nice:
@@ -584,7 +627,16 @@ def main() -> int:
 
         queries: dict[int, dict[str, int]] = {}
         paths: dict[str, str] = {}
-        for scale in (SCALE_SMALL, args.scale):
+        if args.database_url:
+            # The given database may already be large: scale 1 is counted in a fresh cluster, the person shown is
+            # the same generated person (same e-mail address, as generation is deterministic) in both.
+            from members.models import Person
+
+            small = _scale_one_counts()
+            queries[SCALE_SMALL] = small["counts"]
+            person = Person.objects.get(email=small["email"]).pk
+            paths = {t.name: t.path.format(person=person) for t in TARGETS}
+        for scale in (args.scale,) if args.database_url else (SCALE_SMALL, args.scale):
             began_scale = time.monotonic()
             generated = _command("generate_data", scale=scale, documents=min(args.documents, 1000 * scale))
             print(f"» generate_data --scale {scale} ({time.monotonic() - began_scale:.0f} s): {generated}", flush=True)

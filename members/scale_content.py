@@ -477,8 +477,21 @@ def _analyse() -> None:
         cursor.execute("ANALYZE")
 
 
-def generate_content(scale: int, seed: int = 1, *, documents: int | None = None, progress: Progress | None = None) -> dict:
-    """Top every content kind up to its target for ``scale``; return what was created per kind."""
+KINDS = ("posts", "tasks", "events", "meetings", "documents")
+
+
+def generate_content(
+    scale: int,
+    seed: int = 1,
+    *,
+    documents: int | None = None,
+    progress: Progress | None = None,
+    only: frozenset[str] | None = None,
+) -> dict:
+    """Top every content kind (or the kinds in ``only``) up to its target for ``scale``; return what was created.
+
+    The kinds are independent of each other once accounts and workspaces exist, so several processes may
+    each top up other kinds at the same time (what a big run on a busy machine does)."""
     from calendar_events.models import Event
     from documents.models import Document
     from meetings.models import Meeting
@@ -489,9 +502,12 @@ def generate_content(scale: int, seed: int = 1, *, documents: int | None = None,
     if scale == 0:
         return {}
     goal = targets(scale, documents)
+    for kind in set(KINDS) - set(only or KINDS):
+        goal[kind] = 0
     ctx = _Context(seed, say)
     created = _accounts_and_workspaces(ctx, goal["workspaces"])
     in_generated = {"workspace__slug__startswith": GENERATED_PREFIX}
+    created.update(dict.fromkeys(KINDS, 0))
     missing = sum(
         max(goal[k] - _existing(m, **in_generated), 0)
         for k, m in [("posts", Post), ("tasks", Task), ("events", Event), ("documents", Document)]

@@ -1,9 +1,10 @@
+import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from members.scale import PEOPLE_PER_SCALE, generate
-from members.scale_content import DOCUMENTS_PER_SCALE, POSTS_PER_SCALE, generate_content
+from members.scale_content import DOCUMENTS_PER_SCALE, KINDS, POSTS_PER_SCALE, generate_content
 
 
 class Command(BaseCommand):
@@ -23,8 +24,21 @@ class Command(BaseCommand):
             help=f"Anzahl erzeugter Dokumente (Standard: {DOCUMENTS_PER_SCALE} × SCALE).",
         )
         parser.add_argument("--people-only", action="store_true", help="Nur Personen und Mitgliedschaften erzeugen.")
+        parser.add_argument(
+            "--only",
+            default="",
+            help=f"Nur diese Inhaltsarten auffüllen, durch Kommata getrennt ({', '.join(KINDS)}); "
+            "mehrere Aufrufe mit verschiedenen Arten dürfen gleichzeitig laufen.",
+        )
 
-    def handle(self, *args, scale: int, seed: int, documents: int | None, people_only: bool, **options):
+    def handle(self, *args, scale: int, seed: int, documents: int | None, people_only: bool, only: str = "", **options):
+        kinds = frozenset(k.strip() for k in only.split(",") if k.strip()) or None
+        if kinds and not kinds <= set(KINDS):
+            raise CommandError(f"--only: unbekannte Art; erlaubt sind {', '.join(KINDS)}.")
+        # A bulk load drops the search index and builds it at the end: stop it with SIGTERM or Ctrl+C alike
+        # (also when started in the background, where SIGINT is ignored), so that the index is rebuilt.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         if scale < 0:
             raise CommandError("--scale darf nicht negativ sein.")
         if documents is not None and documents < 0:
@@ -43,6 +57,6 @@ class Command(BaseCommand):
             if verbose:
                 self.stderr.write(message)
 
-        created = generate_content(scale, seed=seed, documents=documents, progress=progress)
+        created = generate_content(scale, seed=seed, documents=documents, progress=progress, only=kinds)
         summary = ", ".join(f"{kind} {count}" for kind, count in created.items() if count)
         self.stdout.write(f"Inhalte neu angelegt: {summary or 'nichts'} ({time.monotonic() - began:.0f} s).")
