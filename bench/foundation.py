@@ -583,6 +583,9 @@ def _arguments() -> argparse.Namespace:
         help="use this PostgreSQL database instead of a throw-away cluster (data is topped up, never removed;"
         " it must hold at most scale-1 data for the scale-1 query counts to mean anything)",
     )
+    parser.add_argument(
+        "--generate-only", default="", help="top up only these content kinds (generate_data --only), e.g. meetings"
+    )
     parser.add_argument("--count-scale-one", action="store_true", help=argparse.SUPPRESS)  # child process, see above
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="figures file to merge into")
     parser.add_argument("--no-write", action="store_true", help="print the report only")
@@ -638,7 +641,9 @@ def main() -> int:
             paths = {t.name: t.path.format(person=person) for t in TARGETS}
         for scale in (args.scale,) if args.database_url else (SCALE_SMALL, args.scale):
             began_scale = time.monotonic()
-            generated = _command("generate_data", scale=scale, documents=min(args.documents, 1000 * scale))
+            generated = _command(
+                "generate_data", scale=scale, documents=min(args.documents, 1000 * scale), only=args.generate_only
+            )
             print(f"» generate_data --scale {scale} ({time.monotonic() - began_scale:.0f} s): {generated}", flush=True)
             if not paths:
                 person = _person_to_show()

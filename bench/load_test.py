@@ -109,6 +109,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="task workers in the topology (default 1)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print the report only")
+    parser.add_argument("--keep-logs", action="store_true", help="keep the topology directories (logs, locust CSV)")
     return parser.parse_args()
 
 
@@ -123,6 +124,10 @@ def _postmaster_pid(database_url: str) -> int | None:
         return None
 
 
+def _number(value: str) -> float:
+    return float(value) if value and value != "N/A" else 0.0
+
+
 def _read_stats(prefix: Path) -> dict[str, dict]:
     rows = {}
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -130,10 +135,10 @@ def _read_stats(prefix: Path) -> dict[str, dict]:
             rows[row["Name"]] = {
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
-                "rps": float(row["Requests/s"]),
-                "p50_ms": float(row["50%"] or 0),
-                "p95_ms": float(row["95%"] or 0),
-                "p99_ms": float(row["99%"] or 0),
+                "rps": _number(row["Requests/s"]),
+                "p50_ms": _number(row["50%"]),
+                "p95_ms": _number(row["95%"]),
+                "p99_ms": _number(row["99%"]),
             }
     return rows
 
@@ -182,6 +187,12 @@ def _run(args, servers: int, workdir: Path, postmaster: int | None) -> dict:
         pg_cpu = (_tree_cpu_seconds(postmaster) - pg_before) if postmaster else 0.0
         machine_cpu = _machine_busy_seconds() - machine_before
         stats = _read_stats(prefix)
+        if not stats.get("Aggregated", {}).get("requests"):
+            print("\n".join((process.stdout + process.stderr).splitlines()[-30:]))
+        with open(f"{prefix}_failures.csv", newline="") as handle:
+            failures = list(csv.DictReader(handle))
+        for failure in failures[:10]:
+            print(f"  failure: {failure['Method']} {failure['Name']}: {failure['Error'][:200]} × {failure['Occurrences']}")
         return {
             "servers": servers,
             "stats": stats,
@@ -204,7 +215,8 @@ def main() -> int:
         for servers in [int(n) for n in args.servers.split(",")]:
             runs[servers] = _run(args, servers, workdir, postmaster)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep_logs:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     figures: dict[str, float] = {}
     misses = []

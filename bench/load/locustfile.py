@@ -29,10 +29,13 @@ _members = itertools.cycle(SETUP.get("members") or [{}])
 
 
 class FormParser(HTMLParser):
-    """The fields of the form posting to ``action`` (hidden values, the first option of each radio group)."""
+    """The fields of the form on ``page`` posting to ``action`` (hidden values, a random option of each radio group).
 
-    def __init__(self, action: str) -> None:
+    A form without an action attribute posts to its own page."""
+
+    def __init__(self, page: str, action: str) -> None:
         super().__init__()
+        self.page = page
         self.action = action
         self.inside = False
         self.fields: dict[str, str] = {}
@@ -41,7 +44,9 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "form":
-            self.inside = (attributes.get("action") or "") == self.action
+            self.inside = (
+                attributes.get("method", "get").lower() == "post" and (attributes.get("action") or self.page) == self.action
+            )
         elif tag == "input" and self.inside and attributes.get("name"):
             kind = attributes.get("type", "text")
             if kind == "radio":
@@ -54,8 +59,8 @@ class FormParser(HTMLParser):
             self.inside = False
 
 
-def form_fields(html: str, action: str) -> dict[str, str]:
-    parser = FormParser(action)
+def form_fields(html: str, page: str, action: str) -> dict[str, str]:
+    parser = FormParser(page, action)
     parser.feed(html)
     fields = dict(parser.fields)
     for name, values in parser.radios.items():
@@ -79,7 +84,7 @@ class Visitor(HttpUser):
         response = self.client.get(page, name=name + "_form")
         if response.status_code != 200:
             return
-        fields = form_fields(response.text, action)
+        fields = form_fields(response.text, page, action)
         fields.update(data)
         headers = {"Referer": self.host + page}
         with self.client.post(
@@ -132,10 +137,10 @@ class Member(Visitor):
         if not self.me.get("editor_workspaces"):
             return
         slug = random.choice(self.me["editor_workspaces"])
-        page = f"/arbeitsbereiche/{slug}/dokumente/hochladen/"
+        page, action = f"/arbeitsbereiche/{slug}/dokumente/", f"/arbeitsbereiche/{slug}/dokumente/hochladen/"
         text = f"Notiz {random.randrange(10**9)}: Ergebnisse der Arbeitsgruppe Personalgewinnung.\n".encode()
         files = {"files": (f"notiz-{random.randrange(10**6)}.txt", text, "text/plain")}
-        self.post_form(page, page, "upload", {"folder": ""}, files=files)
+        self.post_form(page, action, "upload", {"folder": ""}, files=files)
 
     @task(1)
     def answer_poll(self) -> None:
@@ -173,7 +178,7 @@ class Anonymous(Visitor):
     weight = 3
 
     @task(2)
-    def start(self) -> None:
+    def start_page(self) -> None:
         self.client.get("/", name="start")
 
     @task(2)
