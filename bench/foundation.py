@@ -408,7 +408,7 @@ def _scale_one_counts() -> dict:
             [sys.executable, __file__, "--count-scale-one", "--database-url", cluster.url],
             cwd=ROOT,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             check=True,
         )

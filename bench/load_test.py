@@ -37,59 +37,8 @@ DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.json"
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 ERROR_RATE_TARGET = 0.001
 
-# Runs inside the topology's environment (its secret key, its storage), prints one JSON line: sessions for
-# members of generated workspaces, an open poll in each of their workspaces, the office's session.
-SETUP_SCRIPT = """
-import datetime as dt, json
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.test import Client
-from django.utils import timezone
-from polls.models import Poll, Slot
-from workspaces.models import Workspace, WorkspaceMember
-
-def cookie(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-seats = (WorkspaceMember.objects.filter(workspace__slug__startswith="gen-0", user__is_active=True,
-         user__person__is_active=True).select_related("workspace", "user").order_by("user_id", "workspace_id"))
-by_user = {}
-for seat in seats:
-    by_user.setdefault(seat.user, []).append(seat)
-chosen = list(by_user.items())[:MEMBERS]
-polls = {}
-now = timezone.now()
-for _user, user_seats in chosen:
-    for seat in user_seats:
-        if seat.workspace_id in polls:
-            continue
-        poll = Poll.objects.filter(workspace=seat.workspace, title="Lasttest: Termin für den Fachtag").first()
-        if poll is None or poll.deadline < now + dt.timedelta(days=1):
-            poll = Poll.objects.create(workspace=seat.workspace, title="Lasttest: Termin für den Fachtag",
-                                       deadline=now + dt.timedelta(days=30), organiser=seat.user, location="Rathaus")
-            for day in (10, 11, 12):
-                start = now + dt.timedelta(days=day)
-                Slot.objects.create(poll=poll, starts_at=start, ends_at=start + dt.timedelta(hours=2))
-        polls[seat.workspace_id] = poll.pk
-members = [
-    {
-        "email": user.email,
-        "cookie": cookie(user),
-        "workspaces": [s.workspace.slug for s in user_seats],
-        "editor_workspaces": [s.workspace.slug for s in user_seats if s.role in ("manager", "editor")],
-        "polls": [polls[s.workspace_id] for s in user_seats],
-    }
-    for user, user_seats in chosen
-]
-office_seat = WorkspaceMember.objects.filter(workspace__slug="gen-einladungen").order_by("user_id").first()
-office_seat.role = "manager"
-office_seat.save(update_fields=["role"])
-invited = WorkspaceMember.objects.filter(workspace__slug="gen-einladungen").count()
-print(json.dumps({"session_cookie": settings.SESSION_COOKIE_NAME, "members": members, "invited": invited,
-                  "office": {"cookie": cookie(office_seat.user), "workspace": "gen-einladungen"}}))
-"""
+# Runs inside the topology's environment (its secret key, its storage): see bench/load/setup.py.
+SETUP_SCRIPT = "import json; from bench.load.setup import prepare; print(json.dumps(prepare(MEMBERS)))"
 
 
 def _arguments() -> argparse.Namespace:
