@@ -424,6 +424,7 @@ def _count_scale_one(database_url: str) -> int:
         from members.models import Person
 
         _command("migrate", interactive=False, verbosity=0)
+        _command("collectstatic", interactive=False, verbosity=0)
         _load_demo_accounts()
         _command("generate_data", scale=SCALE_SMALL, documents=1000 * SCALE_SMALL, verbosity=0)
         person = _person_to_show()
