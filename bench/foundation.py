@@ -500,7 +500,7 @@ def _report(
     RATIO_TARGET = RATIO_TARGETS.get(large_scale, globals()["RATIO_TARGET"])
     misses = []
     header = f"{'page':<16} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms':>7} {'ratio':>6}"
-    header += f" {'SQL@1':>6} {'SQL@100':>7} {'errors':>6} | {'app':>4} {'pg':>4} {'load':>4} {'other':>5}"
+    header += f" {'SQL@1':>6} {f'SQL@{SCALE_LARGE}':>7} {'errors':>6} | {'app':>4} {'pg':>4} {'load':>4} {'other':>5}"
     print("\n" + " " * 48 + "server CPU per request" + " " * 23 + "| machine CPU share")
     print(header + "\n" + "-" * len(header))
     ratios = []
