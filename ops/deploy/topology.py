@@ -45,6 +45,7 @@ class Topology:
     url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     app_ports: list[int] = field(default_factory=list)
+    database_url: str | None = None  # an existing database (e.g. generated data for the load test) instead of a new cluster
 
     # ------------------------------------------------------------------ start
     def start(self) -> str:
@@ -52,9 +53,12 @@ class Topology:
         from tests.support.pgcluster import PostgresCluster
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._log("PostgreSQL")
-        self.cluster = PostgresCluster(stop_at_exit=False)  # its own directory under /tmp (the server user must enter it)
-        database_url = self.cluster.start()
+        if self.database_url:
+            database_url = self.database_url
+        else:
+            self._log("PostgreSQL")
+            self.cluster = PostgresCluster(stop_at_exit=False)  # its own directory under /tmp (the server user must enter it)
+            database_url = self.cluster.start()
         self._log("S3 (moto)")
         moto, endpoint = s3.start(log=self.directory / "moto.log")
         self.processes["s3"] = moto

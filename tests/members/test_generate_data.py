@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_fast]
 
 
 def generate(scale: int, seed: int = 1) -> None:
-    call_command("generate_data", scale=scale, seed=seed, stdout=io.StringIO())
+    call_command("generate_data", scale=scale, seed=seed, people_only=True, stdout=io.StringIO())
 
 
 def test_scale_one_adds_twenty_people_with_one_current_seat_each():

@@ -1,0 +1,545 @@
+"""Synthetic content at scale: workspaces, accounts, posts, tasks, events, meetings and documents.
+
+``generate_content(scale)`` runs after ``members.scale.generate`` (the people) and tops each kind up to
+its target, like the people: everything it creates lives in generated workspaces (slug ``gen-…``) or
+belongs to the generated bodies' meetings (title ``… (generiert)``), so a second run counts what is
+there and adds only what is missing. Object ``i`` of a kind is derived from ``(seed, kind, i)`` alone.
+
+Targets per unit of scale: 100 posts, 100 tasks, 100 calendar events, 1 meeting with 8 agenda items and
+1,000 documents (``documents`` overrides the last; the document count is what takes time). Documents get
+one version each with extracted text; their files share a handful of stored blobs (the model stores only
+a name, so a million rows need not mean a million files). Every searchable object gets its search entry
+from the kind's own provider, written in bulk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import random
+import time
+from collections.abc import Callable, Iterator
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import Model
+
+from .models import Body, Municipality, Person
+
+POSTS_PER_SCALE = 100
+TASKS_PER_SCALE = 100
+EVENTS_PER_SCALE = 100
+MEETINGS_PER_SCALE = 1
+AGENDA_ITEMS_PER_MEETING = 8
+DOCUMENTS_PER_SCALE = 1000
+ACCOUNT_EVERY = 10  # every tenth generated person has an account
+WORKSPACES_PER_SCALE = 0.2
+WORKSPACES_PER_ACCOUNT = 3
+BATCH = 2000
+BLOBS = 8
+GENERATED_PREFIX = "gen-"
+INVITATION_WORKSPACE = "gen-einladungen"  # every generated account is a member: the office's mass invitation
+GENERATED_MEETING = " (generiert)"
+FIRST_MEETING_YEAR = 2010
+MEETING_SPAN_DAYS = 17 * 365  # 2010 to 2026: "many years of meetings"
+CONTENT_EPOCH = dt.datetime(2016, 1, 1, 8, tzinfo=dt.UTC)
+CONTENT_SPAN_SECONDS = 10 * 365 * 86400
+
+WORDS = """Stadt Städte Verwaltung Ausbildung Beschäftigte Integration Vielfalt Zukunft Kooperation Projekt Sitzung
+Protokoll Beschluss Konzept Bericht Forum Gremium Regiegruppe Projektgruppe Geschäftsführung Einladung Personal
+Personalgewinnung Auswahlverfahren Bewerbung Schule Praktikum Sprache Kurs Stelle Anteil Bevölkerung
+Einwanderungsgeschichte Willkommenskultur Stadtteil Bürgerinnen Bürger Amt Fachbereich Leitung Teilnahme Ergebnis
+Befragung Monitoring Kennzahl Ziel Maßnahme Förderung Mittel Haushalt Antrag Land Ministerium Initiative Partner
+Austausch Erfahrung Qualität Kompetenz Jugendhilfe Quartier Ehrenamt Beratung Netzwerk Sprachförderung Kita Elternarbeit
+Arbeitsmarkt Anerkennung Qualifizierung Mentoring Leitbild Zielvereinbarung Haushaltsplan Zuwendung Verwendungsnachweis
+interkulturelle gemeinsame neue erste wichtige öffentliche berichtet vereinbart beschließt fördert stellt plant prüft
+und oder der die das den dem des ein eine mit für von zu im in auf an bei nach über aus als auch wird werden ist sind
+hat haben soll können nicht mehr bis zum zur sowie dass""".split()  # noqa: SIM905 - readable as prose
+TOPICS = [
+    "Personalgewinnung",
+    "Sprachförderung",
+    "Willkommenskultur",
+    "Monitoring",
+    "Ausbildung",
+    "Elternarbeit",
+    "Anerkennung",
+    "Quartiersarbeit",
+    "Ehrenamt",
+    "Arbeitsmarkt",
+]
+BLOB_KINDS = [("pdf", "application/pdf"), ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+
+Progress = Callable[[str], None]
+
+
+def _rng(seed: int, kind: int, index: int) -> random.Random:
+    return random.Random(seed * 1_000_003 + kind * 100_000_007 + index)
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _text(rng: random.Random, sentences: int) -> str:
+    return " ".join(_sentence(rng, rng.randint(6, 16)) for _ in range(sentences))
+
+
+def _when(rng: random.Random) -> dt.datetime:
+    return CONTENT_EPOCH + dt.timedelta(seconds=rng.randrange(CONTENT_SPAN_SECONDS))
+
+
+def _chunks(start: int, stop: int, size: int = BATCH) -> Iterator[range]:
+    for first in range(start, stop, size):
+        yield range(first, min(first + size, stop))
+
+
+def targets(scale: int, documents: int | None = None) -> dict[str, int]:
+    return {
+        "workspaces": max(2, round(WORKSPACES_PER_SCALE * scale)) if scale else 0,
+        "posts": POSTS_PER_SCALE * scale,
+        "tasks": TASKS_PER_SCALE * scale,
+        "events": EVENTS_PER_SCALE * scale,
+        "meetings": MEETINGS_PER_SCALE * scale,
+        "documents": DOCUMENTS_PER_SCALE * scale if documents is None else documents,
+    }
+
+
+def _fill_pks(objects: list[Model], model: type[Model], key: str) -> None:
+    """SQLite before 3.35 and some back ends return no primary keys from bulk_create."""
+    if all(obj.pk for obj in objects):
+        return
+    pks = dict(model._default_manager.filter(**{f"{key}__in": [getattr(o, key) for o in objects]}).values_list(key, "pk"))
+    for obj in objects:
+        obj.pk = pks[getattr(obj, key)]
+
+
+def _index(kind: str, ids: list[int]) -> int:
+    """Search entries for freshly created objects, built by the kind's provider, written in bulk."""
+    from search.backends import BODY_INDEX_CHARS, backend, clean_for_index
+    from search.models import SearchEntry, SearchGrant
+    from search.registry import provider_for
+
+    provider = provider_for(kind)
+    if provider is None or not ids:
+        return 0
+    rows, readers = [], []
+    for obj in provider.queryset().filter(pk__in=ids).iterator(chunk_size=BATCH):
+        data = provider.build(obj)
+        if data is None:
+            continue
+        rows.append(
+            SearchEntry(
+                kind=kind,
+                object_id=obj.pk,
+                workspace_id=data.workspace_id,
+                municipality_id=data.municipality_id,
+                audience=data.audience,
+                date=data.date,
+                title=clean_for_index(data.title)[:300],
+                body=clean_for_index(data.body)[:BODY_INDEX_CHARS],
+                url=data.url[:300],
+            )
+        )
+        readers.append((set(data.readers), set(data.reader_municipalities)))
+    SearchEntry.objects.bulk_create(rows, batch_size=BATCH)
+    if any(row.pk is None for row in rows):
+        pks = dict(SearchEntry.objects.filter(kind=kind, object_id__in=ids).values_list("object_id", "pk"))
+        for row in rows:
+            row.pk = pks[row.object_id]
+    search_backend = backend()
+    grants = []
+    for row, (users, cities) in zip(rows, readers, strict=True):
+        search_backend.write(row)
+        grants += [SearchGrant(entry=row, user_id=pk) for pk in sorted(users)]
+        grants += [SearchGrant(entry=row, municipality_id=pk) for pk in sorted(cities)]
+    SearchGrant.objects.bulk_create(grants, batch_size=BATCH)
+    return len(rows)
+
+
+class _Context:
+    def __init__(self, seed: int, progress: Progress) -> None:
+        from workspaces.models import Workspace
+
+        self.seed = seed
+        self.progress = progress
+        self.cities = list(Municipality.objects.order_by("pk"))
+        self.bodies = list(Body.objects.order_by("pk"))
+        self.workspaces = list(Workspace.objects.filter(slug__startswith=GENERATED_PREFIX).order_by("pk"))
+        self.content_workspaces = [w for w in self.workspaces if w.slug != INVITATION_WORKSPACE]
+        self.user_ids = list(
+            get_user_model().objects.filter(person__in=_generated_people()).order_by("pk").values_list("pk", flat=True)
+        )
+
+
+def _generated_people():
+    from .scale import generated_people
+
+    return generated_people()
+
+
+@transaction.atomic
+def _accounts_and_workspaces(ctx: _Context, target_workspaces: int) -> dict[str, int]:
+    """Accounts for every tenth generated person; generated workspaces; their members."""
+    from workspaces.models import Workspace, WorkspaceMember
+
+    User = get_user_model()
+    people = list(_generated_people().filter(user__isnull=True).order_by("pk").only("pk", "email"))
+    people = [p for p in people if int(p.email.split("@")[0].rsplit(".", 1)[1]) % ACCOUNT_EVERY == 0]
+    users = [User(email=p.email, password=make_password(None)) for p in people]  # sign-in by link or SSO
+    User.objects.bulk_create(users, batch_size=BATCH)
+    _fill_pks(users, User, "email")
+    for person, user in zip(people, users, strict=True):
+        person.user_id = user.pk
+    Person.objects.bulk_update(people, ["user"], batch_size=BATCH)
+
+    existing = {w.slug for w in ctx.workspaces}
+    new = []
+    if INVITATION_WORKSPACE not in existing:
+        new.append(Workspace(name="Einladungen (alle generierten Konten)", slug=INVITATION_WORKSPACE, visibility="private"))
+    for i in range(target_workspaces):
+        slug = f"{GENERATED_PREFIX}{i:04d}"
+        if slug in existing:
+            continue
+        rng = _rng(ctx.seed, 1, i)
+        topic = rng.choice(TOPICS)
+        visibility = rng.choices(["private", "platform", "public"], weights=[6, 3, 1])[0]
+        kind = rng.choice(["project", "working_group", "event"])
+        new.append(
+            Workspace(
+                name=f"{topic} {i + 1} (generiert)",
+                slug=slug,
+                kind=kind,
+                visibility=visibility,
+                description=_text(rng, 3),
+            )
+        )
+    Workspace.objects.bulk_create(new, batch_size=BATCH)
+    ctx.__init__(ctx.seed, ctx.progress)
+
+    invitation = next(w for w in ctx.workspaces if w.slug == INVITATION_WORKSPACE)
+    have = set(
+        WorkspaceMember.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).values_list("workspace_id", "user_id")
+    )
+    members = []
+    for position, user_id in enumerate(ctx.user_ids):
+        wanted = {(invitation.pk, user_id)}
+        rng = _rng(ctx.seed, 2, user_id)
+        for workspace in rng.sample(ctx.content_workspaces, min(WORKSPACES_PER_ACCOUNT, len(ctx.content_workspaces))):
+            wanted.add((workspace.pk, user_id))
+        for workspace_id, uid in sorted(wanted - have):
+            role = "manager" if position % 50 == 0 and workspace_id != invitation.pk else rng.choice(["editor", "reader"])
+            members.append(WorkspaceMember(workspace_id=workspace_id, user_id=uid, role=role))
+    WorkspaceMember.objects.bulk_create(members, batch_size=BATCH)
+    return {"accounts": len(users), "workspaces": len(new), "workspace_members": len(members)}
+
+
+def _existing(model: type[Model], **lookup) -> int:
+    return model._default_manager.filter(**lookup).count()
+
+
+def _top_up(ctx: _Context, label: str, kind: str | None, have: int, target: int, make: Callable[[range], list[int]]) -> int:
+    """Create objects ``have`` … ``target - 1`` in batches (one transaction each) and index them."""
+    if have >= target:
+        return 0
+    began = time.monotonic()
+    for chunk in _chunks(have, target):
+        with transaction.atomic():
+            ids = make(chunk)
+            if kind:
+                _index(kind, ids)
+        done = chunk.stop - have
+        rate = done / max(time.monotonic() - began, 1e-6)
+        ctx.progress(f"  {label}: {chunk.stop}/{target} ({rate:.0f}/s)")
+    return target - have
+
+
+def _posts(ctx: _Context, chunk: range) -> list[int]:
+    from news.models import Post
+
+    posts = []
+    for i in chunk:
+        rng = _rng(ctx.seed, 3, i)
+        workspace = ctx.content_workspaces[i % len(ctx.content_workspaces)]
+        when = _when(rng)
+        published = rng.random() < 0.9
+        posts.append(
+            Post(
+                workspace=workspace,
+                title=f"{rng.choice(TOPICS)}: {_sentence(rng, 5)[:-1]} #{i}",
+                body=_text(rng, rng.randint(3, 10)),
+                author_id=rng.choice(ctx.user_ids) if ctx.user_ids else None,
+                is_public=published and workspace.visibility == "public" and rng.random() < 0.5,
+                published_at=when if published else None,
+            )
+        )
+    Post.objects.bulk_create(posts, batch_size=BATCH)
+    return [p.pk for p in posts]
+
+
+def _tasks(ctx: _Context, chunk: range) -> list[int]:
+    from tasks.models import Task
+
+    tasks = []
+    for i in chunk:
+        rng = _rng(ctx.seed, 4, i)
+        status = rng.choices(["open", "in_progress", "done"], weights=[4, 2, 4])[0]
+        when = _when(rng)
+        tasks.append(
+            Task(
+                workspace=ctx.content_workspaces[i % len(ctx.content_workspaces)],
+                title=f"{rng.choice(TOPICS)}: {_sentence(rng, 4)[:-1]} #{i}",
+                description=_text(rng, rng.randint(1, 4)),
+                status=status,
+                due_date=(when + dt.timedelta(days=rng.randint(7, 90))).date(),
+                created_by_id=rng.choice(ctx.user_ids) if ctx.user_ids else None,
+                completed_at=when + dt.timedelta(days=rng.randint(1, 60)) if status == "done" else None,
+            )
+        )
+    Task.objects.bulk_create(tasks, batch_size=BATCH)
+    if ctx.user_ids:
+        through = Task.assignees.through
+        through.objects.bulk_create(
+            [through(task_id=t.pk, user_id=_rng(ctx.seed, 5, t.pk).choice(ctx.user_ids)) for t in tasks[::3]], batch_size=BATCH
+        )
+    return [t.pk for t in tasks]
+
+
+def _events(ctx: _Context, chunk: range) -> list[int]:
+    from calendar_events.models import Event
+
+    events = []
+    for i in chunk:
+        rng = _rng(ctx.seed, 6, i)
+        starts = _when(rng).replace(minute=0, second=0)
+        online = rng.random() < 0.3
+        events.append(
+            Event(
+                workspace=ctx.content_workspaces[i % len(ctx.content_workspaces)],
+                title=f"{rng.choice(['Treffen', 'Workshop', 'Fachtag', 'Austausch'])} {rng.choice(TOPICS)} #{i}",
+                description=_text(rng, 2),
+                location="" if online else f"Rathaus {rng.choice(ctx.cities).name}",
+                online_url="https://konferenz.example/raum" if online else "",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=rng.randint(1, 4)),
+                created_by_id=rng.choice(ctx.user_ids) if ctx.user_ids else None,
+            )
+        )
+    Event.objects.bulk_create(events, batch_size=BATCH)
+    return [e.pk for e in events]
+
+
+def _meetings(ctx: _Context, chunk: range) -> list[int]:
+    from meetings.models import AgendaItem, Meeting
+
+    meetings = []
+    for i in chunk:
+        rng = _rng(ctx.seed, 7, i)
+        body = ctx.bodies[i % len(ctx.bodies)]
+        day = dt.date(FIRST_MEETING_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(MEETING_SPAN_DAYS))
+        start = dt.datetime(day.year, day.month, day.day, 9 + rng.randint(0, 5), tzinfo=dt.UTC)
+        meetings.append(
+            Meeting(
+                body=body,
+                title=f"{rng.randint(1, 99)}. Sitzung {body.name}{GENERATED_MEETING}",
+                start=start,
+                end=start + dt.timedelta(hours=3),
+                status=rng.choices(["held", "invited", "cancelled"], weights=[90, 5, 5])[0],
+                host_municipality=ctx.cities[i % len(ctx.cities)],
+                invitation_sent_at=start - dt.timedelta(days=14),
+            )
+        )
+    Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    items = []
+    for meeting in meetings:
+        rng = _rng(ctx.seed, 8, meeting.pk)
+        for position in range(AGENDA_ITEMS_PER_MEETING):
+            public = rng.random() < 0.8
+            items.append(
+                AgendaItem(
+                    body=meeting.body,
+                    meeting=meeting,
+                    status="accepted",
+                    position=position,
+                    title=f"{rng.choice(TOPICS)}: {_sentence(rng, 4)[:-1]}",
+                    description=_text(rng, 2),
+                    municipality=rng.choice(ctx.cities),
+                    duration_minutes=rng.choice([10, 15, 20, 30, 45]),
+                    public=public,
+                    was_public=public,
+                    summary=_text(rng, 3) if meeting.status == "held" else "",
+                    result=rng.choice(["beschlossen", "zur Kenntnis genommen", "vertagt", ""]),
+                )
+            )
+    AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+    return [m.pk for m in meetings]
+
+
+def _blobs() -> list[tuple[str, str, str, int, str]]:
+    """A handful of stored files that the generated document versions share (name, kind, type, size, sha256).
+
+    Saved through the configured storage when missing, so a run against another storage (S3 in the
+    topology) makes them downloadable there too."""
+    blobs = []
+    for n in range(BLOBS):
+        kind, content_type = BLOB_KINDS[n % len(BLOB_KINDS)]
+        payload = (f"Generiertes Dokument {n}\n" + " ".join(WORDS) * (n + 1)).encode()
+        name = f"documents/generated/blob-{n}.{kind}"
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(payload))
+        blobs.append((name, kind, content_type, len(payload), hashlib.sha256(payload).hexdigest()))
+    return blobs
+
+
+def _documents(ctx: _Context, blobs: list, chunk: range) -> list[int]:
+    from documents.models import Document, DocumentVersion, TextStatus
+
+    documents, texts = [], []
+    for i in chunk:
+        rng = _rng(ctx.seed, 9, i)
+        workspace = ctx.content_workspaces[i % len(ctx.content_workspaces)]
+        public = workspace.visibility == "public" and rng.random() < 0.3
+        when = _when(rng)
+        documents.append(
+            Document(
+                workspace=workspace,
+                title=f"{rng.choice(['Protokoll', 'Konzept', 'Bericht', 'Vorlage', 'Handreichung'])} {rng.choice(TOPICS)} {i}",
+                description=_sentence(rng, 8) if rng.random() < 0.3 else "",
+                is_public=public,
+                published_at=when if public else None,
+                created_by_id=rng.choice(ctx.user_ids) if ctx.user_ids else None,
+            )
+        )
+        texts.append(rng)
+    Document.objects.bulk_create(documents, batch_size=BATCH)
+    versions = []
+    for document, rng in zip(documents, texts, strict=True):
+        name, kind, content_type, size, sha = blobs[document.pk % len(blobs)]
+        pages = rng.randint(1, 3)
+        versions.append(
+            DocumentVersion(
+                document=document,
+                number=1,
+                file=name,
+                file_name=f"{document.title}.{kind}",
+                kind=kind,
+                content_type=content_type,
+                size=size,
+                sha256=sha,
+                uploaded_by_id=document.created_by_id,
+                text=_text(rng, 12 * pages),
+                text_status=TextStatus.EXTRACTED,
+                page_count=pages,
+            )
+        )
+    DocumentVersion.objects.bulk_create(versions, batch_size=BATCH)
+    for document, version in zip(documents, versions, strict=True):
+        document.current_id = version.pk
+    Document.objects.bulk_update(documents, ["current"], batch_size=BATCH)
+    return [d.pk for d in documents]
+
+
+BULK_THRESHOLD = 20_000  # from this many new objects on, the full-text GIN index is dropped and built once at the end
+
+
+@contextlib.contextmanager
+def _gin_index_built_once(objects: int, say: Progress) -> Iterator[None]:
+    """A bulk load on PostgreSQL: drop the search table's GIN indexes, load, build them again (also on Ctrl+C).
+
+    Updating a GIN index row by row costs far more than building it once over the whole table."""
+    if connection.vendor != "postgresql" or objects < BULK_THRESHOLD:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchentry' AND indexdef LIKE '%%USING gin%%'"
+        )
+        indexes = cursor.fetchall()
+        for name, definition in indexes:
+            say(f"  DROP INDEX {name} (wird am Ende neu gebaut: {definition})")
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, definition in indexes:
+                say(f"  CREATE INDEX {name}")
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                cursor.execute(definition)
+
+
+def _analyse() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+KINDS = ("posts", "tasks", "events", "meetings", "documents")
+
+
+def generate_content(
+    scale: int,
+    seed: int = 1,
+    *,
+    documents: int | None = None,
+    progress: Progress | None = None,
+    only: frozenset[str] | None = None,
+) -> dict:
+    """Top every content kind (or the kinds in ``only``) up to its target for ``scale``; return what was created.
+
+    The kinds are independent of each other once accounts and workspaces exist, so several processes may
+    each top up other kinds at the same time (what a big run on a busy machine does)."""
+    from calendar_events.models import Event
+    from documents.models import Document
+    from meetings.models import Meeting
+    from news.models import Post
+    from tasks.models import Task
+
+    say = progress or (lambda _message: None)
+    if scale == 0:
+        return {}
+    goal = targets(scale, documents)
+    for kind in set(KINDS) - set(only or KINDS):
+        goal[kind] = 0
+    ctx = _Context(seed, say)
+    created = _accounts_and_workspaces(ctx, goal["workspaces"])
+    in_generated = {"workspace__slug__startswith": GENERATED_PREFIX}
+    created.update(dict.fromkeys(KINDS, 0))
+    missing = sum(
+        max(goal[k] - _existing(m, **in_generated), 0)
+        for k, m in [("posts", Post), ("tasks", Task), ("events", Event), ("documents", Document)]
+    )
+    with _gin_index_built_once(missing, say):
+        created["posts"] = _top_up(
+            ctx, "Beiträge", "post", _existing(Post, **in_generated), goal["posts"], lambda c: _posts(ctx, c)
+        )
+        created["tasks"] = _top_up(
+            ctx, "Aufgaben", "task", _existing(Task, **in_generated), goal["tasks"], lambda c: _tasks(ctx, c)
+        )
+        created["events"] = _top_up(
+            ctx, "Termine", "event", _existing(Event, **in_generated), goal["events"], lambda c: _events(ctx, c)
+        )
+        created["meetings"] = _top_up(
+            ctx,
+            "Sitzungen",
+            None,
+            _existing(Meeting, title__endswith=GENERATED_MEETING),
+            goal["meetings"],
+            lambda c: _meetings(ctx, c),
+        )
+        blobs = _blobs()
+        created["documents"] = _top_up(
+            ctx,
+            "Dokumente",
+            "document",
+            _existing(Document, **in_generated),
+            goal["documents"],
+            lambda c: _documents(ctx, blobs, c),
+        )
+    if any(created.values()):
+        say("  ANALYZE")
+        _analyse()
+    return created
