@@ -416,7 +416,7 @@ def _load_average() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=40, help="0: generate (with --keep) without measuring")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--keep", type=Path, help="generate into a cluster in this directory and keep it")
     parser.add_argument("--reuse", type=Path, help="measure on a cluster kept with --keep (no generation)")
@@ -459,6 +459,8 @@ def main() -> int:
             )
             table_size, shared_buffers = cursor.fetchone()
         print(f"table with indexes: {table_size}; shared_buffers {shared_buffers}; load average before: {load_before}")
+        if args.rounds == 0:  # generate (and keep) only
+            return 0
         started = time.perf_counter()
         figures, table, hits = _measure(info, args.rounds)
         measured_s = time.perf_counter() - started
