@@ -221,7 +221,7 @@ class PostgresBackend:
                     ORDER BY e.date DESC LIMIT {PHRASE_WINDOW}
                 ),
                 matches AS MATERIALIZED (
-                    SELECT c.id, c.date FROM candidates c JOIN search_searchentry e ON e.id = c.id
+                    SELECT c.id, c.date, e.search_vector FROM candidates c JOIN search_searchentry e ON e.id = c.id
                     WHERE e.search_vector @@ ({tsquery})
                     ORDER BY c.date DESC LIMIT {CANDIDATES + 1}
                 )"""  # noqa: S608 - fixed fragments only; values are parameters
@@ -230,22 +230,22 @@ class PostgresBackend:
         else:
             head = f"""
                 matches AS MATERIALIZED (
-                    SELECT e.id, e.date FROM search_searchentry e
+                    SELECT e.id, e.date, e.search_vector FROM search_searchentry e
                     WHERE e.search_vector @@ ({tsquery}) AND {where}
                     ORDER BY e.date DESC LIMIT {CANDIDATES + 1}
                 )"""  # noqa: S608 - fixed fragments only; values are parameters
             params = [*qparams, *filter_params]
             window = "0"
+        # The matches carry their tsvector (read anyway for the match), so ranking does not fetch each row again.
         # The page's rows come with their text for the snippets: one round trip, the first SNIPPET_FETCH characters
         # of the shown hits' bodies only (a body can hold 200,000); a body whose first match lies beyond is read whole.
         sql = f"""
             WITH {head},
             ranked AS (
-                SELECT e.id, ts_rank(e.search_vector, {tsquery})
-                         * (1 + 1 / (1 + GREATEST(EXTRACT(EPOCH FROM (now() - e.date)), 0) / 86400.0 / {RECENCY_DAYS})) AS score
-                FROM (SELECT id FROM matches ORDER BY date DESC LIMIT {CANDIDATES}) m
-                JOIN search_searchentry e ON e.id = m.id
-                ORDER BY score DESC, e.date DESC, e.id
+                SELECT m.id, ts_rank(m.search_vector, {tsquery})
+                         * (1 + 1 / (1 + GREATEST(EXTRACT(EPOCH FROM (now() - m.date)), 0) / 86400.0 / {RECENCY_DAYS})) AS score
+                FROM (SELECT id, date, search_vector FROM matches ORDER BY date DESC LIMIT {CANDIDATES}) m
+                ORDER BY score DESC, m.date DESC, m.id
                 LIMIT %s OFFSET %s
             )
             SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id, r.score, left(e.body, {SNIPPET_FETCH}),
