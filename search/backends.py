@@ -5,7 +5,8 @@ configuration; title weight A, body weight B) with a GIN index. The query uses t
 by what the searcher may open in the same WHERE clause, ranks by ts_rank and recency.
 
 Snippets are built in Python for the returned page only, from the entry's text, on both databases
-(ts_headline re-parses whole documents and cost more than the search itself).
+(ts_headline re-parses whole documents and cost more than the search itself); PostgreSQL reads the first
+SNIPPET_FETCH characters of each shown body, the whole body only when the snippet needs more.
 
 SQLite: an FTS5 table ``search_fts`` (rowid = entry id) holds title and body as German stems,
 folded for umlauts and ß, written by Python at index time; queries are stemmed the same way.
