@@ -5,7 +5,8 @@ configuration; title weight A, body weight B) with a GIN index. The query uses t
 by what the searcher may open in the same WHERE clause, ranks by ts_rank and recency.
 
 Snippets are built in Python for the returned page only, from the entry's text, on both databases
-(ts_headline re-parses whole documents and cost more than the search itself).
+(ts_headline re-parses whole documents and cost more than the search itself); PostgreSQL reads the first
+SNIPPET_FETCH characters of each shown body, the whole body only when the snippet needs more.
 
 SQLite: an FTS5 table ``search_fts`` (rowid = entry id) holds title and body as German stems,
 folded for umlauts and ß, written by Python at index time; queries are stemmed the same way.
@@ -32,6 +33,7 @@ BODY_INDEX_CHARS = 200_000  # tsvector has a 1 MB limit; three pages are ~10,000
 START, STOP = "\ue000", "\ue001"  # private-use characters as highlight markers, never in indexed text
 RECENCY_DAYS = 180.0
 CANDIDATES = 400  # most hits that are ranked; the page shows "more than" beyond (see service.MAX_PAGE)
+SNIPPET_FETCH = 20_000  # characters of each shown body read for its snippet (more only when the first match lies beyond)
 PHRASE_WINDOW = 1000  # newest entries with all words of a phrase in which the phrase itself is looked for
 
 
@@ -220,7 +222,7 @@ class PostgresBackend:
                     ORDER BY e.date DESC LIMIT {PHRASE_WINDOW}
                 ),
                 matches AS MATERIALIZED (
-                    SELECT c.id, c.date FROM candidates c JOIN search_searchentry e ON e.id = c.id
+                    SELECT c.id, c.date, e.search_vector FROM candidates c JOIN search_searchentry e ON e.id = c.id
                     WHERE e.search_vector @@ ({tsquery})
                     ORDER BY c.date DESC LIMIT {CANDIDATES + 1}
                 )"""  # noqa: S608 - fixed fragments only; values are parameters
@@ -229,25 +231,26 @@ class PostgresBackend:
         else:
             head = f"""
                 matches AS MATERIALIZED (
-                    SELECT e.id, e.date FROM search_searchentry e
+                    SELECT e.id, e.date, e.search_vector FROM search_searchentry e
                     WHERE e.search_vector @@ ({tsquery}) AND {where}
                     ORDER BY e.date DESC LIMIT {CANDIDATES + 1}
                 )"""  # noqa: S608 - fixed fragments only; values are parameters
             params = [*qparams, *filter_params]
             window = "0"
-        # The page's rows come with their text for the snippets: one round trip, bodies of the shown hits only.
+        # The matches carry their tsvector (read anyway for the match), so ranking does not fetch each row again.
+        # The page's rows come with their text for the snippets: one round trip, the first SNIPPET_FETCH characters
+        # of the shown hits' bodies only (a body can hold 200,000); a body whose first match lies beyond is read whole.
         sql = f"""
             WITH {head},
             ranked AS (
-                SELECT e.id, ts_rank(e.search_vector, {tsquery})
-                         * (1 + 1 / (1 + GREATEST(EXTRACT(EPOCH FROM (now() - e.date)), 0) / 86400.0 / {RECENCY_DAYS})) AS score
-                FROM (SELECT id FROM matches ORDER BY date DESC LIMIT {CANDIDATES}) m
-                JOIN search_searchentry e ON e.id = m.id
-                ORDER BY score DESC, e.date DESC, e.id
+                SELECT m.id, ts_rank(m.search_vector, {tsquery})
+                         * (1 + 1 / (1 + GREATEST(EXTRACT(EPOCH FROM (now() - m.date)), 0) / 86400.0 / {RECENCY_DAYS})) AS score
+                FROM (SELECT id, date, search_vector FROM matches ORDER BY date DESC LIMIT {CANDIDATES}) m
+                ORDER BY score DESC, m.date DESC, m.id
                 LIMIT %s OFFSET %s
             )
-            SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id, r.score, e.body,
-                   (SELECT count(*) FROM matches), {window}
+            SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id, r.score, left(e.body, {SNIPPET_FETCH}),
+                   (SELECT count(*) FROM matches), {window}, length(e.body) > {SNIPPET_FETCH}
             FROM ranked r JOIN search_searchentry e ON e.id = r.id
             ORDER BY r.score DESC, e.date DESC, e.id
         """  # noqa: S608 - only fixed SQL fragments are interpolated; values are parameters
@@ -257,7 +260,7 @@ class PostgresBackend:
         if not rows:
             return Page([])
         hits = [Hit(*row[:8]) for row in rows]
-        _add_snippets(hits, [row[8] for row in rows], query)
+        _add_snippets(hits, [row[8] for row in rows], query, cut=[row[11] for row in rows])
         return Page(hits, total=rows[0][9], window_full=rows[0][10] >= PHRASE_WINDOW)
 
 
@@ -338,15 +341,25 @@ class SqliteBackend:
         return value
 
 
-def _add_snippets(hits: list[Hit], bodies: list[str], query: textlib.ParsedQuery) -> None:
+def _add_snippets(hits: list[Hit], bodies: list[str], query: textlib.ParsedQuery, *, cut: list[bool] | None = None) -> None:
     """Highlighted title and snippet for the returned page only, the same on both databases.
 
     Words are compared by their stems, so "Stadt" marks "Städte"; text is escaped before marking.
+    ``cut``: which bodies are only their first SNIPPET_FETCH characters; where the snippet would need more
+    (no match in the slice, or its window reaches the end of the slice), the whole body is read, so the
+    snippet is the same as from the whole body.
     """
     exact, prefixes = textlib.highlight_terms(query)
+    bodies = [body or "" for body in bodies]
+    if cut and any(cut):
+        short = [i for i, body in enumerate(bodies) if cut[i] and not _window_inside(body, exact, prefixes)]
+        if short:
+            whole = dict(SearchEntry.objects.filter(pk__in=[hits[i].id for i in short]).values_list("pk", "body"))
+            for i in short:
+                bodies[i] = whole.get(hits[i].id, bodies[i]) or ""
     for hit, body in zip(hits, bodies, strict=True):
         hit.title_html = marked_html(_mark(hit.title, exact, prefixes, whole=True))
-        hit.snippet_html = marked_html(_mark(body or "", exact, prefixes))
+        hit.snippet_html = marked_html(_mark(body, exact, prefixes))
 
 
 _SPLIT = re.compile(r"(\w+)", re.UNICODE)
@@ -375,8 +388,8 @@ def _word_starts(stems: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?:{alternatives})\w*")
 
 
-def _mark(value: str, exact: set[str], prefixes: tuple[str, ...], *, whole: bool = False, window: int = 30) -> str:
-    """Mark matching words; for bodies, cut a window of words around the first match.
+def _first_match(value: str, exact: set[str], prefixes: tuple[str, ...]) -> int | None:
+    """Where the first word with a matching stem starts in ``value`` (None: nowhere).
 
     Bodies can be long: instead of stemming every word, a regular expression finds the words that
     can have a matching stem, and only those are stemmed until the first real match.
@@ -386,19 +399,34 @@ def _mark(value: str, exact: set[str], prefixes: tuple[str, ...], *, whole: bool
         s = textlib.stem(word)
         return s in exact or bool(prefixes and s.startswith(prefixes))
 
-    if whole:
-        parts = _SPLIT.split(value)
-        return "".join(START + p + STOP if i % 2 and matches(p) else p for i, p in enumerate(parts))
-    position = None
     lowered = value.lower()
     if (exact or prefixes) and len(lowered) == len(value):  # lower() keeps positions for nearly every text
         for found in _word_starts(tuple(sorted(exact)) + prefixes).finditer(lowered):
             at = found.start()
             if (at == 0 or not lowered[at - 1].isalnum() and lowered[at - 1] != "_") and matches(found.group(0)):
-                position = at
-                break
+                return at
     elif exact or prefixes:
-        position = next((m.start() for m in _SPLIT.finditer(value) if matches(m.group(0))), None)
+        return next((m.start() for m in _SPLIT.finditer(value) if matches(m.group(0))), None)
+    return None
+
+
+def _window_inside(value: str, exact: set[str], prefixes: tuple[str, ...]) -> bool:
+    """Whether the snippet of a longer text is decided by its first ``len(value)`` characters."""
+    position = _first_match(value, exact, prefixes)
+    return position is not None and position + 2 * SNIPPET_REACH < len(value)
+
+
+def _mark(value: str, exact: set[str], prefixes: tuple[str, ...], *, whole: bool = False, window: int = 30) -> str:
+    """Mark matching words; for bodies, cut a window of words around the first match (``_first_match``)."""
+
+    def matches(word: str) -> bool:
+        s = textlib.stem(word)
+        return s in exact or bool(prefixes and s.startswith(prefixes))
+
+    if whole:
+        parts = _SPLIT.split(value)
+        return "".join(START + p + STOP if i % 2 and matches(p) else p for i, p in enumerate(parts))
+    position = _first_match(value, exact, prefixes)
     if position is None:
         return value[:240]
     cut_start = max(0, position - SNIPPET_REACH)

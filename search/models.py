@@ -59,7 +59,11 @@ class SearchEntry(models.Model):
                 condition=~Q(audience="workspace") | Q(workspace__isnull=False), name="workspace_audience_has_workspace"
             ),
         ]
-        indexes = [models.Index(fields=["-date"], name="search_entry_date_idx")]
+        indexes = [
+            models.Index(fields=["-date"], name="search_entry_date_idx"),
+            # The city filter, newest first: without it a search in one city walks the date index through all ten.
+            models.Index(fields=["municipality", "-date"], name="search_entry_city_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"

@@ -104,22 +104,32 @@ def search(user, q: str, *, filters: Filters | None = None, page: int = 1, scope
 
 
 def _checked(user, hits: list[Hit]) -> list[Hit]:
-    """Keep the hits that the kind's access function opens to ``user`` (one query per kind on the page).
+    """Keep the hits that the kind's access function opens to ``user``: one query for all kinds on the page
+    (the access querysets of the kinds, each limited to the page's ids, joined with UNION ALL).
 
     The index already expresses that rule; this check makes the search agree with every other channel
     even while an entry is out of date (an unknown kind is dropped)."""
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import CharField, Value
 
     viewer = user if user is not None else AnonymousUser()
     by_kind: dict[str, set[int]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, set()).add(hit.object_id)
-    allowed: dict[str, set[int]] = {}
+    allowed: dict[str, set[int]] = {kind: set() for kind in by_kind}
+    parts = []
     for kind, ids in by_kind.items():
         provider = provider_for(kind)
         if provider is None:
-            allowed[kind] = set()
             continue
         visible = provider.visible_to(viewer)
-        allowed[kind] = ids if visible is None else set(visible.filter(pk__in=ids).values_list("pk", flat=True))
+        if visible is None:
+            allowed[kind] = ids
+            continue
+        parts.append(
+            visible.filter(pk__in=ids).order_by().annotate(search_kind=Value(kind, CharField())).values_list("search_kind", "pk")
+        )
+    if parts:
+        for kind, pk in parts[0].union(*parts[1:], all=True):
+            allowed[kind].add(pk)
     return [hit for hit in hits if hit.object_id in allowed[hit.kind]]

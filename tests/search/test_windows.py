@@ -131,6 +131,20 @@ def test_snippet_window_around_the_first_match_in_a_long_text():
     assert len(hit.snippet_html) < 1200
 
 
+@pytest.mark.parametrize("words_before", [100, 2_000, 2_450, 2_600, 4_000])
+def test_snippet_of_a_body_longer_than_what_is_read_for_snippets(words_before):
+    """Only the first SNIPPET_FETCH characters of a shown body are read, unless the snippet needs more: the
+    snippet is the same as from the whole text wherever the first match lies (before, at or after the cut)."""
+    filler = " ".join(f"Wort{i:04d}" for i in range(words_before))  # 9 characters a word
+    body = f"{filler} Nadelöhrbericht steht hier. " + " ".join(f"Rest{i:04d}" for i in range(3_000))
+    assert len(body) > backends.SNIPPET_FETCH
+    entry(98, body, days_old=1)
+    hit = search(None, "Nadelöhrbericht").hits[0]
+    exact, prefixes = textlib.highlight_terms(textlib.parse("Nadelöhrbericht"))
+    assert hit.snippet_html == backends.marked_html(_reference_mark(body, exact, prefixes))
+    assert "<mark>Nadelöhrbericht</mark> steht hier." in hit.snippet_html
+
+
 def _reference_mark(value: str, exact: set[str], prefixes: tuple[str, ...], window: int = 30) -> str:
     """The plain way: stem every word of the text (what the fast path must give exactly)."""
     parts = backends._SPLIT.split(value)
