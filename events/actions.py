@@ -113,7 +113,7 @@ def create_event(actor, *, slug: str, organisers=(), sessions=(), questions=(), 
     for position, (label, required) in enumerate(questions):
         Question.objects.create(event=event, label=label, required=required, position=position)
     record(actor, "event.created", event, after=snapshot(event))
-    schedule("event", event.pk)
+    schedule("registration_event", event.pk)
     return event
 
 
@@ -131,7 +131,7 @@ def update_event(actor, event: Event, expected_version: int, **fields) -> Event:
     save_versioned(event, expected_version, fields=list(fields))
     record(actor, "event.updated", event, before=before, after=snapshot(event))
     promote(event)
-    schedule("event", event.pk)
+    schedule("registration_event", event.pk)
     documentation = Documentation.objects.filter(event=event).first()
     if documentation is not None:
         schedule("event_documentation", documentation.pk)  # unpublishing the programme hides it too
@@ -145,7 +145,7 @@ def add_session(actor, event: Event, **fields) -> Session:
     session.full_clean()
     session.save()
     record(actor, "event.session.added", event, after={"session": session.pk, "title": session.title})
-    schedule("event", event.pk)
+    schedule("registration_event", event.pk)
     return session
 
 

@@ -32,7 +32,7 @@ def _organisers(event: Event) -> list[int]:
 
 
 class EventProvider(Provider):
-    kind = "event"
+    kind = "registration_event"
     label = gettext_lazy("Veranstaltungen")
     model = Event
 
