@@ -13,6 +13,7 @@ from .models import Contingent, Documentation, DocumentationItem, Event, Feedbac
 class SessionInline(ReadOnlyTabularInline):
     model = Session
     fields = ["title", "starts_at", "ends_at", "room", "speakers", "capacity", "counts_for_certificate", "needs_choice"]
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
 
 
 @admin.register(Event)
@@ -41,6 +42,7 @@ class EventAdmin(ReadOnlyAdmin):
         "is_published",
         "workspace",
     ]
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
     inlines = [SessionInline]
 
 
@@ -48,6 +50,7 @@ class EventAdmin(ReadOnlyAdmin):
 class ContingentAdmin(ReadOnlyAdmin):
     list_display = ["event", "municipality", "places", "returned_at", "returned_places"]
     fields = ["event", "municipality", "places", "coordinator_name", "coordinator_email", "returned_at", "returned_places"]
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
 
 
 @admin.register(Registration)
@@ -72,21 +75,25 @@ class RegistrationAdmin(ReadOnlyAdmin):
         "checked_in_at",
         "anonymised",
     ]
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
 
 
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ["event", "rating", "created"]
     fields = ["event", "rating", "comment"]  # without the registration: feedback is shown without names
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
 
 
 class DocumentationItemInline(ReadOnlyTabularInline):
     model = DocumentationItem
     fields = ["kind", "title", "alt_text", "credit", "consent", "released_at"]
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
 
 
 @admin.register(Documentation)
 class DocumentationAdmin(ReadOnlyAdmin):
     list_display = ["event", "licence", "published_at"]
     fields = ["event", "report", "licence", "attribution", "published_at"]
+    readonly_fields = fields  # non-editable ones too (shown, never changed)
     inlines = [DocumentationItemInline]
