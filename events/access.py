@@ -5,6 +5,8 @@
   managing office (and platform admins) for every event.
 - Accessibility needs (special-category data) only the *named* organisers (``Event.organisers``) see,
   not every organiser and not the office as such.
+- The documentation of a past event (report, presentations, released photos) the public sees once the
+  organisers published it; before that, and photos not yet released, only the organisers.
 - A participant reaches only their own registration, and a city coordinator only their contingent,
   through their personal link (:mod:`events.links`).
 
@@ -20,7 +22,7 @@ from accounts.roles import is_office
 from workspaces.access import can_contribute
 
 from . import links
-from .models import Contingent, Event, Registration
+from .models import Contingent, Documentation, DocumentationItem, Event, Registration
 
 
 def can_manage_event(user, event: Event) -> bool:
@@ -97,3 +99,43 @@ def get_contingent_by_link(token: str) -> Contingent:
     if contingent is None:
         raise Http404
     return contingent
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """Events whose page ``user`` may open (``get_event_for_user``): published ones, and the ones they run."""
+    return published_events() | events_managed_by(user)
+
+
+def documentation_visible_to(user) -> QuerySet[Documentation]:
+    """Documentations ``user`` may open: published ones (of published events), and those of the events they run."""
+    public = Documentation.objects.filter(published_at__isnull=False, event__is_published=True)
+    return public | Documentation.objects.filter(event__in=events_managed_by(user))
+
+
+def get_documentation_for_user(user, slug: str, *, manage: bool = False) -> Documentation:
+    """The documentation of the event behind ``slug``: published for everybody, otherwise (and with ``manage``)
+    for the organisers only; 404 alike for a missing event, a missing and an unpublished documentation."""
+    event = get_event_for_user(user, slug, manage=manage)
+    if manage:
+        # Not saved before the first write (actions.update_documentation), so looking changes nothing.
+        return Documentation.objects.filter(event=event).first() or Documentation(event=event)
+    documentation = Documentation.objects.filter(event=event).select_related("event").first()
+    if documentation is None:
+        raise Http404
+    if not (documentation.is_published or can_manage_event(user, event)):
+        raise Http404
+    return documentation
+
+
+def get_documentation_item_for_user(user, slug: str, pk: int) -> DocumentationItem:
+    """A file of a documentation: for the public only while the documentation is published and the item is
+    ready for it (a photo released by its uploader, with the consent confirmed), and never from the trash."""
+    documentation = get_documentation_for_user(user, slug)
+    item = (
+        documentation.items.filter(pk=pk, version__document__trashed_at__isnull=True).select_related("version__document").first()
+    )
+    if item is None:
+        raise Http404
+    if not (item.is_public_ready or can_manage_event(user, documentation.event)):
+        raise Http404
+    return item

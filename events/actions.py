@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record, snapshot
+from documents.filetypes import RASTER_IMAGES
 from lib.concurrency import save_versioned
+from search.indexing import schedule
 from workspaces.actions import add_member, create_workspace
 from workspaces.models import Workspace
 
@@ -31,6 +33,8 @@ from .models import (
     HOLDS_PLACE,
     AccessibilityNeed,
     Contingent,
+    Documentation,
+    DocumentationItem,
     Event,
     Feedback,
     Question,
@@ -109,6 +113,7 @@ def create_event(actor, *, slug: str, organisers=(), sessions=(), questions=(), 
     for position, (label, required) in enumerate(questions):
         Question.objects.create(event=event, label=label, required=required, position=position)
     record(actor, "event.created", event, after=snapshot(event))
+    schedule("registration_event", event.pk)
     return event
 
 
@@ -126,6 +131,10 @@ def update_event(actor, event: Event, expected_version: int, **fields) -> Event:
     save_versioned(event, expected_version, fields=list(fields))
     record(actor, "event.updated", event, before=before, after=snapshot(event))
     promote(event)
+    schedule("registration_event", event.pk)
+    documentation = Documentation.objects.filter(event=event).first()
+    if documentation is not None:
+        schedule("event_documentation", documentation.pk)  # unpublishing the programme hides it too
     return event
 
 
@@ -136,6 +145,7 @@ def add_session(actor, event: Event, **fields) -> Session:
     session.full_clean()
     session.save()
     record(actor, "event.session.added", event, after={"session": session.pk, "title": session.title})
+    schedule("registration_event", event.pk)
     return session
 
 
@@ -770,3 +780,184 @@ def delete_personal_data(now: dt.datetime | None = None) -> int:
         log.info("events: anonymised %s registrations of event %s", len(rows), event.pk)
         cleared += len(rows)
     return cleared
+
+
+# --- Documentation after the event ----------------------------------------------------------------
+
+PHOTO_KINDS = frozenset(RASTER_IMAGES.values())
+Item = DocumentationItem
+
+
+def _documentation_locked(actor, event: Event) -> Documentation:
+    """The event's documentation (made on the first write), locked; organisers only."""
+    _refuse_unless_organiser(actor, event)
+    event = _lock(event)
+    documentation, _created = Documentation.objects.get_or_create(event=event)
+    documentation = Documentation.objects.select_for_update().get(pk=documentation.pk)
+    documentation.event = event
+    return documentation
+
+
+def _documentation_state(documentation: Documentation) -> dict:
+    return {
+        "licence": documentation.licence,
+        "attribution": documentation.attribution,
+        "report_chars": len(documentation.report),
+        "published": documentation.is_published,
+    }
+
+
+@transaction.atomic
+def update_documentation(
+    actor, event: Event, expected_version: int, *, report: str, licence: str, attribution: str = ""
+) -> Documentation:
+    """The report text, licence and attribution of the documentation (a versioned edit by an organiser)."""
+    documentation = _documentation_locked(actor, event)
+    before = _documentation_state(documentation)
+    documentation.report = report.strip()
+    documentation.licence = licence
+    documentation.attribution = attribution.strip()
+    documentation.full_clean(exclude=["event"])
+    save_versioned(documentation, expected_version, fields=["report", "licence", "attribution"])
+    record(actor, "event.documentation.updated", event, before=before, after=_documentation_state(documentation))
+    schedule("event_documentation", documentation.pk)
+    return documentation
+
+
+def _is_uploader(actor, version) -> bool:
+    return actor is not None and actor.is_authenticated and version.uploaded_by_id == actor.pk
+
+
+@transaction.atomic
+def add_documentation_item(
+    actor,
+    event: Event,
+    *,
+    document,
+    kind: str,
+    title: str = "",
+    alt_text: str = "",
+    credit: str = "",
+    consent: str = "",
+    release: bool = False,
+) -> DocumentationItem:
+    """Choose a document of the event's workspace for the documentation: its current version is pinned.
+
+    A photo needs an image file, an alternative text and the organiser's confirmation of who can be seen
+    (``consent``); it becomes public only once its uploader released it (``release`` here, when the organiser
+    uploaded it themself, or later with :func:`release_photo`).
+    """
+    documentation = _documentation_locked(actor, event)
+    if (
+        document is None
+        or document.workspace_id != documentation.event.workspace_id
+        or document.is_trashed
+        or document.current_id is None
+    ):
+        raise ValidationError({"document": _("Bitte wählen Sie ein Dokument aus dem Arbeitsbereich der Veranstaltung.")})
+    version = document.current
+    if kind not in Item.Kind.values:
+        raise ValidationError({"kind": _("Bitte wählen Sie Präsentation oder Foto.")})
+    item = Item(
+        documentation=documentation,
+        kind=kind,
+        version=version,
+        title=(title.strip() or document.title)[:200],
+        alt_text=alt_text.strip(),
+        credit=credit.strip(),
+        position=documentation.items.count(),
+    )
+    if kind == Item.Kind.PHOTO:
+        errors = {}
+        if version.kind not in PHOTO_KINDS:
+            errors["document"] = _("Als Foto eignen sich nur Bilder (PNG, JPEG, GIF oder WebP).")
+        if not item.alt_text:
+            errors["alt_text"] = _("Bitte beschreiben Sie in einem Alternativtext, was auf dem Foto zu sehen ist.")
+        if consent not in Item.Consent.values:
+            errors["consent"] = _("Bitte bestätigen Sie, wer auf dem Foto zu erkennen ist.")
+        if release and not _is_uploader(actor, version):
+            errors["release"] = _("Freigeben kann ein Foto nur, wer es hochgeladen hat.")
+        if errors:
+            raise ValidationError(errors)
+        item.consent = consent
+        item.consent_confirmed_by = actor
+        if release:
+            item.released_by = actor
+            item.released_at = timezone.now()
+    item.full_clean(exclude=["documentation", "version"], validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        raise ValidationError({"document": _("Diese Fassung ist bereits Teil der Dokumentation.")}) from None
+    record(
+        actor,
+        "event.documentation.item_added",
+        event,
+        after={
+            "item": item.pk,
+            "kind": kind,
+            "document": document.pk,
+            "version": version.number,
+            "consent": item.consent,
+            "released": item.released_at is not None,
+        },
+    )
+    schedule("event_documentation", documentation.pk)
+    return item
+
+
+@transaction.atomic
+def release_photo(actor, item: DocumentationItem) -> DocumentationItem:
+    """The uploader of a photo releases it for the public documentation (nobody else can)."""
+    documentation = _documentation_locked(actor, item.documentation.event)
+    item = Item.objects.select_for_update().select_related("version").get(pk=item.pk, documentation=documentation)
+    if item.kind != Item.Kind.PHOTO:
+        raise ValidationError(_("Nur Fotos werden freigegeben."))
+    if not _is_uploader(actor, item.version):
+        raise ValidationError(_("Freigeben kann ein Foto nur, wer es hochgeladen hat."))
+    if item.released_at is None:
+        item.released_by = actor
+        item.released_at = timezone.now()
+        item.save(update_fields=["released_by", "released_at", "modified"])
+        record(actor, "event.documentation.photo_released", documentation.event, after={"item": item.pk})
+        schedule("event_documentation", documentation.pk)
+    return item
+
+
+@transaction.atomic
+def remove_documentation_item(actor, item: DocumentationItem) -> None:
+    documentation = _documentation_locked(actor, item.documentation.event)
+    gone = {"item": item.pk, "kind": item.kind, "title": item.title}
+    Item.objects.filter(pk=item.pk, documentation=documentation).delete()
+    record(actor, "event.documentation.item_removed", documentation.event, before=gone)
+    schedule("event_documentation", documentation.pk)
+
+
+@transaction.atomic
+def publish_documentation(actor, event: Event, publish: bool) -> Documentation:
+    """Publish the documentation on the public site after the event, or withdraw it (audited)."""
+    documentation = _documentation_locked(actor, event)
+    event = documentation.event
+    if publish == documentation.is_published:
+        return documentation
+    if publish:
+        if not event.is_past:
+            raise ValidationError(_("Die Dokumentation erscheint nach der Veranstaltung."))
+        if not event.is_published:
+            raise ValidationError(_("Bitte veröffentlichen Sie zuerst das Programm der Veranstaltung."))
+        ready = [item for item in documentation.items.all() if item.is_public_ready]
+        if not documentation.report.strip() and not ready:
+            raise ValidationError(_("Die Dokumentation ist noch leer: bitte einen Bericht schreiben oder Dateien auswählen."))
+        documentation.published_at = timezone.now()
+    else:
+        documentation.published_at = None
+    documentation.save(update_fields=["published_at", "modified"])
+    record(
+        actor,
+        "event.documentation.published" if publish else "event.documentation.unpublished",
+        event,
+        after=_documentation_state(documentation),
+    )
+    schedule("event_documentation", documentation.pk)
+    return documentation

@@ -7,3 +7,11 @@ class EventsConfig(AppConfig):
 
     name = "events"
     verbose_name = _("Veranstaltungen mit Anmeldung")
+
+    def ready(self) -> None:
+        from search.registry import register
+
+        from .search import DocumentationProvider, EventProvider
+
+        register(EventProvider())
+        register(DocumentationProvider())

@@ -154,6 +154,85 @@ def _past_forum(office) -> None:
         registration.save(update_fields=["checked_in_at"])
     for index, registration in enumerate(event.registrations.filter(checked_in_at__isnull=False)[:5]):
         actions.give_feedback(registration, rating=5 - index % 2, comment=["Sehr praxisnah.", ""][index % 2])
+    _documentation(office, event)
+
+
+def _photo(colours: tuple[tuple[int, int, int], ...]) -> bytes:
+    """A small invented picture (coloured bands): the demo holds no photo of real people."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), colours[0])
+    draw = ImageDraw.Draw(image)
+    for index, colour in enumerate(colours[1:], start=1):
+        draw.rectangle((0, index * 80, 480, index * 80 + 60), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _documentation(office, event: Event) -> None:
+    """The past forum's published documentation: report, two presentations, two photos (one a crowd)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import generate
+    from documents.actions import upload
+
+    def add(name: str, data: bytes, title: str):
+        return upload(office, event.workspace, SimpleUploadedFile(name, data), title=title)
+
+    keynote = add(
+        "impuls-interkulturelle-oeffnung.pdf",
+        generate.pdf(
+            "Impuls: Interkulturelle Öffnung der Verwaltung",
+            ["Wo stehen die Städte?", "Was trägt: Ausbildung, Personalgewinnung, Beratung.", "Nächste Schritte."],
+        ),
+        "Impuls: Interkulturelle Öffnung der Verwaltung",
+    )
+    workshop = add(
+        "workshop-ausbildung.pdf",
+        generate.pdf("Workshop: Ausbildung und Personalgewinnung", ["Beispiele aus Essen und Herne.", "Ergebnisse."]),
+        "Ergebnisse Workshop Ausbildung",
+    )
+    plenum = add("plenum.png", _photo(((40, 70, 120), (200, 200, 210), (230, 180, 60))), "Plenum")
+    podium = add("podium.png", _photo(((120, 40, 60), (240, 240, 240))), "Podium")
+    documentation = actions.update_documentation(
+        office,
+        event,
+        1,
+        report=(
+            "Rund vierzig Gäste aus zehn Städten, Migrantenorganisationen, Wirtschaft und Wissenschaft haben einen Tag lang "
+            "über die interkulturelle Öffnung der Verwaltung gesprochen. Die drei Workshops haben Beispiele für Ausbildung, "
+            "Personalgewinnung und Beratung gesammelt; die Ergebnisse fließen in die Wissensbasis ein.\n\n"
+            "Fotos zeigen nur Personen, die eingewilligt haben, oder den Saal als Ganzes."
+        ),
+        licence="cc-by-4.0",
+        attribution="Integration.Interkommunal",
+    )
+    actions.add_documentation_item(office, event, document=keynote, kind="presentation", credit="Geschäftsstelle")
+    actions.add_documentation_item(office, event, document=workshop, kind="presentation")
+    actions.add_documentation_item(
+        office,
+        event,
+        document=plenum,
+        kind="photo",
+        alt_text="Blick von hinten in den vollen Saal während des Impulsvortrags",
+        consent="crowd",
+        credit="Geschäftsstelle",
+        release=True,
+    )
+    actions.add_documentation_item(
+        office,
+        event,
+        document=podium,
+        kind="photo",
+        alt_text="Drei Personen auf dem Podium, die Fotos zugestimmt haben",
+        consent="consenting",
+        credit="Geschäftsstelle",
+        release=True,
+    )
+    actions.publish_documentation(office, documentation.event, True)
 
 
 def _upcoming_forum(office) -> None:

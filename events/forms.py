@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calendar_events.forms import BerlinDateTimeField
+from documents.models import Document
 from lib.concurrency import VersionField
 from lib.forms import KernForm, KernModelForm
 from members.models import Municipality
 
 from .actions import EVENT_FIELDS
-from .models import Event, Registration
+from .models import Documentation, DocumentationItem, Event, Registration
 
 NEEDS_CONSENT_TEXT = _(
     "Ich willige ausdrücklich ein, dass die Organisation meine Angaben zur Barrierefreiheit (Gesundheitsdaten nach "
@@ -156,3 +157,51 @@ class FeedbackForm(KernForm):
         required=False,
         max_length=3000,
     )
+
+
+class DocumentationForm(KernForm):
+    version = VersionField(required=False)
+    report = forms.CharField(
+        label=_("Bericht"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Ein kurzer Bericht über die Veranstaltung (Markdown)."),
+    )
+    licence = forms.ChoiceField(label=_("Lizenz der Dokumentation"), choices=Documentation.Licence.choices)
+    attribution = forms.CharField(
+        label=_("Namensnennung"),
+        required=False,
+        max_length=200,
+        help_text=_("Wer bei einer Weiterverwendung genannt wird, z. B. „Integration.Interkommunal“."),
+    )
+
+
+class DocumentationItemForm(KernForm):
+    """Choose a document of the event's workspace as presentation or photo."""
+
+    kind = forms.ChoiceField(label=_("Art"), choices=DocumentationItem.Kind.choices, widget=forms.RadioSelect)
+    document = forms.ModelChoiceField(label=_("Dokument aus dem Arbeitsbereich"), queryset=Document.objects.none())
+    title = forms.CharField(label=_("Titel"), max_length=200, required=False, help_text=_("Leer: der Titel des Dokuments."))
+    alt_text = forms.CharField(
+        label=_("Alternativtext (bei Fotos Pflicht)"),
+        max_length=300,
+        required=False,
+        help_text=_("Was auf dem Foto zu sehen ist, in einem Satz."),
+    )
+    credit = forms.CharField(label=_("Urheberin oder Urheber"), max_length=200, required=False)
+    consent = forms.ChoiceField(
+        label=_("Einwilligung der Abgebildeten (bei Fotos Pflicht)"),
+        choices=DocumentationItem.Consent.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    release = forms.BooleanField(
+        label=_("Ich habe das Foto hochgeladen und gebe es für die öffentliche Dokumentation frei."), required=False
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = (
+            Document.objects.active().filter(workspace=event.workspace, current__isnull=False).order_by("title")
+        )

@@ -352,3 +352,123 @@ class Feedback(TimestampedModel):
         verbose_name = _("Rückmeldung")
         verbose_name_plural = _("Rückmeldungen")
         constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5")]
+
+
+class DocumentationLicence(models.TextChoices):
+    CC_BY = "cc-by-4.0", _("CC BY 4.0 (Namensnennung)")
+    CC_BY_SA = "cc-by-sa-4.0", _("CC BY-SA 4.0 (Namensnennung, Weitergabe unter gleichen Bedingungen)")
+    RESERVED = "reserved", _("Alle Rechte vorbehalten (nur ansehen und herunterladen)")
+
+
+LICENCE_URLS = {
+    DocumentationLicence.CC_BY: "https://creativecommons.org/licenses/by/4.0/deed.de",
+    DocumentationLicence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/deed.de",
+}
+
+
+class Documentation(VersionedModel):
+    """What the organisers publish after an event: a short report, presentations and photos (items). Public
+    only while ``published_at`` is set; the programme is public with the event anyway."""
+
+    Licence = DocumentationLicence
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="documentation")
+    report = models.TextField(_("Bericht"), blank=True, max_length=20_000, help_text=_("Kurzer Bericht; Markdown."))
+    licence = models.CharField(_("Lizenz"), max_length=20, choices=Licence.choices, default=Licence.CC_BY)
+    attribution = models.CharField(
+        _("Namensnennung"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wer bei einer Weiterverwendung genannt wird, z. B. „Integration.Interkommunal“."),
+    )
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Dokumentation einer Veranstaltung")
+        verbose_name_plural = _("Dokumentationen von Veranstaltungen")
+        constraints = [
+            models.CheckConstraint(condition=Q(licence__in=DocumentationLicence.values), name="documentation_licence_valid")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:documentation", args=[self.event.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def report_html(self) -> str:
+        return render_markdown(self.report, shift_headings=True)
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+
+class PhotoConsent(models.TextChoices):
+    CONSENTING = "consenting", _("Zu erkennen sind nur Personen, die Fotos zugestimmt haben.")
+    CROWD = (
+        "crowd",
+        _("Gruppen- oder Übersichtsfoto: niemand steht im Mittelpunkt, und niemand, der keine Fotos wollte, ist zu erkennen."),
+    )
+
+
+class DocumentationItem(TimestampedModel):
+    """A presentation or a photo of the documentation: one version of a document of the event's workspace,
+    pinned when it was chosen (a later upload to the workspace does not publish itself).
+
+    A photo is public only when its uploader released it (``released_by`` is the uploader of the version)
+    and an organiser confirmed that it shows only consenting people or a crowd (``consent``)."""
+
+    class Kind(models.TextChoices):
+        PRESENTATION = "presentation", _("Präsentation")
+        PHOTO = "photo", _("Foto")
+
+    Consent = PhotoConsent
+
+    documentation = models.ForeignKey(Documentation, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    version = models.ForeignKey("documents.DocumentVersion", verbose_name=_("Datei"), on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("Titel"), max_length=200)
+    alt_text = models.CharField(
+        _("Alternativtext"), max_length=300, blank=True, help_text=_("Was auf dem Foto zu sehen ist (für Screenreader).")
+    )
+    credit = models.CharField(_("Urheberin oder Urheber"), max_length=200, blank=True)
+    consent = models.CharField(_("Einwilligung"), max_length=20, choices=Consent.choices, blank=True)
+    consent_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True, editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Beitrag zur Dokumentation")
+        verbose_name_plural = _("Beiträge zur Dokumentation")
+        ordering = ["kind", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["documentation", "version"], name="one_item_per_version"),
+            models.CheckConstraint(condition=Q(kind__in=["presentation", "photo"]), name="documentation_item_kind_valid"),
+            # A photo never goes without its alternative text.
+            models.CheckConstraint(condition=~Q(kind="photo") | ~Q(alt_text=""), name="documentation_photo_has_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public_ready(self) -> bool:
+        """Shown to the public (with the documentation published): presentations always, photos only released
+        by their uploader and with the organiser's consent confirmation."""
+        if self.kind == self.Kind.PRESENTATION:
+            return True
+        return self.released_at is not None and bool(self.consent)
+
+    def get_file_url(self) -> str:
+        return reverse("events:documentation_file", args=[self.documentation.event.slug, self.pk])

@@ -26,13 +26,25 @@ from .access import (
     can_see_needs,
     events_managed_by,
     get_contingent_by_link,
+    get_documentation_for_user,
+    get_documentation_item_for_user,
     get_event_for_user,
     get_registration_by_link,
     get_registration_for_user,
     published_events,
 )
-from .forms import CheckInForm, ContingentForm, EventForm, FeedbackForm, PersonForm, RegistrationForm, SessionForm
-from .models import HOLDS_PLACE, AccessibilityNeed, Event, Registration, Session
+from .forms import (
+    CheckInForm,
+    ContingentForm,
+    DocumentationForm,
+    DocumentationItemForm,
+    EventForm,
+    FeedbackForm,
+    PersonForm,
+    RegistrationForm,
+    SessionForm,
+)
+from .models import HOLDS_PLACE, AccessibilityNeed, Documentation, DocumentationItem, Event, Registration, Session
 
 Status = Registration.Status
 RESERVED_SLUGS = {"verwaltung", "anmeldung", "kontingent"}
@@ -89,6 +101,7 @@ def event_public(request, slug: str):
         "form": form,
         "places": actions.places_of(event),
         "can_manage": can_manage_event(request.user, event),
+        "documentation": Documentation.objects.filter(event=event, published_at__isnull=False).first(),
     }
     return render(request, "events/public.html", context, status=400 if form is not None and form.errors else 200)
 
@@ -542,3 +555,155 @@ def badges(request, slug: str):
 def signatures(request, slug: str):
     event = get_event_for_user(request.user, slug, manage=True)
     return _pdf(pdfs.signature_list_pdf(event), f"unterschriftenliste-{event.slug}.pdf")
+
+
+# --- Documentation after the event ----------------------------------------------------------------
+
+
+@require_GET
+def documentation(request, slug: str):
+    """The public page of a past event's documentation: report, presentations and released photos, licence."""
+    documentation = get_documentation_for_user(request.user, slug)
+    event = documentation.event
+    can_manage = can_manage_event(request.user, event)
+    items = documentation.items.select_related("version").filter(version__document__trashed_at__isnull=True)
+    visible = [i for i in items if i.is_public_ready]
+    context = {
+        "event": event,
+        "documentation": documentation,
+        "presentations": [i for i in visible if i.kind == DocumentationItem.Kind.PRESENTATION],
+        "photos": [i for i in visible if i.kind == DocumentationItem.Kind.PHOTO],
+        "sessions": event.sessions.all(),
+        "can_manage": can_manage,
+    }
+    return render(request, "events/documentation.html", context)
+
+
+@require_GET
+def documentation_file(request, slug: str, pk: int):
+    item = get_documentation_item_for_user(request.user, slug, pk)
+    from documents.views import _serve  # the documents app's one way to hand out a stored file
+
+    return _serve(item.version)
+
+
+def _documentation_context(request, documentation, form=None, item_form=None) -> dict:
+    event = documentation.event
+    items = list(documentation.items.select_related("version__uploaded_by__person")) if documentation.pk else []
+    photo_prefs = dict(
+        event.registrations.filter(status__in=HOLDS_PLACE, anonymised=False)
+        .values_list("photo")
+        .annotate(n=Count("pk"))
+        .values_list("photo", "n")
+    )
+    return {
+        "event": event,
+        "documentation": documentation,
+        "form": form
+        or DocumentationForm(
+            initial={
+                "version": documentation.version,
+                "report": documentation.report,
+                "licence": documentation.licence,
+                "attribution": documentation.attribution,
+            }
+        ),
+        "item_form": item_form or DocumentationItemForm(event=event),
+        "items": items,
+        "photo_prefs": [(label, photo_prefs.get(value, 0)) for value, label in Registration.Photo.choices],
+        "no_photos": event.registrations.filter(status__in=HOLDS_PLACE, anonymised=False, photo=Registration.Photo.NONE).order_by(
+            "name"
+        ),
+    }
+
+
+@login_if_anonymous
+@require_http_methods(["GET", "POST"])
+def documentation_manage(request, slug: str):
+    documentation = get_documentation_for_user(request.user, slug, manage=True)
+    event = documentation.event
+    if request.method == "POST":
+        form = DocumentationForm(request.POST)
+        if apply_edit(
+            form,
+            lambda data: actions.update_documentation(
+                request.user,
+                event,
+                data["version"] or 0,
+                report=data["report"],
+                licence=data["licence"],
+                attribution=data["attribution"],
+            ),
+        ):
+            messages.success(request, _("Die Dokumentation ist gespeichert."))
+            return redirect("events:documentation_manage", slug=event.slug)
+        context = _documentation_context(request, documentation, form=form)
+        return render(request, "events/documentation_manage.html", context, status=failed_status(form))
+    return render(request, "events/documentation_manage.html", _documentation_context(request, documentation))
+
+
+@login_required
+@require_POST
+def documentation_item_add(request, slug: str):
+    documentation = get_documentation_for_user(request.user, slug, manage=True)
+    event = documentation.event
+    form = DocumentationItemForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            actions.add_documentation_item(request.user, event, **form.cleaned_data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Die Datei ist Teil der Dokumentation."))
+            return redirect("events:documentation_manage", slug=event.slug)
+    context = _documentation_context(request, documentation, item_form=form)
+    return render(request, "events/documentation_manage.html", context, status=400)
+
+
+def _item_for_organiser(request, slug: str, pk: int) -> DocumentationItem:
+    documentation = get_documentation_for_user(request.user, slug, manage=True)
+    item = (
+        documentation.items.filter(pk=pk).select_related("documentation__event", "version").first() if documentation.pk else None
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+@require_POST
+def documentation_item_release(request, slug: str, pk: int):
+    item = _item_for_organiser(request, slug, pk)
+    try:
+        actions.release_photo(request.user, item)
+    except ValidationError as exc:
+        add_to_messages(request, exc)
+    else:
+        messages.success(request, _("Das Foto ist freigegeben."))
+    return redirect("events:documentation_manage", slug=slug)
+
+
+@login_required
+@require_POST
+def documentation_item_remove(request, slug: str, pk: int):
+    item = _item_for_organiser(request, slug, pk)
+    actions.remove_documentation_item(request.user, item)
+    messages.success(request, _("Die Datei ist nicht mehr Teil der Dokumentation."))
+    return redirect("events:documentation_manage", slug=slug)
+
+
+@login_required
+@require_POST
+def documentation_publish(request, slug: str):
+    documentation = get_documentation_for_user(request.user, slug, manage=True)
+    publish = request.POST.get("public") == "1"
+    try:
+        actions.publish_documentation(request.user, documentation.event, publish)
+    except ValidationError as exc:
+        add_to_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Die Dokumentation ist veröffentlicht.") if publish else _("Die Dokumentation ist nicht mehr öffentlich."),
+        )
+    return redirect("events:documentation_manage", slug=slug)

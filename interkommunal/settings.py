@@ -525,6 +525,11 @@ if POLL_RETENTION_DAYS < 1 or POLL_REMINDER_HOURS < 1:
 NOTIFICATIONS_DAILY_JOBS["polls-housekeeping"] = "polls.housekeeping.run_daily"
 # Events: the waiting list moves, unused contingent places return, accessibility needs and personal data are deleted.
 NOTIFICATIONS_DAILY_JOBS["events-housekeeping"] = "events.housekeeping.run_daily"
+# Offers from the waiting list and the cities' cut-offs may be shorter than a day: the queue moves every few minutes.
+EVENTS_QUEUE_MINUTES = env_int("EVENTS_QUEUE_MINUTES", 5)
+if not 1 <= EVENTS_QUEUE_MINUTES <= 60 or 60 % EVENTS_QUEUE_MINUTES:
+    raise ImproperlyConfigured("EVENTS_QUEUE_MINUTES must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60).")
+NOTIFICATIONS_FREQUENT_JOBS = {"events-queue": ("events.housekeeping.run_queue", EVENTS_QUEUE_MINUTES)}
 
 # --- Logging: one JSON object per line, to stdout ------------------------------------
 # Capability links (calendar feed, poll and invitation links, password reset, unsubscribe) are

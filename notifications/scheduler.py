@@ -1,4 +1,6 @@
-"""Periodic jobs of the worker: digests and task reminders, once per day or week.
+"""Periodic jobs of the worker: digests and task reminders, once per day or week; and jobs every few minutes
+(``NOTIFICATIONS_FREQUENT_JOBS``: name → (dotted path, minutes); the job gets the start of its slot), e.g. the
+waiting lists of events, whose offers may run for less than a day.
 
 django-tasks has no scheduler, so ``manage.py worker`` calls :func:`run_due` about once a minute.
 A job that finished for its period is recorded in ``ScheduledRun``; the jobs themselves are
@@ -41,6 +43,10 @@ def _due_jobs(now: dt.datetime) -> list[tuple[str, str, Callable[[], object]]]:
             jobs.append(("digest-weekly", monday.isoformat(), lambda: send_digests(Digest.Kind.WEEKLY, monday)))
         for name, path in settings.NOTIFICATIONS_DAILY_JOBS.items():
             jobs.append((name, today.isoformat(), lambda path=path: import_string(path)(today)))
+    # Jobs every few minutes (deadlines shorter than a day): the period is the slot, e.g. "2026-03-01T10:05".
+    for name, (path, minutes) in getattr(settings, "NOTIFICATIONS_FREQUENT_JOBS", {}).items():
+        slot = now.replace(second=0, microsecond=0, minute=now.minute - now.minute % minutes)
+        jobs.append((name, slot.strftime("%Y-%m-%dT%H:%M"), lambda path=path, slot=slot: import_string(path)(slot)))
     return jobs
 
 
@@ -90,4 +96,7 @@ def _done(name: str, period: str, result: object) -> None:
     # Without the lock (SQLite) a second worker may have finished the same job; its items are unique anyway.
     with contextlib.suppress(IntegrityError):
         ScheduledRun.objects.create(job=name, period=period)
+    if name in getattr(settings, "NOTIFICATIONS_FREQUENT_JOBS", {}):
+        # A frequent job's runs are needed only for the slot at hand: keep the last day's.
+        ScheduledRun.objects.filter(job=name, finished__lt=timezone.now() - dt.timedelta(days=1)).delete()
     log.info("scheduler: %s for %s done (%s)", name, period, result)

@@ -164,7 +164,12 @@ ACTIVITIES: dict[str, Activity] = {
             "(Art. 9 Abs. 2 lit. a DSGVO)"
         ),
         subjects=("Teilnehmende", "Koordinierende der Städte", MEMBERS, GUESTS),
-        recipients=("benannte Organisierende", OFFICE, "Veranstaltungsort (nur Summen der Bedarfe)"),
+        recipients=(
+            "benannte Organisierende",
+            OFFICE,
+            "Veranstaltungsort (nur Summen der Bedarfe)",
+            "Öffentlichkeit (Dokumentation: nur freigegebene Fotos mit bestätigter Einwilligung)",
+        ),
         retention="Bedarfe wenige Tage nach der Veranstaltung, übrige Anmeldedaten nach der Aufbewahrungsregel der Veranstaltung",
     ),
     "operations": Activity(
@@ -436,6 +441,15 @@ MODELS: dict[str, ModelPrivacy] = {
         ("Name, E-Mail, Organisation, Stadt, Antworten, Fotowunsch, Anwesenheit",),
         email_fields=("email",),
         erasure=Erasure.DELETE,
+    ),
+    # The documentation holds no person's data of its own; its report text is the organisers' work.
+    "events.Documentation": ModelPrivacy("events", ("Bericht über die Veranstaltung",), erasure=Erasure.NONE),
+    "events.DocumentationItem": ModelPrivacy(
+        # Photos of people: published only released by their uploader and with the consent confirmed by an organiser.
+        "events",
+        ("Fotos der Veranstaltung, Urheberangabe, wer freigegeben und die Einwilligung bestätigt hat",),
+        user_fields=("released_by", "consent_confirmed_by"),
+        erasure=Erasure.ATTRIBUTED,
     ),
     "scanning.FileScan": ModelPrivacy(
         "operations",

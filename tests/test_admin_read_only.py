@@ -23,6 +23,8 @@ from django_tasks_db.models import DBTaskResult
 from audit.models import AuditEvent
 from meetings.papers.actions import add_external_committee
 from members.models import Municipality
+from tests.events.matrix import event_ids
+from tests.knowledge.matrix import knowledge_ids
 from tests.meetings.matrix import meeting_ids
 from tests.support.database_state import changed_tables, database_state
 
@@ -35,6 +37,11 @@ ALLOWED = {
 @pytest.fixture
 def scene(personas):
     meeting_ids(personas)
+    event_ids(personas)  # events: a forum with contingent and registrations, a documented past forum
+    knowledge_ids(personas)  # a reviewed practice example with material and problem report
+    from events.models import Event, Feedback
+
+    Feedback.objects.create(event=Event.objects.get(slug="forum-matrix-doku"), rating=4, comment="Gut")
     add_external_committee(personas["office"], Municipality.objects.get(slug="essen"), "Hauptausschuss")
     Group.objects.create(name="Gruppe")
     app = SocialApp.objects.create(provider="openid_connect", provider_id="stadt", name="Stadt", client_id="id")

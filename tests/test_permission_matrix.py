@@ -581,6 +581,32 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "veranstaltungen/<slug:slug>/": ("/veranstaltungen/{event_slug}/", PUBLIC),
     "veranstaltungen/<slug:slug>/verwaltung/": ("/veranstaltungen/{event_slug}/verwaltung/", OFFICE_ONLY),
+    # {documented_slug}: a past forum with published documentation (report, presentation, released photo)
+    "veranstaltungen/<slug:slug>/dokumentation/": ("/veranstaltungen/{documented_slug}/dokumentation/", PUBLIC),
+    "veranstaltungen/<slug:slug>/dokumentation/dateien/<int:pk>/": (
+        "/veranstaltungen/{documented_slug}/dokumentation/dateien/{documentation_photo}/",
+        PUBLIC,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/dokumentation/": (
+        "/veranstaltungen/{documented_slug}/verwaltung/dokumentation/",
+        OFFICE_ONLY,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/dokumentation/dateien/": (
+        "/veranstaltungen/{documented_slug}/verwaltung/dokumentation/dateien/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/dokumentation/dateien/<int:pk>/freigeben/": (
+        "/veranstaltungen/{documented_slug}/verwaltung/dokumentation/dateien/{documentation_photo}/freigeben/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/dokumentation/dateien/<int:pk>/entfernen/": (
+        "/veranstaltungen/{documented_slug}/verwaltung/dokumentation/dateien/{documentation_photo}/entfernen/",
+        POST_ONLY_SIGNED_IN,
+    ),
+    "veranstaltungen/<slug:slug>/verwaltung/dokumentation/veroeffentlichen/": (
+        "/veranstaltungen/{documented_slug}/verwaltung/dokumentation/veroeffentlichen/",
+        POST_ONLY_SIGNED_IN,
+    ),
     "veranstaltungen/<slug:slug>/verwaltung/bearbeiten/": ("/veranstaltungen/{event_slug}/verwaltung/bearbeiten/", OFFICE_ONLY),
     "veranstaltungen/<slug:slug>/verwaltung/programm/": ("/veranstaltungen/{event_slug}/verwaltung/programm/", OFFICE_ONLY),
     "veranstaltungen/<slug:slug>/verwaltung/kontingente/": (

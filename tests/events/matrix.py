@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events import actions, links
 from members.models import Municipality
-from tests.events.conftest import make_forum
+from tests.events.conftest import make_documented_forum, make_forum
 
 
 def event_ids(personas) -> dict[str, object]:
@@ -37,7 +37,10 @@ def event_ids(personas) -> dict[str, object]:
     guest = actions.register(event, name="Nina Nominiert", email="nina@example.org", contingent=contingent)
     registration = actions.register(event, name="Paula Teilnehmerin", email="paula@example.org")
     actions.check_in(office, event, registration.code)
+    documentation = make_documented_forum(office, slug="forum-matrix-doku")
     return {
+        "documented_slug": "forum-matrix-doku",
+        "documentation_photo": documentation.items.get(kind="photo").pk,
         "event_slug": event.slug,
         "registration_link": links.registration_token(registration),
         "contingent_link": links.contingent_token(contingent),

@@ -24,6 +24,10 @@ def test_demo_events_are_believable_and_load_twice():
     certified = [r for r in attended if actions.certificate_allowed(r)]
     assert 0 < len(certified) < attended.count()  # some came for one workshop only
     assert past.feedback.exists()
+    documentation = past.documentation
+    assert documentation.is_published and documentation.report
+    assert documentation.items.filter(kind="presentation").count() == 2
+    assert all(i.is_public_ready and i.alt_text for i in documentation.items.filter(kind="photo"))
     assert upcoming.registration_open
     assert upcoming.registrations.filter(status=Registration.Status.WAITING).count() == 3
     assert upcoming.contingents.count() == 2
