@@ -71,8 +71,38 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def event_list(request):
-    events = published_events().order_by("-starts_at")
-    return render(request, "events/list.html", {"events": events})
+    """Coming events first (soonest on top, with the registration state), then past ones (newest on top),
+    linked to their documentation where it is published."""
+    from django.utils import formats, timezone
+
+    from website.cards import Card
+
+    now = timezone.now()
+    events = published_events().select_related("documentation").order_by("starts_at")
+    upcoming, past = [], []
+    for event in events:
+        meta = [event.location] if event.location else []
+        if event.ends_at > now:
+            if event.registration_open and event.mode == Event.Mode.PUBLIC:
+                closes = formats.date_format(timezone.localtime(event.registration_closes_at), "SHORT_DATE_FORMAT")
+                meta.append(_("Anmeldung bis %(date)s") % {"date": closes})
+            elif event.registration_open:
+                meta.append(_("Teilnahme auf Einladung"))
+            else:
+                meta.append(_("Anmeldung geschlossen"))
+            upcoming.append(
+                Card(event.title, event.get_absolute_url(), event.get_kind_display(), date=event.starts_at, meta=tuple(meta))
+            )
+            continue
+        documentation = getattr(event, "documentation", None)
+        if documentation is not None and documentation.is_published:
+            meta.append(_("Dokumentation mit Bericht, Präsentationen und Fotos"))
+            url = documentation.get_absolute_url()
+        else:
+            url = event.get_absolute_url()
+        past.append(Card(event.title, url, event.get_kind_display(), date=event.starts_at, meta=tuple(meta)))
+    past.reverse()
+    return render(request, "events/list.html", {"upcoming": upcoming, "past": past})
 
 
 @require_http_methods(["GET", "POST"])
