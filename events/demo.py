@@ -19,8 +19,8 @@ from members.models import Municipality
 from . import actions
 from .models import Event
 
-PAST_SLUG = "forum-integration-fruehjahr"
-UPCOMING_SLUG = "forum-integration-herbst"
+PAST_SLUG = "forum-vielfalt-in-der-ausbildung"
+UPCOMING_SLUG = "forum-zugang-zu-dienstleistungen"
 PEOPLE = [
     ("Aylin Demir", "essen", "Kommunales Integrationszentrum Essen"),
     ("Jonas Albrecht", "bochum", "Stadt Bochum, Personalamt"),
@@ -114,7 +114,7 @@ def _forum(office, slug: str, title: str, start: dt.datetime, capacity: int, **e
 
 def _past_forum(office) -> None:
     start = _at(40, 10)  # created as upcoming, moved to the past below
-    event = _forum(office, PAST_SLUG, "Interkommunales Forum Integration – Frühjahr", start, 40)
+    event = _forum(office, PAST_SLUG, "Interkommunales Forum Integration: Vielfalt in der Ausbildung", start, 40)
     workshops = list(event.sessions.filter(needs_choice=True))
     for index, (name, city, organisation) in enumerate(PEOPLE):
         registration = actions.register(
@@ -239,7 +239,7 @@ def _upcoming_forum(office) -> None:
     event = _forum(
         office,
         UPCOMING_SLUG,
-        "Interkommunales Forum Integration – Herbst",
+        "Interkommunales Forum Integration: Zugang zu Dienstleistungen",
         _at(50, 10),
         len(PEOPLE) + 3,
         contingent_deadline=_at(20, 18),
