@@ -104,6 +104,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "projekte/<slug:slug>/foerderung/ausgaben/<int:pk>/pruefen/": OFFICE,  # and the lead city's people in the workspace
     "projekte/<slug:slug>/foerderung/nachweise/<int:pk>/stand/": OFFICE,  # and the lead city's people in the workspace
     "verwaltung/datenschutz/archiv/<int:pk>/antwort/": OFFICE,
+    "verwaltung/quarantaene/<int:pk>/loeschen/": OFFICE,
     # Events: the organisers (the office; admins as office); the link routes are listed with a wrong link: nobody
     "veranstaltungen/<slug:slug>/verwaltung/kontingente/": OFFICE,
     "veranstaltungen/<slug:slug>/verwaltung/einladen/": OFFICE,

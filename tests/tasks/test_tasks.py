@@ -104,7 +104,8 @@ def test_the_scheduler_runs_the_daily_jobs_once_per_day(project, lead, personas,
     create_task(lead, project, title="Morgen", assignees=[member], due_date=today + dt.timedelta(days=1))
     at_eight = timezone.make_aware(dt.datetime.combine(today, dt.time(settings.NOTIFICATIONS_DIGEST_HOUR, 5)))
     assert "task-reminders" in run_due(at_eight)
-    assert run_due(at_eight + dt.timedelta(hours=1)) == []
+    again = run_due(at_eight + dt.timedelta(hours=1))
+    assert set(again) <= set(settings.NOTIFICATIONS_FREQUENT_JOBS)  # only jobs that run every few minutes
     assert Notification.objects.filter(event__verb="task.reminder").count() == 1
 
 

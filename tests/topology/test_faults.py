@@ -114,8 +114,12 @@ def test_a_database_restart_fails_requests_fast_and_recovers_without_restarting_
     assert all(p.poll() is None for name, p in top.processes.items() if name.startswith(("worker", "app")))
     labels = marker.read_text().split()
     assert sorted(set(labels)) == sorted(row["label"] for row in state.values())
-    # A label written twice would be a task run twice: a task that finished during the outage is recorded
-    # when the database is back, not run again.
+    # A label written twice is a task run twice. A task that finished during the outage is recorded when the
+    # database is back, not run again; but a task whose claim the outage cut off goes back into the queue
+    # (its database writes were rolled back, an effect outside the database is not): at least once, never
+    # silently. So every second run must be a recorded second claim, and only for the few tasks in flight.
     twice = sorted({label for label in labels if labels.count(label) > 1})
-    print(f"tasks: {len(state)} successful, {sum(r['runs'] > 1 for r in state.values())} claimed twice, ran twice: {twice}")
-    assert twice == []
+    claimed_again = sorted(row["label"] for row in state.values() if row["runs"] > 1)
+    print(f"tasks: {len(state)} successful, claimed again: {claimed_again}, ran twice: {twice}")
+    assert set(twice) <= set(claimed_again)
+    assert len(claimed_again) <= 2  # the two lanes' tasks in flight when the database went away
