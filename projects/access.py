@@ -26,15 +26,19 @@ from .models import JointProject, Milestone, ProjectDecision, ProjectPartner
 CONTRIBUTOR_ROLES = (WorkspaceMember.Role.MANAGER, WorkspaceMember.Role.EDITOR)
 
 
+def steering_group_seats():
+    """Current seats in the Regiegruppe that let their holders read every project (guests excluded)."""
+    return (
+        Membership.objects.current()
+        .filter(person__is_active=True, body__kind=Body.Kind.STEERING_GROUP)
+        .exclude(role=Membership.Role.GUEST)
+    )
+
+
 def in_steering_group(user) -> bool:
     if not user.is_authenticated:
         return False
-    return (
-        Membership.objects.current()
-        .filter(person__user=user, person__is_active=True, body__kind=Body.Kind.STEERING_GROUP)
-        .exclude(role=Membership.Role.GUEST)
-        .exists()
-    )
+    return steering_group_seats().filter(person__user=user).exists()
 
 
 def sees_all(user) -> bool:

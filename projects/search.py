@@ -12,19 +12,15 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Body, Membership
 from search.models import Audience
 from search.registry import Entry, Provider
 
+from .access import steering_group_seats
 from .models import JointProject
 
 
 def _steering_group_users() -> list[int]:
-    seats = (
-        Membership.objects.current()
-        .filter(body__kind=Body.Kind.STEERING_GROUP, person__is_active=True, person__user__isnull=False)
-        .exclude(role=Membership.Role.GUEST)
-    )
+    seats = steering_group_seats().filter(person__user__isnull=False)
     return list(seats.values_list("person__user_id", flat=True).distinct())
 
 
