@@ -166,6 +166,9 @@ _BULK_INDEXES = {
     "search_entry_vector_gin": "CREATE INDEX search_entry_vector_gin ON search_searchentry USING gin (search_vector)",
     "search_entry_date_idx": "CREATE INDEX search_entry_date_idx ON search_searchentry (date DESC)",
     "search_entry_city_date_idx": "CREATE INDEX search_entry_city_date_idx ON search_searchentry (municipality_id, date DESC)",
+    "search_entry_public_date_idx": "CREATE INDEX search_entry_public_date_idx ON search_searchentry (date DESC) WHERE public",
+    "search_entry_public_city_idx": "CREATE INDEX search_entry_public_city_idx ON search_searchentry (municipality_id, date DESC)"
+    " WHERE public",
 }
 
 
@@ -237,6 +240,9 @@ def _load(n: int) -> dict:
             "INSERT INTO search_searchgrant (entry_id, user_id) SELECT id, %s FROM search_searchentry WHERE id %% 1000 = 0",
             [user.pk],
         )
+        from search.indexing import refresh_public
+
+        refresh_public()  # found without an account: public audience, or a public workspace's entry
         cursor.execute("SET maintenance_work_mem = '1GB'")
         for sql in _BULK_INDEXES.values():
             cursor.execute(sql)

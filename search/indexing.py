@@ -7,9 +7,10 @@ checks every hit against its kind's access function anyway (``service.search``),
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from .backends import BODY_INDEX_CHARS, backend, clean_for_index
-from .models import SearchEntry, SearchGrant
+from .models import Audience, SearchEntry, SearchGrant
 from .registry import provider_for, providers
 
 
@@ -43,11 +44,43 @@ def schedule_workspace_content(workspace_id: int) -> None:
         transaction.on_commit(lambda: index_workspace_content.enqueue(workspace_id))
 
 
+def _open_workspaces():
+    """The workspaces that everybody may see, without an account: the workspaces' one rule."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from workspaces.access import workspaces_visible_to
+
+    return workspaces_visible_to(AnonymousUser())
+
+
+def _public(entry) -> bool:
+    """``SearchEntry.public``: found without an account."""
+    if entry.audience == Audience.PUBLIC:
+        return True
+    if entry.audience != Audience.WORKSPACE or entry.workspace_id is None:
+        return False
+    return _open_workspaces().filter(pk=entry.workspace_id).exists()
+
+
+def refresh_public(workspace_id: int | None = None) -> int:
+    """Set ``public`` of a workspace's entries (default: of all entries) from their audience and the workspace's
+    visibility now: two UPDATEs of the rows that change.
+
+    ``update_workspace`` calls it when a workspace's visibility changes; bulk loaders that write entries without
+    ``index_now`` call it once afterwards. Returns the number of entries changed."""
+    entries = SearchEntry.objects.all() if workspace_id is None else SearchEntry.objects.filter(workspace_id=workspace_id)
+    found = Q(audience=Audience.PUBLIC) | Q(audience=Audience.WORKSPACE, workspace__in=_open_workspaces().values("pk"))
+    opened = entries.filter(found, public=False).update(public=True)
+    closed = entries.filter(public=True).exclude(found).update(public=False)
+    return opened + closed
+
+
 def _fields(entry) -> dict:
     return {
         "workspace_id": entry.workspace_id,
         "municipality_id": entry.municipality_id,
         "audience": entry.audience,
+        "public": _public(entry),
         "date": entry.date,
         "title": clean_for_index(entry.title)[:300],
         "body": clean_for_index(entry.body)[:BODY_INDEX_CHARS],

@@ -47,6 +47,10 @@ class SearchEntry(models.Model):
     title = models.CharField(_("Titel"), max_length=300)
     body = models.TextField(_("Text"), blank=True)
     url = models.CharField(_("Adresse"), max_length=300)
+    # Found without an account: the audience "public", or the audience "workspace" in a workspace that everybody may
+    # see. It restates the rule for the anonymous searcher as one column (search.indexing keeps it, also when a
+    # workspace's visibility changes), so a search without an account walks only these rows, not the whole table.
+    public = models.BooleanField(_("ohne Konto auffindbar"), default=False)
     indexed_at = models.DateTimeField(_("indexiert am"), auto_now=True)
 
     class Meta:
@@ -58,11 +62,19 @@ class SearchEntry(models.Model):
             models.CheckConstraint(
                 condition=~Q(audience="workspace") | Q(workspace__isnull=False), name="workspace_audience_has_workspace"
             ),
+            # ``public`` can only be wrong where it depends on a workspace's visibility (kept by search.indexing).
+            models.CheckConstraint(condition=~Q(audience="public") | Q(public=True), name="search_entry_public_audience_found"),
+            models.CheckConstraint(
+                condition=Q(audience__in=["public", "workspace"]) | Q(public=False), name="search_entry_closed_audience_hidden"
+            ),
         ]
         indexes = [
             models.Index(fields=["-date"], name="search_entry_date_idx"),
             # The city filter, newest first: without it a search in one city walks the date index through all ten.
             models.Index(fields=["municipality", "-date"], name="search_entry_city_date_idx"),
+            # The same two walks for searches without an account (a small share of the entries).
+            models.Index(fields=["-date"], condition=Q(public=True), name="search_entry_public_date_idx"),
+            models.Index(fields=["municipality", "-date"], condition=Q(public=True), name="search_entry_public_city_idx"),
         ]
 
     def __str__(self) -> str:

@@ -34,11 +34,13 @@ class TaskQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
     def assigned_to(self, user) -> TaskQuerySet:
-        """Tasks for ``user`` themself or for the whole municipality they work for."""
-        person = getattr(user, "person", None)
-        condition = Q(assignees=user)
-        if person is not None and person.municipality_id and person.is_active:
-            condition |= Q(assigned_municipalities=person.municipality_id)
+        """Tasks for ``user`` themself or for the whole municipality they work for (as an active person).
+
+        The municipality is a subquery, not looked up first: no round trip, and always the person's current city."""
+        from members.models import Person
+
+        city = Person.objects.filter(user=user, is_active=True, municipality__isnull=False).values("municipality_id")
+        condition = Q(assignees=user) | Q(assigned_municipalities__in=city)
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 
 

@@ -19,7 +19,7 @@ from accounts.roles import is_member
 from audit.actions import record, snapshot
 from lib.concurrency import save_versioned
 from members.models import Body, Membership
-from search.indexing import schedule, schedule_workspace_content
+from search.indexing import refresh_public, schedule, schedule_workspace_content
 
 from . import access
 from .models import ROLE_RANK, JoinRequest, Workspace, WorkspaceMember
@@ -139,6 +139,7 @@ def update_workspace(actor, workspace: Workspace, expected_version: int, **field
     record(actor, _change_action(before, after), workspace, before=before, after=after)
     schedule("workspace", workspace.pk)  # save_versioned writes with UPDATE, so no post_save reaches the search
     if after["visibility"] != before["visibility"]:
+        refresh_public(workspace.pk)  # found without an account, or no longer
         schedule_workspace_content(workspace.pk)  # comments and tasks are found by other people now
     return workspace
 

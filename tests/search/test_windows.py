@@ -35,6 +35,7 @@ def entry(number: int, body: str, days_old: int) -> SearchEntry:
         kind="document",
         object_id=10_000 + number,
         audience=Audience.PUBLIC,
+        public=True,
         date=timezone.now() - dt.timedelta(days=days_old),
         title=f"Fenstertest {number}",
         body=body,
