@@ -110,6 +110,7 @@ def _checked(user, hits: list[Hit]) -> list[Hit]:
     The index already expresses that rule; this check makes the search agree with every other channel
     even while an entry is out of date (an unknown kind is dropped)."""
     from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
     viewer = user if user is not None else AnonymousUser()
@@ -126,7 +127,10 @@ def _checked(user, hits: list[Hit]) -> list[Hit]:
         if visible is None:
             allowed[kind] = ids
             continue
-        sql, part_params = visible.filter(pk__in=ids).order_by().values_list("pk", flat=True).query.sql_with_params()
+        try:
+            sql, part_params = visible.filter(pk__in=ids).order_by().values_list("pk", flat=True).query.sql_with_params()
+        except EmptyResultSet:  # e.g. ``none()``: the kind opens nothing to this user
+            continue
         parts.append(f"SELECT {len(kinds)}, v.* FROM ({sql}) v")  # noqa: S608 - compiled querysets; values are parameters
         kinds.append(kind)
         params.extend(part_params)

@@ -42,4 +42,6 @@ class Migration(migrations.Migration):
             model_name='searchentry',
             constraint=models.CheckConstraint(condition=models.Q(('audience__in', ['public', 'workspace']), ('public', False), _connector='OR'), name='search_entry_closed_audience_hidden'),
         ),
+        # Fresh statistics for the new column: the planner's choice between the GIN and the date indexes depends on them.
+        migrations.RunSQL("ANALYZE search_searchentry", migrations.RunSQL.noop),
     ]
