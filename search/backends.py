@@ -247,10 +247,11 @@ def _plan(query: textlib.ParsedQuery) -> str:
     return PLANNER
 
 
-def _newest(name: str, tsquery: str, where: str, limit: int, plan: str, *, vector: bool) -> str:
-    """The CTE ``name``: id and date (and with ``vector`` the tsvector) of the newest ``limit`` entries that match
-    ``tsquery`` and ``where``, found as ``plan`` says. Parameters: those of ``tsquery``, then those of ``where``."""
-    columns = "e.id, e.date" + (", e.search_vector" if vector else "")
+def _newest(name: str, tsquery: str, where: str, limit: int, plan: str) -> str:
+    """The CTE ``name``: id, date and tsvector of the newest ``limit`` entries that match ``tsquery`` and ``where``,
+    found as ``plan`` says. Parameters: those of ``tsquery``, then those of ``where``. The tsvector comes along
+    (read anyway for the match), so ranking and the phrase check need not fetch the rows again."""
+    columns = "e.id, e.date, e.search_vector"
     if plan == COLLECT:
         # OFFSET 0 keeps the filters out of the index scan: the GIN index alone finds the few matches, which are then
         # filtered; otherwise PostgreSQL ANDs the bitmap with one of the whole filter's (e.g. every public entry).
@@ -318,28 +319,38 @@ class PostgresBackend:
         # newest CANDIDATES matches are ranked by relevance and recency (rarer queries completely); one more
         # is fetched to know whether there are more. The tsquery is written out (not in a CTE) so the planner
         # sees it: the GIN index for rare terms, the date index with a per-row match for very common ones.
-        if query.has_phrase:
-            # GIN cannot answer a phrase: every entry with all its words would be re-checked for positions
-            # (for two common words a third of the table). So the candidates are the newest PHRASE_WINDOW
-            # entries with all the words (index only), and the phrase is checked on those alone: the result
-            # is exactly the entries with the phrase among them, i.e. the newest entries with the phrase.
-            words, wparams = self._tsquery(query, words_only=True)
-            head = _newest("candidates", words, where, PHRASE_WINDOW, plan, vector=False)
+        if not query.has_phrase:
+            head = _newest("matches", tsquery, where, CANDIDATES + 1, plan)
+            rows = self._page(head, "0", [*qparams, *filter_params], tsquery, qparams, limit, offset)
+            return self._finish(rows, query, window=0)
+        # GIN cannot answer a phrase: every entry with all its words would be re-checked for positions (for two
+        # common words a third of the table). So the candidates are the newest entries with all the words, and the
+        # phrase is checked on those alone: the result is exactly the entries with the phrase among them, i.e. the
+        # newest entries with the phrase. A quarter of PHRASE_WINDOW is tried first; the whole window only when
+        # that does not fill the page asked for (and it was full, so there can be more).
+        words, wparams = self._tsquery(query, words_only=True)
+        for window in sorted({max(1, PHRASE_WINDOW // 4), PHRASE_WINDOW}):
+            head = _newest("candidates", words, where, window, plan)
             head += f""",
                 matches AS MATERIALIZED (
-                    SELECT c.id, c.date, e.search_vector FROM candidates c JOIN search_searchentry e ON e.id = c.id
-                    WHERE e.search_vector @@ ({tsquery})
-                    ORDER BY c.date DESC LIMIT {CANDIDATES + 1}
+                    SELECT id, date, search_vector FROM candidates WHERE ts_match_vq(search_vector, ({tsquery}))
+                    ORDER BY date DESC LIMIT {CANDIDATES + 1}
                 )"""  # noqa: S608 - fixed fragments only; values are parameters
-            params = [*wparams, *filter_params, *qparams]
-            window = "(SELECT count(*) FROM candidates)"
-        else:
-            head = _newest("matches", tsquery, where, CANDIDATES + 1, plan, vector=True)
-            params = [*qparams, *filter_params]
-            window = "0"
-        # The matches carry their tsvector (read anyway for the match), so ranking does not fetch each row again.
-        # The page's rows come with their text for the snippets: one round trip, the first SNIPPET_FETCH characters
-        # of the shown hits' bodies only (a body can hold 200,000); a body whose first match lies beyond is read whole.
+            rows = self._page(
+                head, "(SELECT count(*) FROM candidates)", [*wparams, *filter_params, *qparams], tsquery, qparams, limit, offset
+            )
+            filled = bool(rows) and (rows[0][9] > offset + limit or rows[0][10] < window)
+            if filled:
+                break
+        return self._finish(rows, query, window=window)
+
+    @staticmethod
+    def _page(head: str, window_sql: str, params: list, tsquery: str, qparams: list, limit: int, offset: int) -> list:
+        """Rank the newest CANDIDATES matches of ``head`` by relevance and recency; the page's rows.
+
+        The matches carry their tsvector (read anyway for the match), so ranking does not fetch each row again.
+        The page's rows come with their text for the snippets: one round trip, the first SNIPPET_FETCH characters
+        of the shown hits' bodies only (a body can hold 200,000); a body whose first match lies beyond is read whole."""
         sql = f"""
             WITH {head},
             ranked AS (
@@ -350,18 +361,21 @@ class PostgresBackend:
                 LIMIT %s OFFSET %s
             )
             SELECT e.id, e.kind, e.object_id, e.title, e.url, e.date, e.workspace_id, r.score, left(e.body, {SNIPPET_FETCH}),
-                   (SELECT count(*) FROM matches), {window}, length(e.body) > {SNIPPET_FETCH}
+                   (SELECT count(*) FROM matches), {window_sql}, length(e.body) > {SNIPPET_FETCH}
             FROM ranked r JOIN search_searchentry e ON e.id = r.id
             ORDER BY r.score DESC, e.date DESC, e.id
         """  # noqa: S608 - only fixed SQL fragments are interpolated; values are parameters
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *qparams, limit, offset])
-            rows = cursor.fetchall()
+            return cursor.fetchall()
+
+    @staticmethod
+    def _finish(rows: list, query: textlib.ParsedQuery, *, window: int) -> Page:
         if not rows:
-            return Page([])
+            return Page([], window=window)
         hits = [Hit(*row[:8]) for row in rows]
         _add_snippets(hits, [row[8] for row in rows], query, cut=[row[11] for row in rows])
-        return Page(hits, total=rows[0][9], window_full=rows[0][10] >= PHRASE_WINDOW)
+        return Page(hits, total=rows[0][9], window_full=bool(window) and rows[0][10] >= window, window=window)
 
 
 class SqliteBackend:
