@@ -185,7 +185,7 @@ def main() -> int:
     parser.add_argument("--reuse", type=Path, required=True, help="a cluster kept with bench/search.py --keep")
     parser.add_argument("--rebuild", action="store_true", help="build the Tantivy index again")
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=1, help="indexing threads")
+    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1), help="indexing threads")
     parser.add_argument("--heap-mb", type=int, default=256, help="indexing memory")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print the figures only")
