@@ -110,6 +110,7 @@ def test_member_finds_her_workspace_her_grants_and_her_city_but_no_private_works
     assert "granted-essen" not in found  # another city's grant
     assert not {label for label in found if label.startswith(("private-workspace", "private-office"))}
     assert {"platform-workspace-0", "private-members-0"} <= found  # platform workspace; audience "members" anywhere
+    assert "platform-office-0" not in found  # a visible workspace does not open the office's entries in it
 
 
 def test_nobody_outside_finds_a_private_workspaces_entry(index, corpus, personas):
