@@ -32,21 +32,23 @@ import datetime as dt
 import html
 import shutil
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import tantivy
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
+from . import backends
 from . import text as textlib
 from .backends import CANDIDATES, Filters, Hit, Page, recency_factor
 
-try:  # the platform's highlighted title and snippet (stems marked, escaped), so both back ends show the same
-    from .backends import _add_snippets as _platform_snippets
-except ImportError:  # pragma: no cover - moved: Tantivy's own snippets instead
-    _platform_snippets = None
+# The platform's highlighted title and snippet (stems marked, escaped), so both back ends show the same;
+# should it move, Tantivy's own snippets are used instead.
+_platform_snippets: Any = getattr(backends, "_add_snippets", None)
 
 TOKENIZER = "german_stem"
 TITLE_BOOST = 2.5  # PostgreSQL's ts_rank weighs title (A, 1.0) over body (B, 0.4)
@@ -87,7 +89,11 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _micros(value: dt.datetime) -> int:
+def _micros(value: dt.datetime | dt.date | str) -> int:
+    if isinstance(value, str):  # SQLite's driver hands back text
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):  # a day: its start, as PostgreSQL compares a date with a timestamp
+        value = dt.datetime.combine(value, dt.time.min)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return int(value.timestamp() * US)
@@ -104,7 +110,7 @@ class Access:
     municipality_ids: list[int] = field(default_factory=list)  # of the user's active people
 
 
-def access_for(user) -> Access:
+def access_for(user: Any) -> Access:
     """The searcher's access facts from the platform's own rules, in one query after the roles: audiences from
     ``service.scope_for`` (the roles), the visible workspaces from ``workspaces_visible_to``, and for a signed-in
     searcher their own workspaces and the municipalities of their active people (``_filter_sql``'s subqueries)."""
@@ -162,7 +168,7 @@ class TantivyIndex:
         return self.index.writer(heap_size=heap_mb * 1_000_000, num_threads=threads)
 
     @staticmethod
-    def document(row: tuple, users: list[int], cities: list[int]) -> tantivy.Document:
+    def document(row: tuple[Any, ...], users: Iterable[int], cities: Iterable[int]) -> tantivy.Document:
         """``row``: id, kind, object_id, workspace_id, municipality_id, audience, date, title, body, url."""
         entry_id, kind, object_id, workspace_id, municipality_id, audience, date, title, body, url = row
         doc = tantivy.Document(
@@ -203,22 +209,29 @@ class TantivyIndex:
 
     _COLUMNS = "id, kind, object_id, workspace_id, municipality_id, audience, date, title, body, url"
 
-    def build(self, *, batch: int = 2000, threads: int = 1, heap_mb: int = 256, progress=None) -> int:
-        """Index every entry of ``search_searchentry`` (streamed with a server-side cursor) with its grants."""
-        from django.db import connection, transaction
+    def build(
+        self, *, batch: int = 2000, threads: int = 1, heap_mb: int = 256, progress: Callable[[str], None] | None = None
+    ) -> int:
+        """Index every entry of ``search_searchentry`` with its grants, read in batches by id (keyset: no server-side
+        cursor needed, so also behind a transaction-mode pooler)."""
+        from django.db import connection
 
         grants = self._grants()
-        count = 0
+        count, last = 0, 0
         writer = self.writer(heap_mb=heap_mb, threads=threads)
         started = time.perf_counter()
-        with transaction.atomic(), connection.chunked_cursor() as cursor:
-            cursor.execute(f"SELECT {self._COLUMNS} FROM search_searchentry ORDER BY id")  # noqa: S608 - fixed columns
-            while rows := cursor.fetchmany(batch):
-                for row in rows:
-                    writer.add_document(self.document(row, *grants.get(row[0], ((), ()))))
-                count += len(rows)
-                if progress and count % 100_000 < batch:
-                    progress(f"  {count} entries indexed ({time.perf_counter() - started:.0f} s)")
+        sql = f"SELECT {self._COLUMNS} FROM search_searchentry WHERE id > %s ORDER BY id LIMIT %s"  # noqa: S608 - fixed columns
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [last, batch])
+                rows = cursor.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                writer.add_document(self.document(row, *grants.get(row[0], ((), ()))))
+            count, last = count + len(rows), rows[-1][0]
+            if progress and count % 100_000 < batch:
+                progress(f"  {count} entries indexed ({time.perf_counter() - started:.0f} s)")
         writer.commit()
         writer.wait_merging_threads()
         self.index.reload()
@@ -273,11 +286,11 @@ class TantivyIndex:
         must = [q for q in (self._term_query(t) for t in query.positive) if q is not None]
         if not must:
             return None
-        clauses = [(Occur.Must, q) for q in must]
+        clauses: list[tuple[Occur, Query]] = [(Occur.Must, q) for q in must]
         clauses += [(Occur.MustNot, q) for q in (self._term_query(t) for t in query.negative) if q is not None]
         return Query.boolean_query(clauses)
 
-    def _any_of(self, field_name: str, values: list) -> Query:
+    def _any_of(self, field_name: str, values: list[Any]) -> Query:
         """A disjunction of term queries rather than a term set: a term set builds a bit set of every document with
         any of the values (for a member's hundred workspaces, most of the index) on each search, whereas a
         disjunction is only advanced to the text's matches (skip lists), so a rare word stays cheap."""
@@ -316,8 +329,8 @@ class TantivyIndex:
         if filters.municipality_id:
             out.append(Query.term_query(s, "municipality_id", filters.municipality_id))
         if filters.date_from or filters.date_to:
-            lower = _micros(filters.date_from) if filters.date_from else None
-            upper = _micros(filters.date_to) if filters.date_to else None
+            lower = _micros(filters.date_from) if filters.date_from else None  # type: ignore[arg-type]
+            upper = _micros(filters.date_to) if filters.date_to else None  # type: ignore[arg-type]
             out.append(Query.range_query(s, "date", tantivy.FieldType.Integer, lower, upper, include_upper=upper is None))
         return out
 
@@ -345,8 +358,8 @@ class TantivyIndex:
         if not candidates:
             return Page([])
         addresses = [address for _, address in candidates]
-        dates = searcher.fast_field_values("date", addresses)
-        ids = searcher.fast_field_values("id", addresses)
+        dates = _ints(searcher.fast_field_values("date", addresses))
+        ids = _ints(searcher.fast_field_values("id", addresses))
         now = time.time() * US
         ranked = sorted(
             (
@@ -361,24 +374,26 @@ class TantivyIndex:
             hits.append(
                 Hit(
                     id=entry_id,
-                    kind=doc.get_first("kind"),
-                    object_id=doc.get_first("object_id"),
-                    title=doc.get_first("title") or "",
-                    url=doc.get_first("url"),
+                    kind=str(doc.get_first("kind")),
+                    object_id=int(doc.get_first("object_id") or 0),
+                    title=str(doc.get_first("title") or ""),
+                    url=str(doc.get_first("url") or ""),
                     date=dt.datetime.fromtimestamp(date / US, tz=dt.UTC),
                     workspace_id=doc.get_first("workspace_id"),
                     score=score,
                 )
             )
-            bodies.append(doc.get_first("body") or "")
+            bodies.append(str(doc.get_first("body") or ""))
             docs.append(doc)
         if _platform_snippets is not None:
             _platform_snippets(hits, bodies, parsed)
         else:
             self._snippets(searcher, text_query, hits, bodies, docs)
-        return Page(hits, total=found.count)
+        return Page(hits, total=found.count)  # type: ignore[attr-defined]  # not in the stubs of 0.27
 
-    def _snippets(self, searcher, text_query: Query, hits: list[Hit], bodies: list[str], docs: list) -> None:
+    def _snippets(
+        self, searcher: tantivy.Searcher, text_query: Query, hits: list[Hit], bodies: list[str], docs: list[tantivy.Document]
+    ) -> None:
         """Tantivy's own snippets (about three times the platform's cost; used if the platform's are not there)."""
         generators = {
             name: tantivy.SnippetGenerator.create(searcher, text_query, self.schema, name) for name in ("title", "body")
@@ -395,18 +410,22 @@ class TantivyIndex:
         if built is None:
             return set()
         searcher = self.index.searcher()
-        total = searcher.search(built[0], limit=1, count=True).count
+        total = searcher.search(built[0], limit=1, count=True).count  # type: ignore[attr-defined]
         if not total:
             return set()
         addresses = [address for _, address in searcher.search(built[0], limit=total).hits]
-        return set(searcher.fast_field_values("id", addresses))
+        return set(_ints(searcher.fast_field_values("id", addresses)))
+
+
+def _ints(values: list[int | float | bool | None]) -> list[int]:
+    return [int(v or 0) for v in values]
 
 
 def _regex_escape(value: str) -> str:
     return "".join("\\" + c if c in r".^$*+?()[]{}|\-&~#@<>\"" else c for c in value)
 
 
-def _snippet_html(snippet: tantivy.Snippet, value: str, *, whole: bool = False):
+def _snippet_html(snippet: tantivy.Snippet, value: str, *, whole: bool = False) -> SafeString:
     """Escaped text with the matched words in <mark> (as the platform's snippets); Tantivy's ranges are byte offsets."""
     fragment = snippet.fragment()
     if not fragment:
