@@ -111,12 +111,13 @@ class Access:
 
 
 def access_for(user: Any) -> Access:
-    """The searcher's access facts from the platform's own rules, in one query after the roles: audiences from
+    """The searcher's access facts from the platform's own rules, in one query after the roles' one: audiences from
     ``service.scope_for`` (the roles), the visible workspaces from ``workspaces_visible_to``, and for a signed-in
     searcher their own workspaces and the municipalities of their active people (``_filter_sql``'s subqueries)."""
     from django.contrib.auth.models import AnonymousUser
     from django.db.models import CharField, Value
 
+    from accounts.roles import roles_of
     from members.models import Person
     from workspaces.access import workspaces_visible_to
     from workspaces.models import WorkspaceMember
@@ -125,6 +126,7 @@ def access_for(user: Any) -> Access:
 
     anonymous = user is None or not user.is_authenticated
     viewer = AnonymousUser() if anonymous else user
+    roles_of(viewer)  # one query, kept on the user for what follows (the copy below and workspaces_visible_to)
     # Roles only (the workspaces are looked up below); on a copy, so the scope it keeps is not left on the user.
     audiences = list(scope_for(copy.copy(viewer), workspace_ids=[]).audiences)
     rows = workspaces_visible_to(viewer).order_by().annotate(part=Value("v", CharField())).values_list("part", "pk")

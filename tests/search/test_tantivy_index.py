@@ -184,3 +184,14 @@ def test_update_follows_the_table(index, corpus, lead):
     index.update([pk])
     assert index.matching_ids(textlib.parse("Straßen"), access_for(lead)) == set()
     assert index.index.searcher().num_docs == len(SearchEntry.objects.all())
+
+
+def test_access_facts_cost_one_query_plus_the_roles(personas, django_assert_num_queries):
+    from accounts.models import User
+
+    member = User.objects.get(pk=personas["member"].pk)  # as loaded for a request: no roles cached
+    with django_assert_num_queries(2):  # the roles; visible and own workspaces and her cities in one
+        access = access_for(member)
+    assert access.user_id == member.pk and access.municipality_ids == [Municipality.objects.get(slug="bochum").pk]
+    with django_assert_num_queries(1):
+        assert access_for(AnonymousUser()).audiences == ["public"]
