@@ -33,7 +33,7 @@ from django.utils.translation import get_language
 
 MAX_ENTRIES = 64
 
-_entries: OrderedDict[tuple, str] = OrderedDict()
+_entries: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -67,13 +67,31 @@ def cached_fragment(name: str, tables: Sequence[type[models.Model]], template: s
         html = _entries.get(key)
         if html is not None:
             _entries.move_to_end(key)
-    if html is None:
+    if not isinstance(html, str):
         html = render_to_string(template, context())
         with _lock:
             _entries[key] = html
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
     return mark_safe(html)  # noqa: S308 - output of the template engine, escaped there
+
+
+def cached_rows(name: str, tables: Sequence[type[models.Model]], load: Callable[[], object]) -> object:
+    """``load()`` (rows read from ``tables``, e.g. the choices of a filter form) reused while ``tables`` are unchanged.
+
+    The rows are shared by every request of the process: callers only read them.
+    """
+    key = (name, data_stamp(tables))
+    with _lock:
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]
+    rows = load()
+    with _lock:
+        _entries[key] = rows
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return rows
 
 
 def clear() -> None:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import VersionField
 from lib.forms import DateInput, KernForm, KernModelForm, ListedModelChoiceField
+from lib.fragments import cached_rows
 
 from .models import Body, Membership, Municipality, Person
 
@@ -24,6 +25,14 @@ class DirectoryFilterForm(KernForm):
     )
     role = forms.ChoiceField(label=_("Rolle"), required=False, choices=[("", _("alle Rollen"))] + list(Membership.Role.choices))
     department = forms.CharField(label=_("Fachbereich"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        city, body = self.fields["city"], self.fields["body"]
+        # The cities and bodies change rarely: one stamp query instead of reading both lists (lib/fragments.py).
+        city._listed, body._listed = cached_rows(
+            "directory-choices", [Municipality, Body], lambda: (list(city.queryset), list(body.queryset))
+        )
 
 
 MUNICIPALITY_FIELDS = [
