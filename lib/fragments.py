@@ -5,9 +5,10 @@ page text) to everybody, and rendering them cost several times the page's bare l
 is rendered once per process and reused while the rows behind it are unchanged:
 
 * **The stamp decides, not an invalidation.** One SQL statement reads a stamp of every table the
-  part shows (on PostgreSQL each row's id and ``xmin``, the id of the transaction that wrote its
-  current version, so *any* write — an action, the admin, a migration, a loader — changes it; on
-  other databases the row count and the latest ``modified``). A write in another process or on
+  part shows (on PostgreSQL each row's id, ``xmin`` — the transaction that wrote its current
+  version — and ``ctid`` — where that version lies, new for every update even within one
+  transaction; so *any* write, by an action, the admin, a migration or a loader, changes it; on
+  other databases the row count, the id range, the latest ``modified`` and the sum of versions). A write in another process or on
   another app server therefore shows on the next request; nothing needs to be told. Only for small
   tables (a few dozen rows): the stamp reads all their rows.
 * **Read the stamp before the data.** A write committed in between leaves fresh content under an old
@@ -41,10 +42,14 @@ def _table_sql(model: type[models.Model]) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
     if connection.vendor == "postgresql":
-        return f"SELECT md5(coalesce(string_agg({pk}::text || ':' || xmin::text, ',' ORDER BY {pk}), '')) FROM {table}"  # noqa: S608 - names from model metadata, quoted
-    modified = "MAX(modified)" if any(f.name == "modified" for f in model._meta.concrete_fields) else "''"
-    version = "SUM(version)" if any(f.name == "version" for f in model._meta.concrete_fields) else "0"
-    return f"SELECT COUNT(*) || '/' || COALESCE({modified}, '') || '/' || COALESCE({version}, 0) FROM {table}"  # noqa: S608 - names from model metadata, quoted
+        row = f"{pk}::text || ':' || xmin::text || ':' || ctid::text"
+        return f"SELECT md5(coalesce(string_agg({row}, ',' ORDER BY {pk}), '')) FROM {table}"  # noqa: S608 - names from model metadata, quoted
+    names = {f.name for f in model._meta.concrete_fields}
+    modified = "MAX(modified)" if "modified" in names else "''"
+    version = "SUM(version)" if "version" in names else "0"
+    parts = ["COUNT(*)", f"MIN({pk})", f"MAX({pk})", f"COALESCE({modified}, '')", f"COALESCE({version}, 0)"]
+    joined = " || '/' || ".join(parts)
+    return f"SELECT {joined} FROM {table}"  # noqa: S608 - names from model metadata, quoted
 
 
 def data_stamp(tables: Sequence[type[models.Model]]) -> str:
