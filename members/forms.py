@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import VersionField
-from lib.forms import DateInput, KernForm, KernModelForm, ListedModelChoiceField
+from lib.forms import DateInput, InputGroupField, KernForm, KernModelForm, ListedModelChoiceField
 from lib.fragments import cached_rows
 
 from .models import Body, Membership, Municipality, Person
@@ -12,6 +12,7 @@ from .models import Body, Membership, Municipality, Person
 
 class DirectoryFilterForm(KernForm):
     hide_optional_marks = True  # every filter is optional; saying so on each one is noise
+    bound_field_class = InputGroupField  # on every directory request: rendered in Python (lib/forms.py)
     q = forms.CharField(label=_("Suche"), required=False, max_length=200, help_text=_("Name, Fachbereich oder Funktion"))
     city = ListedModelChoiceField(
         label=_("Kommune"),
