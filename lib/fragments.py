@@ -25,6 +25,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connection, models
 from django.template.loader import render_to_string
@@ -34,7 +35,7 @@ from django.utils.translation import get_language
 
 MAX_ENTRIES = 64
 
-_entries: OrderedDict[tuple, object] = OrderedDict()
+_entries: OrderedDict[tuple[str, ...], object] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -61,7 +62,9 @@ def data_stamp(tables: Sequence[type[models.Model]]) -> str:
     return hashlib.blake2b("|".join(str(part) for part in row).encode(), digest_size=12).hexdigest()
 
 
-def cached_fragment(name: str, tables: Sequence[type[models.Model]], template: str, context: Callable[[], dict]) -> SafeString:
+def cached_fragment(
+    name: str, tables: Sequence[type[models.Model]], template: str, context: Callable[[], dict[str, Any]]
+) -> SafeString:
     """``template`` rendered with ``context()`` (called only on a miss), reused while ``tables`` are unchanged.
 
     ``context`` must read the data itself (after the stamp was taken), and the part must be the
