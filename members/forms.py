@@ -4,13 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import VersionField
-from lib.forms import DateInput, KernForm, KernModelForm, ListedModelChoiceField
+from lib.forms import DateInput, InputGroupField, KernForm, KernModelForm, ListedModelChoiceField
+from lib.fragments import cached_rows
 
 from .models import Body, Membership, Municipality, Person
 
 
 class DirectoryFilterForm(KernForm):
     hide_optional_marks = True  # every filter is optional; saying so on each one is noise
+    bound_field_class = InputGroupField  # on every directory request: rendered in Python (lib/forms.py)
     q = forms.CharField(label=_("Suche"), required=False, max_length=200, help_text=_("Name, Fachbereich oder Funktion"))
     city = ListedModelChoiceField(
         label=_("Kommune"),
@@ -24,6 +26,14 @@ class DirectoryFilterForm(KernForm):
     )
     role = forms.ChoiceField(label=_("Rolle"), required=False, choices=[("", _("alle Rollen"))] + list(Membership.Role.choices))
     department = forms.CharField(label=_("Fachbereich"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        city, body = self.fields["city"], self.fields["body"]
+        # The cities and bodies change rarely: one stamp query instead of reading both lists (lib/fragments.py).
+        city._listed, body._listed = cached_rows(
+            "directory-choices", [Municipality, Body], lambda: (list(city.queryset), list(body.queryset))
+        )
 
 
 MUNICIPALITY_FIELDS = [

@@ -67,9 +67,23 @@ def _filtered_people(user, form: DirectoryFilterForm):
     return people.order_by("family_name", "given_name", "pk")
 
 
+# What the directory's result list shows (members/rendering.py); the rest of a profile stays in the database.
+DIRECTORY_COLUMNS = (
+    *("title", "given_name", "family_name", "function", "department", "user_id"),
+    *("email", "phone", "email_visibility", "phone_visibility"),
+    *("municipality__short_name", "organisation__name"),
+)
+
+
+def _listed_memberships() -> Prefetch:
+    """Current seats with only what the badges show."""
+    seats = Membership.objects.current().select_related("body").only("person_id", "role", "body__name", "body__short_name")
+    return Prefetch("memberships", queryset=seats.order_by("body__name"), to_attr="current_memberships")
+
+
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    people = _filtered_people(request.user, form).prefetch_related(_current_memberships())
+    people = _filtered_people(request.user, form).only(*DIRECTORY_COLUMNS).prefetch_related(_listed_memberships())
     page = Paginator(people, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("seite"))
     for person in page.object_list:
         person.show_email = contact_visible(request.user, person, "email")

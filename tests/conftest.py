@@ -29,6 +29,14 @@ PASSWORD = "korrekt-pferd-batterie-heftklammer"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    """Page parts kept per process (lib/fragments.py) start empty in every test."""
+    from lib import fragments
+
+    fragments.clear()
+
+
 @pytest.fixture
 def cooperation(db):
     """The ten cities, the three bodies and a few invented people, as in the demo."""

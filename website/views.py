@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import office_required
 from lib.concurrency import apply_edit, failed_status
-from members.models import Body, Cooperation, Membership, Municipality
+from lib.fragments import cached_fragment
+from members.models import Body, Membership, Municipality
 
 from . import actions
 from .forms import AccessibilityFeedbackForm, FeedbackAnswerForm, FeedbackStatusForm, PageForm
@@ -28,20 +29,19 @@ def _page_or_404(slug: str) -> Page:
 
 
 def start(request):
-    today = timezone.localdate()
-    municipalities = list(Municipality.objects.active(today).order_by("join_date", "short_name"))
-    bodies = list(Body.objects.order_by("name"))
-    return render(
-        request,
-        "website/start.html",
-        {
-            "page": Page.objects.filter(slug="start").first(),
-            "cooperation": Cooperation.objects.select_related("managing_municipality").first(),
-            "municipalities": municipalities,
-            "bodies": bodies,
-            "founding_year": min((m.join_date.year for m in municipalities), default=None),
-        },
-    )
+    # The content is the same for every visitor and changes only with these tables (lib/fragments.py).
+    content = cached_fragment("start", [Municipality, Body, Page], "website/_start_content.html", _start_context)
+    return render(request, "website/start.html", {"content": content})
+
+
+def _start_context() -> dict:
+    municipalities = list(Municipality.objects.active(timezone.localdate()).order_by("join_date", "short_name"))
+    return {
+        "page": Page.objects.filter(slug="start").first(),
+        "municipalities": municipalities,
+        "bodies": list(Body.objects.order_by("name")),
+        "founding_year": min((m.join_date.year for m in municipalities), default=None),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,16 +152,17 @@ def feedback_status(request, pk: int):
 
 
 def municipalities(request):
+    content = cached_fragment("municipalities", [Municipality], "website/_municipalities_content.html", _municipalities_context)
+    return render(request, "website/municipalities.html", {"content": content})
+
+
+def _municipalities_context() -> dict:
     today = timezone.localdate()
-    return render(
-        request,
-        "website/municipalities.html",
-        {
-            "current": list(Municipality.objects.active(today).order_by("join_date", "short_name")),
-            "upcoming": list(Municipality.objects.filter(join_date__gt=today, left_on__isnull=True).order_by("join_date")),
-            "former": list(Municipality.objects.filter(status=Municipality.Status.LEFT).order_by("short_name")),
-        },
-    )
+    return {
+        "current": list(Municipality.objects.active(today).order_by("join_date", "short_name")),
+        "upcoming": list(Municipality.objects.filter(join_date__gt=today, left_on__isnull=True).order_by("join_date")),
+        "former": list(Municipality.objects.filter(status=Municipality.Status.LEFT).order_by("short_name")),
+    }
 
 
 def municipality(request, slug: str):
