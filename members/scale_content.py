@@ -22,6 +22,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -344,24 +345,41 @@ def _bulk_session() -> None:
         )
 
 
-def _top_up(ctx: _Context, label: str, kind: str | None, have: int, target: int, make: Callable[[range], list[Model]]) -> int:
-    """Create objects ``have`` … ``target - 1`` in batches (one transaction each) and index them."""
+def _top_up(
+    ctx: _Context,
+    label: str,
+    kind: str | None,
+    have: int,
+    target: int,
+    make: Callable[[range], list],
+    save: Callable[[list], list[Model]],
+) -> int:
+    """Create objects ``have`` … ``target - 1`` in batches (one transaction each) and index them.
+
+    ``make`` builds a batch in memory (no database), ``save`` writes it. The next batch is made in a second
+    thread while this one is written: Python waits for PostgreSQL's COPY meanwhile, so the two overlap."""
     if have >= target:
         return 0
     began = time.monotonic()
-    for chunk in _chunks(have, target):
-        with transaction.atomic():
-            _bulk_session()
-            objects = make(chunk)
-            if kind:
-                _index(kind, objects)
-        done = chunk.stop - have
-        rate = done / max(time.monotonic() - began, 1e-6)
-        ctx.progress(f"  {label}: {chunk.stop}/{target} ({rate:.0f}/s)")
+    chunks = list(_chunks(have, target))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate") as pool:
+        pending = pool.submit(make, chunks[0])
+        for n, chunk in enumerate(chunks):
+            made = pending.result()
+            if n + 1 < len(chunks):
+                pending = pool.submit(make, chunks[n + 1])
+            with transaction.atomic():
+                _bulk_session()
+                objects = save(made)
+                if kind:
+                    _index(kind, objects)
+            done = chunk.stop - have
+            rate = done / max(time.monotonic() - began, 1e-6)
+            ctx.progress(f"  {label}: {chunk.stop}/{target} ({rate:.0f}/s)")
     return target - have
 
 
-def _posts(ctx: _Context, chunk: range) -> list[int]:
+def _posts(ctx: _Context, chunk: range) -> list[Model]:
     from news.models import Post
 
     posts = []
@@ -380,11 +398,10 @@ def _posts(ctx: _Context, chunk: range) -> list[int]:
                 published_at=when if published else None,
             )
         )
-    _store(Post, posts)
     return posts
 
 
-def _tasks(ctx: _Context, chunk: range) -> list[int]:
+def _tasks(ctx: _Context, chunk: range) -> list[Model]:
     from tasks.models import Task
 
     tasks = []
@@ -403,19 +420,23 @@ def _tasks(ctx: _Context, chunk: range) -> list[int]:
                 completed_at=when + dt.timedelta(days=rng.randint(1, 60)) if status == "done" else None,
             )
         )
+        users = [_rng(ctx.seed, 5, i).choice(ctx.user_ids)] if ctx.user_ids and i % 3 == 0 else []
+        _cache_related(tasks[-1], "assignees", [ctx.users[pk] for pk in users], get_user_model())
+        _cache_related(tasks[-1], "assigned_municipalities", [], Municipality)
+    return tasks
+
+
+def _save_tasks(tasks: list[Model]) -> list[Model]:
+    from tasks.models import Task
+
     _store(Task, tasks)
     through = Task.assignees.through
-    assigned = []
-    for n, task in enumerate(tasks):
-        users = [_rng(ctx.seed, 5, task.pk).choice(ctx.user_ids)] if ctx.user_ids and n % 3 == 0 else []
-        assigned += [through(task_id=task.pk, user_id=pk) for pk in users]
-        _cache_related(task, "assignees", [ctx.users[pk] for pk in users], get_user_model())
-        _cache_related(task, "assigned_municipalities", [], Municipality)
+    assigned = [through(task_id=task.pk, user_id=user.pk) for task in tasks for user in task.assignees.all()]
     _store(through, assigned, ids=False)
     return tasks
 
 
-def _events(ctx: _Context, chunk: range) -> list[int]:
+def _events(ctx: _Context, chunk: range) -> list[Model]:
     from calendar_events.models import Event
 
     events = []
@@ -435,11 +456,10 @@ def _events(ctx: _Context, chunk: range) -> list[int]:
                 created_by_id=rng.choice(ctx.user_ids) if ctx.user_ids else None,
             )
         )
-    _store(Event, events)
     return events
 
 
-def _meetings(ctx: _Context, chunk: range) -> list[int]:
+def _meetings(ctx: _Context, chunk: range) -> list[Model]:
     from meetings.models import AgendaItem, Meeting
 
     meetings = []
@@ -501,7 +521,7 @@ def _blobs() -> list[tuple[str, str, str, int, str]]:
     return blobs
 
 
-def _documents(ctx: _Context, blobs: list, chunk: range) -> list[Model]:
+def _documents(ctx: _Context, blobs: list, chunk: range) -> list[tuple[Model, Model]]:
     from documents.models import Document, DocumentVersion, Tag, TextStatus
 
     documents, texts = [], []
@@ -521,18 +541,12 @@ def _documents(ctx: _Context, blobs: list, chunk: range) -> list[Model]:
             )
         )
         texts.append(rng)
-    copy = _bulk_copy()
-    if copy:
-        _assign_ids(Document, documents)  # the document and its version point at each other: ids first
-    else:
-        _store(Document, documents)
     versions = []
-    for document, rng in zip(documents, texts, strict=True):
-        name, kind, content_type, size, sha = blobs[document.pk % len(blobs)]
+    for i, document, rng in zip(chunk, documents, texts, strict=True):
+        name, kind, content_type, size, sha = blobs[i % len(blobs)]
         pages = rng.randint(1, 3)
         versions.append(
             DocumentVersion(
-                document=document,
                 number=1,
                 file=name,
                 file_name=f"{document.title}.{kind}",
@@ -546,19 +560,34 @@ def _documents(ctx: _Context, blobs: list, chunk: range) -> list[Model]:
                 page_count=pages,
             )
         )
-    if copy:
-        _assign_ids(DocumentVersion, versions)
-        for document, version in zip(documents, versions, strict=True):
-            document.current = version
-        _copy(Document, documents)  # the foreign key to the version is checked at commit (deferred)
-        _copy(DocumentVersion, versions)
-    else:
-        _store(DocumentVersion, versions)
-        for document, version in zip(documents, versions, strict=True):
-            document.current = version
-        Document.objects.bulk_update(documents, ["current"], batch_size=BATCH)
     for document in documents:
         _cache_related(document, "tags", [], Tag)
+    return list(zip(documents, versions, strict=True))
+
+
+def _save_documents(pairs: list[tuple[Model, Model]]) -> list[Model]:
+    """A document and its version point at each other: on PostgreSQL both get their ids first and the
+    foreign key to the version is checked at commit (deferred); elsewhere the current version is set after."""
+    from documents.models import Document, DocumentVersion
+
+    documents = [document for document, _version in pairs]
+    versions = [version for _document, version in pairs]
+    if _bulk_copy():
+        _assign_ids(Document, documents)
+        _assign_ids(DocumentVersion, versions)
+        for document, version in pairs:
+            version.document = document
+            document.current = version
+        _copy(Document, documents)
+        _copy(DocumentVersion, versions)
+    else:
+        _store(Document, documents)
+        for document, version in pairs:
+            version.document = document
+        _store(DocumentVersion, versions)
+        for document, version in pairs:
+            document.current = version
+        Document.objects.bulk_update(documents, ["current"], batch_size=BATCH)
     return documents
 
 
@@ -633,20 +662,33 @@ def generate_content(
     )
     with _gin_index_built_once(missing, say):
         created["posts"] = _top_up(
-            ctx, "Beiträge", "post", _existing(Post, **in_generated), goal["posts"], lambda c: _posts(ctx, c)
+            ctx,
+            "Beiträge",
+            "post",
+            _existing(Post, **in_generated),
+            goal["posts"],
+            lambda c: _posts(ctx, c),
+            lambda posts: _store(Post, posts) or posts,
         )
         created["tasks"] = _top_up(
-            ctx, "Aufgaben", "task", _existing(Task, **in_generated), goal["tasks"], lambda c: _tasks(ctx, c)
+            ctx, "Aufgaben", "task", _existing(Task, **in_generated), goal["tasks"], lambda c: _tasks(ctx, c), _save_tasks
         )
         created["events"] = _top_up(
-            ctx, "Termine", "event", _existing(Event, **in_generated), goal["events"], lambda c: _events(ctx, c)
+            ctx,
+            "Termine",
+            "event",
+            _existing(Event, **in_generated),
+            goal["events"],
+            lambda c: _events(ctx, c),
+            lambda events: _store(Event, events) or events,
         )
-        created["meetings"] = _top_up(
+        created["meetings"] = _top_up(  # few, and their agenda items need the meetings' ids: made and written at once
             ctx,
             "Sitzungen",
             None,
             _existing(Meeting, title__endswith=GENERATED_MEETING),
             goal["meetings"],
+            lambda c: c,
             lambda c: _meetings(ctx, c),
         )
         blobs = _blobs()
@@ -657,6 +699,7 @@ def generate_content(
             _existing(Document, **in_generated),
             goal["documents"],
             lambda c: _documents(ctx, blobs, c),
+            _save_documents,
         )
     if any(created.values()):
         say("  ANALYZE")
