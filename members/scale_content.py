@@ -9,7 +9,8 @@ Targets per unit of scale: 100 posts, 100 tasks, 100 calendar events, 1 meeting 
 1,000 documents (``documents`` overrides the last; the document count is what takes time). Documents get
 one version each with extracted text; their files share a handful of stored blobs (the model stores only
 a name, so a million rows need not mean a million files). Every searchable object gets its search entry
-from the kind's own provider, written in bulk.
+from the kind's own provider, built in memory and written in bulk. On PostgreSQL every row is streamed with
+COPY (ids drawn from the tables' sequences); elsewhere (SQLite, small scales) ``bulk_create`` writes them.
 """
 
 from __future__ import annotations
@@ -234,16 +235,15 @@ def _index(kind: str, objects: list[Model]) -> int:
         rows.append(SearchEntry(kind=kind, object_id=obj.pk, **_entry_fields(data)))
         readers.append((set(data.readers), set(data.reader_municipalities)))
     _store(SearchEntry, rows)
-    if not _bulk_copy():
-        if any(row.pk is None for row in rows):
-            pks = dict(
-                SearchEntry.objects.filter(kind=kind, object_id__in=[r.object_id for r in rows]).values_list("object_id", "pk")
-            )
-            for row in rows:
-                row.pk = pks[row.object_id]
-        search_backend = backend()
+    if any(row.pk is None for row in rows):  # a back end that returns no ids from bulk_create
+        pks = dict(
+            SearchEntry.objects.filter(kind=kind, object_id__in=[r.object_id for r in rows]).values_list("object_id", "pk")
+        )
         for row in rows:
-            search_backend.write(row)  # PostgreSQL computes its tsvector column itself
+            row.pk = pks[row.object_id]
+    search_backend = backend()
+    for row in rows:
+        search_backend.write(row)  # SQLite's FTS row; nothing on PostgreSQL, which computes its tsvector column itself
     grants = []
     for row, (users, cities) in zip(rows, readers, strict=True):
         grants += [SearchGrant(entry=row, user_id=pk) for pk in sorted(users)]
