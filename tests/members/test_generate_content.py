@@ -128,3 +128,29 @@ def test_generated_search_entries_are_what_the_indexing_writes(kind, model):
         generated = entry_state(kind, object_id)
         index_now(kind, object_id)
         assert entry_state(kind, object_id) == generated, f"{kind} {object_id}"
+
+
+def test_a_top_up_fills_gaps_left_by_an_interrupted_run():
+    generate(documents=30)
+    titles = dict(Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).values_list("pk", "title"))
+    gap = [pk for pk, title in titles.items() if 10 <= int(title.rsplit(" ", 1)[1]) < 15]
+    Document.objects.filter(pk__in=gap).delete()
+
+    generate(documents=30)
+    after = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).values_list("title", flat=True)
+    assert sorted(int(title.rsplit(" ", 1)[1]) for title in after) == list(range(30))
+    assert sorted(after) == sorted(titles.values())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers write with COPY on PostgreSQL only")
+def test_parallel_workers_write_each_document_once(monkeypatch):
+    import members.scale_content
+
+    monkeypatch.setattr(members.scale_content, "BATCH", 7)
+    generate(documents=45, workers=2)
+    documents = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX)
+    assert sorted(int(title.rsplit(" ", 1)[1]) for title in documents.values_list("title", flat=True)) == list(range(45))
+    assert not documents.filter(current__isnull=True).exists()
+    assert SearchEntry.objects.filter(kind="document", object_id__in=documents.values("pk")).count() == 45
+    assert "nichts" in generate(documents=45, workers=2)
