@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from html import unescape
 
@@ -66,7 +67,15 @@ def _render(text: str, shift_headings: bool) -> str:
     return clean
 
 
+# One line of words and plain punctuation, beginning with a letter: no Markdown or HTML construct can start in it
+# (lists, headings, quotes and code need a line start with a digit, sign or space; inline markup needs *_`[]<>&!:),
+# so it renders as one paragraph of itself. Search indexing of generated or plain texts skips the renderer (1 ms).
+_PLAIN_TEXT = re.compile(r"[^\W\d_][^\W_]*(?:[ .,;?]+[^\W_]+)*[ .,;?]*")
+
+
 def markdown_to_text(text: str) -> str:
     """The words of a Markdown text without its markup (for the search index and its snippets)."""
+    if text and _PLAIN_TEXT.fullmatch(text):
+        return " ".join(text.split())
     html = _render(text or "", False)
     return " ".join(unescape(strip_tags(html.replace("</", " </"))).split())

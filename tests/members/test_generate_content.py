@@ -69,3 +69,88 @@ def test_document_count_is_its_own_option():
     assert Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).count() == 30
     generate(documents=40)
     assert Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).count() == 40
+
+
+def generated_documents() -> list[tuple]:
+    rows = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).order_by("pk")
+    return list(rows.values_list("pk", "title", "workspace_id", "current__text", "current__file"))
+
+
+def test_a_top_up_keeps_what_is_there_and_adds_only_what_is_missing():
+    generate(documents=40)
+    first = generated_documents()
+    sizes = table_sizes()
+
+    assert "nichts" in generate(documents=40)
+    assert table_sizes() == sizes
+
+    generate(documents=55)
+    after = generated_documents()
+    assert after[:40] == first
+    assert len(after) == 55
+    assert [title.rsplit(" ", 1)[1] for _pk, title, *_rest in after] == [str(i) for i in range(55)]
+    assert SearchEntry.objects.filter(kind="document", object_id__in=[row[0] for row in after]).count() == 55
+
+
+def entry_state(kind: str, object_id: int) -> tuple:
+    """An entry as stored, with its grants and, on SQLite, its full-text row; without the time it was written."""
+    entry = SearchEntry.objects.get(kind=kind, object_id=object_id)
+    fields = {f.attname: getattr(entry, f.attname) for f in SearchEntry._meta.concrete_fields}
+    fields.pop("indexed_at")
+    grants = sorted(entry.grants.values_list("user_id", "municipality_id"), key=str)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT search_vector::text FROM search_searchentry WHERE id = %s", [entry.pk])
+        else:
+            cursor.execute("SELECT title, body FROM search_fts WHERE rowid = %s", [entry.pk])
+        vector = cursor.fetchall()
+    return fields, grants, vector
+
+
+@pytest.mark.parametrize(
+    ("kind", "model"), [("document", Document), ("post", Post), ("task", Task), ("event", Event)], ids=lambda v: str(v)
+)
+def test_generated_search_entries_are_what_the_indexing_writes(kind, model):
+    """The generator builds entries in bulk; indexing each object again with the provider changes nothing."""
+    from search.indexing import index_now
+
+    generate(documents=30)
+    objects = model.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).order_by("pk")
+    ids = list(objects.values_list("pk", flat=True))
+    indexed = set(SearchEntry.objects.filter(kind=kind, object_id__in=ids).values_list("object_id", flat=True))
+    sample = [pk for pk in ids[:: max(1, len(ids) // 12)] if pk in indexed]
+    assert len(sample) >= 8
+    if kind == "task":  # tasks with assignees have grants: compare some of them too
+        assigned = list(objects.filter(assignees__isnull=False).values_list("pk", flat=True)[:4])
+        assert assigned
+        sample += assigned
+    for object_id in sample:
+        generated = entry_state(kind, object_id)
+        index_now(kind, object_id)
+        assert entry_state(kind, object_id) == generated, f"{kind} {object_id}"
+
+
+def test_a_top_up_fills_gaps_left_by_an_interrupted_run():
+    generate(documents=30)
+    titles = dict(Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).values_list("pk", "title"))
+    gap = [pk for pk, title in titles.items() if 10 <= int(title.rsplit(" ", 1)[1]) < 15]
+    Document.objects.filter(pk__in=gap).delete()
+
+    generate(documents=30)
+    after = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX).values_list("title", flat=True)
+    assert sorted(int(title.rsplit(" ", 1)[1]) for title in after) == list(range(30))
+    assert sorted(after) == sorted(titles.values())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers write with COPY on PostgreSQL only")
+def test_parallel_workers_write_each_document_once(monkeypatch):
+    import members.scale_content
+
+    monkeypatch.setattr(members.scale_content, "BATCH", 7)
+    generate(documents=45, workers=2)
+    documents = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX)
+    assert sorted(int(title.rsplit(" ", 1)[1]) for title in documents.values_list("title", flat=True)) == list(range(45))
+    assert not documents.filter(current__isnull=True).exists()
+    assert SearchEntry.objects.filter(kind="document", object_id__in=documents.values("pk")).count() == 45
+    assert "nichts" in generate(documents=45, workers=2)

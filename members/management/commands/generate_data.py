@@ -23,6 +23,12 @@ class Command(BaseCommand):
             default=None,
             help=f"Anzahl erzeugter Dokumente (Standard: {DOCUMENTS_PER_SCALE} × SCALE).",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Dokumente mit so vielen Prozessen schreiben (nur PostgreSQL; Standard: 1, sinnvoll: Anzahl der Kerne).",
+        )
         parser.add_argument("--people-only", action="store_true", help="Nur Personen und Mitgliedschaften erzeugen.")
         parser.add_argument(
             "--only",
@@ -31,7 +37,9 @@ class Command(BaseCommand):
             "mehrere Aufrufe mit verschiedenen Arten dürfen gleichzeitig laufen.",
         )
 
-    def handle(self, *args, scale: int, seed: int, documents: int | None, people_only: bool, only: str = "", **options):
+    def handle(
+        self, *args, scale: int, seed: int, documents: int | None, people_only: bool, only: str = "", workers: int = 1, **options
+    ):
         kinds = frozenset(k.strip() for k in only.split(",") if k.strip()) or None
         if kinds and not kinds <= set(KINDS):
             raise CommandError(f"--only: unbekannte Art; erlaubt sind {', '.join(KINDS)}.")
@@ -41,6 +49,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if scale < 0:
             raise CommandError("--scale darf nicht negativ sein.")
+        if workers < 1:
+            raise CommandError("--workers muss mindestens 1 sein.")
         if documents is not None and documents < 0:
             raise CommandError("--documents darf nicht negativ sein.")
         began = time.monotonic()
@@ -57,6 +67,6 @@ class Command(BaseCommand):
             if verbose:
                 self.stderr.write(message)
 
-        created = generate_content(scale, seed=seed, documents=documents, progress=progress, only=kinds)
+        created = generate_content(scale, seed=seed, documents=documents, progress=progress, only=kinds, workers=workers)
         summary = ", ".join(f"{kind} {count}" for kind, count in created.items() if count)
         self.stdout.write(f"Inhalte neu angelegt: {summary or 'nichts'} ({time.monotonic() - began:.0f} s).")
