@@ -190,8 +190,10 @@ def _cleaned_characters() -> re.Pattern:
     return re.compile("[" + re.escape("".join(changed)) + "]")
 
 
-def _entry_fields(data) -> dict:
-    """What ``search.indexing.index_now`` writes for a provider's entry (``indexing._fields``), faster for clean text."""
+def _entry_fields(data, open_workspaces: set[int]) -> dict:
+    """What ``search.indexing.index_now`` writes for a provider's entry (``indexing._fields``), faster for clean text.
+
+    ``open_workspaces``: the workspaces visible without an account, for ``public`` (read once per batch)."""
     from search.backends import BODY_INDEX_CHARS, clean_for_index
 
     unclean = _cleaned_characters()
@@ -203,6 +205,7 @@ def _entry_fields(data) -> dict:
         "workspace_id": data.workspace_id,
         "municipality_id": data.municipality_id,
         "audience": data.audience,
+        "public": data.audience == "public" or (data.audience == "workspace" and data.workspace_id in open_workspaces),
         "date": data.date,
         "title": clean(data.title)[:300],
         "body": clean(data.body)[:BODY_INDEX_CHARS],
@@ -223,12 +226,17 @@ def _index(kind: str, objects: list[Model]) -> int:
     provider = provider_for(kind)
     if provider is None or not objects:
         return 0
+    from django.contrib.auth.models import AnonymousUser
+
+    from workspaces.access import workspaces_visible_to
+
+    open_workspaces = set(workspaces_visible_to(AnonymousUser()).values_list("pk", flat=True))
     rows, readers = [], []
     for obj in objects:
         data = provider.build(obj)
         if data is None:
             continue
-        rows.append(SearchEntry(kind=kind, object_id=obj.pk, **_entry_fields(data)))
+        rows.append(SearchEntry(kind=kind, object_id=obj.pk, **_entry_fields(data, open_workspaces)))
         readers.append((set(data.readers), set(data.reader_municipalities)))
     _store(SearchEntry, rows)
     if any(row.pk is None for row in rows):  # a back end that returns no ids from bulk_create
