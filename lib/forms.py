@@ -78,6 +78,23 @@ def _option_attrs(attrs: dict) -> str:
     return "".join(parts)
 
 
+def _hint_and_errors(auto_id, help_text, errors) -> str:
+    """The hint and the error list under a field's label, byte for byte as ``forms/kern_field.html`` writes them."""
+    out = []
+    if help_text:
+        out.append(f'<div class="kern-hint" id="{conditional_escape(auto_id)}-hint">{conditional_escape(help_text)}</div>')
+    out.append("\n  ")
+    if errors:
+        out.append(f'<div class="kern-error" id="{conditional_escape(auto_id)}-error">')
+        for error in errors:
+            out.append(
+                '<p><span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>'
+                f"<span>{conditional_escape(error)}</span></p>"
+            )
+        out.append("</div>")
+    return "".join(out)
+
+
 class ChoiceGroupField(BoundField):
     """A radio group rendered in Python, with exactly the markup of ``forms/kern_field.html``.
 
@@ -94,17 +111,7 @@ class ChoiceGroupField(BoundField):
         if not self.field.required and not getattr(self.form, "hide_optional_marks", False):
             out.append(f' <span class="kern-hint-inline">({gettext("optional")})</span>')
         out.append("</legend>\n  ")
-        if self.help_text:
-            out.append(f'<div class="kern-hint" id="{auto_id}-hint">{conditional_escape(self.help_text)}</div>')
-        out.append("\n  ")
-        if errors:
-            out.append(f'<div class="kern-error" id="{auto_id}-error">')
-            for error in errors:
-                out.append(
-                    '<p><span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>'
-                    f"<span>{conditional_escape(error)}</span></p>"
-                )
-            out.append("</div>")
+        out.append(_hint_and_errors(auto_id, self.help_text, errors))
         out.append('\n  <div class="kern-fieldset__body choice-list">')
         for choice in self.subwidgets:
             data = choice.data
@@ -144,19 +151,7 @@ class InputGroupField(BoundField):
         elif not field.required and not getattr(self.form, "hide_optional_marks", False):
             out.append(f' <span class="kern-hint-inline">({conditional_escape(gettext("optional"))})</span>')
         out.append("</label>\n  ")
-        if self.help_text:
-            out.append(
-                f'<div class="kern-hint" id="{conditional_escape(self.auto_id)}-hint">{conditional_escape(self.help_text)}</div>'
-            )
-        out.append("\n  ")
-        if errors:
-            out.append(f'<div class="kern-error" id="{conditional_escape(self.auto_id)}-error">')
-            for error in errors:
-                out.append(
-                    '<p><span class="kern-icon kern-icon--danger kern-icon--small" aria-hidden="true"></span>'
-                    f"<span>{conditional_escape(error)}</span></p>"
-                )
-            out.append("</div>")
+        out.append(_hint_and_errors(self.auto_id, self.help_text, errors))
         out.append("\n  ")
         if self.widget_type in ("select", "fastselect"):
             out.append(f'<div class="kern-form-input__select-wrapper">{self}</div>')
