@@ -203,7 +203,8 @@ def _load(n: int) -> dict:
         for name in _BULK_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
         with cursor.connection.cursor().copy(
-            "COPY search_searchentry (kind, object_id, workspace_id, municipality_id, audience, date, title, body, url, indexed_at)"
+            "COPY search_searchentry (kind, object_id, workspace_id, municipality_id, audience, public, date, title, body, url,"
+            " indexed_at)"
             " FROM STDIN"
         ) as copy_in:
             for i, (title, body) in enumerate(_corpus(n), start=1):
@@ -223,6 +224,7 @@ def _load(n: int) -> dict:
                         int(spaces[j]),
                         cities[i % len(cities)],
                         audience,
+                        audience == "public",  # public workspaces' entries follow below (refresh_public)
                         when,
                         title,
                         body,

@@ -50,6 +50,9 @@ def corpus(make_workspace, personas, lead):
             workspace=workspace,
             municipality=fields.pop("municipality", essen),
             audience=audience,
+            # found without an account (search/models.py): what search.indexing writes
+            public=audience == "public"
+            or (audience == "workspace" and workspace is not None and workspace.visibility == "public"),
             date=now - dt.timedelta(days=days),
             title=fields.pop("title", f"Eintrag {label}"),
             body=f"{WORD} {label.replace('-', ' ')} {body}",
