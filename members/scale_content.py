@@ -195,6 +195,7 @@ def _entry_fields(data, open_workspaces: set[int]) -> dict:
 
     ``open_workspaces``: the workspaces visible without an account, for ``public`` (read once per batch)."""
     from search.backends import BODY_INDEX_CHARS, clean_for_index
+    from search.indexing import found_without_account
 
     unclean = _cleaned_characters()
 
@@ -205,7 +206,7 @@ def _entry_fields(data, open_workspaces: set[int]) -> dict:
         "workspace_id": data.workspace_id,
         "municipality_id": data.municipality_id,
         "audience": data.audience,
-        "public": data.audience == "public" or (data.audience == "workspace" and data.workspace_id in open_workspaces),
+        "public": found_without_account(data, open_workspaces),
         "date": data.date,
         "title": clean(data.title)[:300],
         "body": clean(data.body)[:BODY_INDEX_CHARS],

@@ -53,12 +53,15 @@ def _open_workspaces():
     return workspaces_visible_to(AnonymousUser())
 
 
-def _public(entry) -> bool:
-    """``SearchEntry.public``: found without an account."""
+def found_without_account(entry, open_workspaces: set[int] | None = None) -> bool:
+    """``SearchEntry.public`` for a provider's entry: found without an account. ``open_workspaces``: the ids of
+    ``_open_workspaces()`` when the caller has read them for many entries (bulk loaders); else one query."""
     if entry.audience == Audience.PUBLIC:
         return True
     if entry.audience != Audience.WORKSPACE or entry.workspace_id is None:
         return False
+    if open_workspaces is not None:
+        return entry.workspace_id in open_workspaces
     return _open_workspaces().filter(pk=entry.workspace_id).exists()
 
 
@@ -80,7 +83,7 @@ def _fields(entry) -> dict:
         "workspace_id": entry.workspace_id,
         "municipality_id": entry.municipality_id,
         "audience": entry.audience,
-        "public": _public(entry),
+        "public": found_without_account(entry),
         "date": entry.date,
         "title": clean_for_index(entry.title)[:300],
         "body": clean_for_index(entry.body)[:BODY_INDEX_CHARS],
