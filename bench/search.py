@@ -263,6 +263,9 @@ def _load(n: int) -> dict:
 def _bare_sql(raw, q: str, filters) -> list:
     """The class's tsquery and filters on the same table and index, the newest 400 matches, ts_rank, top 20.
 
+    Ranked inside the CTE while the tsvector is at hand, as the platform does (search/backends.py ``_newest``), so
+    the comparison measures what the platform adds, not a different shape of statement.
+
     No permission filter, no recency, no snippets, no Django (``raw`` is the psycopg connection). For the
     phrase this is the phrase tsquery itself (what plain PostgreSQL full-text search does).
     """
@@ -280,10 +283,11 @@ def _bare_sql(raw, q: str, filters) -> list:
         params.append(filters.date_from)
     with raw.cursor() as cursor:
         cursor.execute(
-            "WITH m AS MATERIALIZED (SELECT id, search_vector FROM search_searchentry"
-            f" WHERE search_vector @@ websearch_to_tsquery('german', %s){where} ORDER BY date DESC LIMIT {CANDIDATES})"
-            " SELECT id FROM m ORDER BY ts_rank(search_vector, websearch_to_tsquery('german', %s)) DESC LIMIT 20",
-            [*params, q],
+            "WITH m AS MATERIALIZED (SELECT id, ts_rank(search_vector, websearch_to_tsquery('german', %s)) AS rank"
+            f" FROM search_searchentry WHERE search_vector @@ websearch_to_tsquery('german', %s){where}"
+            f" ORDER BY date DESC LIMIT {CANDIDATES})"
+            " SELECT id FROM m ORDER BY rank DESC LIMIT 20",
+            [q, *params],
         )
         return cursor.fetchall()
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts.roles import is_member, is_office
+from lib.compiled import compiled
 from workspaces.access import workspaces_visible_to
 
 from . import text as textlib
 from .backends import Filters, Hit, Scope, backend
 from .models import Audience
-from .registry import provider_for
+from .registry import Provider, provider_for
 
 PAGE_SIZE = 20
 MAX_PAGE = 20  # CANDIDATES / PAGE_SIZE
@@ -43,8 +44,8 @@ def scope_for(user, workspace_ids: list[int] | None = None) -> Scope:
     if anonymous:  # the entries marked public (search/models.py): no workspace list needed
         scope = Scope(audiences=audiences, user_id=None, anonymous=True)
     elif workspace_ids is None:  # no extra round trip: the search runs this query as its subquery
-        visible = workspaces_visible_to(user).order_by().values("pk")
-        scope = Scope(audiences=audiences, workspaces_sql=visible.query.sql_with_params(), user_id=user_id)
+        visible = compiled("search-scope:workspaces", user, lambda viewer: workspaces_visible_to(viewer).order_by().values("pk"))
+        scope = Scope(audiences=audiences, workspaces_sql=visible or ("SELECT NULL WHERE FALSE", ()), user_id=user_id)
     else:
         scope = Scope(audiences=audiences, workspace_ids=sorted(workspace_ids), user_id=user_id)
     if user is not None:
@@ -105,38 +106,43 @@ def search(user, q: str, *, filters: Filters | None = None, page: int = 1, scope
 
 def _checked(user, hits: list[Hit]) -> list[Hit]:
     """Keep the hits that the kind's access function opens to ``user``: one query for all kinds on the page
-    (the access querysets of the kinds, each limited to the page's ids, compiled and joined with UNION ALL).
+    (the access querysets of the kinds, compiled once per viewer (``lib.compiled``), each limited to the
+    page's ids and joined with UNION ALL).
 
     The index already expresses that rule; this check makes the search agree with every other channel
     even while an entry is out of date (an unknown kind is dropped)."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
-    viewer = user if user is not None else AnonymousUser()
     by_kind: dict[str, set[int]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, set()).add(hit.object_id)
     allowed: dict[str, set[int]] = {kind: set() for kind in by_kind}
-    kinds, parts, params = [], [], []
+    kinds: list[str] = []
+    views: list[str] = []  # each kind's access query as a named view (WITH v0(pk) AS (...))
+    parts: list[str] = []
+    view_params: list = []
+    params: list = []
     for kind, ids in by_kind.items():
         provider = provider_for(kind)
         if provider is None:
             continue
-        visible = provider.visible_to(viewer)
-        if visible is None:
+        if type(provider).visible_to is Provider.visible_to:  # the kind names no access function
             allowed[kind] = ids
             continue
-        try:
-            sql, part_params = visible.filter(pk__in=ids).order_by().values_list("pk", flat=True).query.sql_with_params()
-        except EmptyResultSet:  # e.g. ``none()``: the kind opens nothing to this user
+        access = compiled(f"search-check:{kind}", user, lambda viewer, p=provider: p.visible_to(viewer).order_by().values("pk"))
+        if access is None:  # e.g. ``none()``: the kind opens nothing to this user
             continue
-        parts.append(f"SELECT {len(kinds)}, v.* FROM ({sql}) v")  # noqa: S608 - compiled querysets; values are parameters
+        sql, access_params = access
+        n = len(kinds)
+        views.append(f"v{n}(pk) AS ({sql})")
+        view_params.extend(access_params)
+        parts.append(f"SELECT {n}, pk FROM v{n} WHERE pk IN ({', '.join(['%s'] * len(ids))})")  # noqa: S608 - numbers and placeholders
         kinds.append(kind)
-        params.extend(part_params)
-    if parts:
+        params.extend(sorted(ids))
+    if parts:  # each view is used once, so PostgreSQL plans it inline with the page's ids
+        statement = f"WITH {', '.join(views)} {' UNION ALL '.join(parts)}"
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for position, pk in cursor.fetchall():
-                allowed[kinds[position]].add(pk)
+            cursor.execute(statement, [*view_params, *params])
+            for position, pk_value in cursor.fetchall():
+                allowed[kinds[position]].add(pk_value)
     return [hit for hit in hits if hit.object_id in allowed[hit.kind]]

@@ -1,0 +1,125 @@
+"""Access querysets compiled once per process and viewer, and reused while nothing they depend on changed.
+
+The search checks every hit against its kind's access function (``documents_visible_to(user)`` …) and
+limits the searcher's workspaces with ``workspaces_visible_to(user)``. Building and compiling those
+querysets costs the ORM several milliseconds per request, more than PostgreSQL needs to run them. The
+SQL they compile to depends only on the code and on what the function reads of the viewer, so
+:func:`compiled` keeps it, under these rules:
+
+* **The key is everything the builder may read of the viewer**: the values of the user's row (any
+  change — an account made superuser, a new login — is a new key) and the roles, which are looked up
+  anew for every request (``accounts.roles``).
+* **The builder sees only that.** It gets a bare copy of the user: the row's values and the roles,
+  no related objects and no other per-request state. If it reads anything else (the person, a list of
+  ids, a setting in the database), that is a query, and a build that ran a query is used once and
+  never kept. Everything else an access function depends on — memberships, workspace visibility,
+  assignments — is therefore inside the SQL as a subquery, read by PostgreSQL at each execution.
+* **Nothing that depends on the clock is kept**: a build whose parameters hold a date or a time
+  (e.g. "memberships current today") is compiled again each time.
+
+So a cached statement gives exactly the rows the access function would give if built now; the test
+``tests/test_compiled_access.py`` changes memberships, visibility, roles and the user's row between
+two calls to prove it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+
+MAX_ENTRIES = 4096
+
+Compiled = tuple[str, tuple[Any, ...]] | None  # SQL and parameters; None: the queryset is empty by construction
+
+_entries: OrderedDict[tuple, Compiled] = OrderedDict()
+_lock = threading.Lock()
+_stats = {"hits": 0, "builds": 0, "kept": 0}
+
+
+def compiled(name: str, user, build: Callable[[Any], QuerySet]) -> Compiled:
+    """The SQL and parameters of ``build(user)``, or None when it can match nothing (``none()``).
+
+    ``name`` names the builder (e.g. ``"search-check:document"``); ``user`` is a user or an anonymous
+    user. The SQL may be used as a subquery: ``SELECT … FROM (<sql>) v WHERE …``."""
+    key = (name, *_viewer_key(user))
+    with _lock:
+        found = _entries.get(key, _MISSING)
+        if found is not _MISSING:
+            _entries.move_to_end(key)
+            _stats["hits"] += 1
+            return found  # type: ignore[return-value]
+    ran: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        queryset = build(_bare(user))
+        try:
+            sql, params = queryset.query.sql_with_params()
+            result: Compiled = (sql, tuple(params))
+        except EmptyResultSet:
+            result = None
+    _stats["builds"] += 1
+    if not ran and not (result and any(_of_the_clock(p) for p in result[1])):
+        with _lock:
+            _entries[key] = result
+            _stats["kept"] += 1
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return result
+
+
+def forget() -> None:
+    """Empty the cache (tests; never needed for correctness)."""
+    with _lock:
+        _entries.clear()
+
+
+def stats() -> dict[str, int]:
+    return dict(_stats)
+
+
+_MISSING = object()
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T].*)?|\d{2}:\d{2}(:\d{2}.*)?")
+
+
+def _of_the_clock(value) -> bool:
+    """A date or time parameter (SQLite's backend passes them as ISO text): maybe "today", so never kept."""
+    return isinstance(value, dt.date | dt.time) or (isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None)
+
+
+def _viewer_key(user) -> tuple:
+    if user is None or not user.is_authenticated:
+        return ("anonymous",)
+    from accounts.roles import roles_of
+
+    model = user._meta.model  # not type(user): the request's user is a lazy object
+    fields = model._meta.concrete_fields
+    return (model._meta.label, tuple(getattr(user, f.attname) for f in fields), tuple(sorted(roles_of(user))))
+
+
+def _bare(user):
+    """A copy of ``user`` that holds only its row's values and its roles (see the module's docstring)."""
+    if user is None or not user.is_authenticated:
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser()
+    from accounts.roles import _CACHE_ATTR, roles_of
+
+    model = user._meta.model
+    bare = model(**{f.attname: getattr(user, f.attname) for f in model._meta.concrete_fields})
+    bare._state.adding, bare._state.db = False, user._state.db
+    setattr(bare, _CACHE_ATTR, roles_of(user))
+    return bare
