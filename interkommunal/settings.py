@@ -152,6 +152,7 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+DATABASE_RANDOM_PAGE_COST: float | None = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db = DATABASES["default"]
     # A database that is down or unreachable must fail a request within seconds (a 503 page, ops/faults.py),
@@ -159,6 +160,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
     # Behind PgBouncer in transaction mode a cursor must not outlive its transaction (docs/deployment.md §8).
     _db["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+    # The planner's cost of a random page read (lib/dbsession.py): 1.1 for SSD or flash storage, as PostgreSQL's
+    # manual suggests; its default 4 models spinning disks. "server" keeps the database server's own value.
+    _page_cost = env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
+    if _page_cost != "server":
+        try:
+            DATABASE_RANDOM_PAGE_COST = float(_page_cost)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DATABASE_RANDOM_PAGE_COST must be a number or 'server', got {_page_cost!r}.") from exc
+        if not 0 < DATABASE_RANDOM_PAGE_COST <= 100:
+            raise ImproperlyConfigured("DATABASE_RANDOM_PAGE_COST must lie between 0 and 100.")
     if env_bool("DATABASE_POOL", False):
         # psycopg's connection pool inside each process; it replaces persistent connections (CONN_MAX_AGE 0),
         # and with health checks on it tests a connection before lending it (recovery after a database restart).

@@ -395,7 +395,29 @@ def _top_up(
     return len(indices)
 
 
+_INHERITED: list = []  # the parent's database sessions, held (never used, never closed) in a forked worker
+
+
+def _own_connections() -> None:
+    """Start a forked worker with database connections of its own.
+
+    A forked process inherits its parent's open sessions (a socket each): if the parent still held one —
+    inside a transaction, from a connection pool, or opened by another part of the process — two workers
+    would talk over the same socket and read each other's answers. Closing it would end the parent's
+    session (psycopg says goodbye to the server). So every inherited connection and pool is put aside
+    untouched, and each alias gets a new, unconnected wrapper; the worker leaves with ``os._exit``, so
+    the put-aside objects are never finalised."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    pools = DatabaseWrapper._connection_pools
+    _INHERITED.append((list(connections.all(initialized_only=True)), dict(pools)))
+    pools.clear()
+    for alias in connections:
+        connections[alias] = connections.create_connection(alias)
+
+
 def _worker(*args) -> None:
+    _own_connections()
     try:
         _write_chunks(*args)
     finally:

@@ -255,7 +255,8 @@ def _newest(
 
     - with ``rank``: their relevance (``ts_rank`` against ``tsquery``), computed while the tsvector is at hand, so
       the CTE keeps three narrow columns rather than every match's tsvector (measured at 100,000 entries: the
-      statement of a common word takes about half the time);
+      statement of a common word takes about half the time). It is computed after the limit (in the outer SELECT):
+      PostgreSQL would otherwise rank every row that a bitmap scan sorts, e.g. all of a city's matches of the year;
     - without: the tsvector itself (a phrase is checked on it afterwards)."""
     (ts_sql, ts_params), (where_sql, where_params) = tsquery, where
     if rank:
@@ -280,8 +281,10 @@ def _newest(
     match = f"ts_match_vq(e.search_vector, ({ts_sql}))" if plan == WALK else f"e.search_vector @@ ({ts_sql})"
     sql = f"""
                 {name} AS MATERIALIZED (
-                    SELECT {columns} FROM search_searchentry e WHERE {match} AND {where_sql}
-                    ORDER BY e.date DESC LIMIT {limit}
+                    SELECT {columns} FROM (
+                        SELECT e.id, e.date, e.search_vector FROM search_searchentry e WHERE {match} AND {where_sql}
+                        ORDER BY e.date DESC LIMIT {limit}
+                    ) e
                 )"""  # noqa: S608 - fixed fragments only; values are parameters
     return sql, [*column_params, *ts_params, *where_params]
 

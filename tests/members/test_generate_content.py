@@ -1,6 +1,8 @@
 """generate_data at scale 1: the content kinds exist in the expected numbers, are searchable, and a re-run adds nothing."""
 
+import contextlib
 import io
+import signal
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +24,26 @@ def generate(**options) -> str:
     out = io.StringIO()
     call_command("generate_data", scale=1, stdout=out, stderr=io.StringIO(), **options)
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def deadline(seconds: int):
+    """Raise in the test (which then stops the workers, as Ctrl+C would) when it runs longer than ``seconds``."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"nach {seconds} s nicht fertig")
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expired)
+    except ValueError:  # not the main thread: no alarm there
+        yield
+        return
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def table_sizes() -> dict[str, int]:
@@ -148,9 +170,37 @@ def test_parallel_workers_write_each_document_once(monkeypatch):
     import members.scale_content
 
     monkeypatch.setattr(members.scale_content, "BATCH", 7)
-    generate(documents=45, workers=2)
+    with deadline(180):
+        generate(documents=45, workers=2)
     documents = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX)
     assert sorted(int(title.rsplit(" ", 1)[1]) for title in documents.values_list("title", flat=True)) == list(range(45))
     assert not documents.filter(current__isnull=True).exists()
     assert SearchEntry.objects.filter(kind="document", object_id__in=documents.values("pk")).count() == 45
     assert "nichts" in generate(documents=45, workers=2)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers write with COPY on PostgreSQL only")
+def test_parallel_workers_open_their_own_sessions_when_the_parent_keeps_one_open(monkeypatch):
+    """With psycopg's pool on (DATABASE_POOL=1), closing hands the parent's session back to the pool, open:
+    forked workers must not take it from the inherited pool (they would read each other's answers)."""
+    import members.scale_content
+
+    monkeypatch.setattr(members.scale_content, "BATCH", 7)
+    settings_dict = connection.settings_dict
+    saved = (settings_dict["CONN_MAX_AGE"], dict(settings_dict["OPTIONS"]))
+    connection.close()
+    settings_dict["CONN_MAX_AGE"] = 0
+    settings_dict["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 2, "timeout": 10}
+    try:
+        connection.ensure_connection()
+        assert connection.pool is not None
+        with deadline(180):  # two workers on one socket wait for each other forever: fail instead
+            generate(documents=30, workers=2)
+        documents = Document.objects.filter(workspace__slug__startswith=GENERATED_PREFIX)
+        assert sorted(int(title.rsplit(" ", 1)[1]) for title in documents.values_list("title", flat=True)) == list(range(30))
+        assert SearchEntry.objects.filter(kind="document", object_id__in=documents.values("pk")).count() == 30
+    finally:
+        connection.close()
+        connection.close_pool()
+        settings_dict["CONN_MAX_AGE"], settings_dict["OPTIONS"] = saved[0], saved[1]
