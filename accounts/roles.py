@@ -33,12 +33,28 @@ def roles_of(user) -> frozenset[str]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    from django.db import connection
+
+    from lib.compiled import compiled
     from members.models import Body, Membership
 
     roles: set[str] = set()
     if user.is_superuser:
         roles.add(PLATFORM_ADMIN)
-    seats = list(Membership.objects.current().filter(person__user=user, person__is_active=True).values_list("role", "body__kind"))
+    # Asked on nearly every request: the query is compiled once a day per account (lib/compiled.py).
+    seats_sql = compiled(
+        "roles:seats",
+        user,
+        lambda viewer: Membership.objects.current()
+        .filter(person__user=viewer, person__is_active=True)
+        .values_list("role", "body__kind"),
+        roles=False,
+    )
+    seats: list = []
+    if seats_sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*seats_sql)
+            seats = cursor.fetchall()
     for role, body_kind in seats:
         if role == Membership.Role.MANAGING_OFFICE or body_kind == Body.Kind.MANAGING_OFFICE:
             roles.add(MANAGING_OFFICE)

@@ -14,8 +14,9 @@ SQL they compile to depends only on the code and on what the function reads of t
   ids, a setting in the database), that is a query, and a build that ran a query is used once and
   never kept. Everything else an access function depends on — memberships, workspace visibility,
   assignments — is therefore inside the SQL as a subquery, read by PostgreSQL at each execution.
-* **Nothing that depends on the clock is kept**: a build whose parameters hold a date or a time
-  (e.g. "memberships current today") is compiled again each time.
+* **The clock**: the key holds today's date (local and UTC), so a build whose parameters hold a date
+  (e.g. "memberships current today") is kept for the day; one whose parameters hold a time of day or an
+  instant ("published before now") is compiled again each time.
 
 So a cached statement gives exactly the rows the access function would give if built now; the test
 ``tests/test_compiled_access.py`` changes memberships, visibility, roles and the user's row between
@@ -34,6 +35,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 MAX_ENTRIES = 4096
 
@@ -44,12 +46,14 @@ _lock = threading.Lock()
 _stats = {"hits": 0, "builds": 0, "kept": 0}
 
 
-def compiled(name: str, user, build: Callable[[Any], QuerySet]) -> Compiled:
+def compiled(name: str, user, build: Callable[[Any], QuerySet], *, roles: bool = True) -> Compiled:
     """The SQL and parameters of ``build(user)``, or None when it can match nothing (``none()``).
 
     ``name`` names the builder (e.g. ``"search-check:document"``); ``user`` is a user or an anonymous
-    user. The SQL may be used as a subquery: ``SELECT … FROM (<sql>) v WHERE …``."""
-    key = (name, *_viewer_key(user))
+    user. The SQL may be used as a subquery: ``SELECT … FROM (<sql>) v WHERE …``. ``roles=False``: the
+    builder does not ask for the roles (it is the roles' own query, ``accounts.roles``); the bare user
+    then carries none, so asking would run a query and the build would not be kept."""
+    key = (name, timezone.localdate(), dt.datetime.now(dt.UTC).date(), *_viewer_key(user, roles=roles))
     with _lock:
         found = _entries.get(key, _MISSING)
         if found is not _MISSING:
@@ -63,7 +67,7 @@ def compiled(name: str, user, build: Callable[[Any], QuerySet]) -> Compiled:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        queryset = build(_bare(user))
+        queryset = build(_bare(user, roles=roles))
         try:
             sql, params = queryset.query.sql_with_params()
             result: Compiled = (sql, tuple(params))
@@ -92,25 +96,29 @@ def stats() -> dict[str, int]:
 _MISSING = object()
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T].*)?|\d{2}:\d{2}(:\d{2}.*)?")
+_ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}.*|\d{2}:\d{2}(:\d{2}.*)?")
 
 
 def _of_the_clock(value) -> bool:
-    """A date or time parameter (SQLite's backend passes them as ISO text): maybe "today", so never kept."""
-    return isinstance(value, dt.date | dt.time) or (isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None)
+    """A time of day or an instant as a parameter (SQLite's backend passes them as ISO text): maybe "now",
+    so never kept. A date alone is kept for the day (the key holds it)."""
+    if isinstance(value, dt.datetime | dt.time):
+        return True
+    return isinstance(value, str) and _ISO_INSTANT.fullmatch(value) is not None
 
 
-def _viewer_key(user) -> tuple:
+def _viewer_key(user, *, roles: bool) -> tuple:
     if user is None or not user.is_authenticated:
         return ("anonymous",)
     from accounts.roles import roles_of
 
     model = user._meta.model  # not type(user): the request's user is a lazy object
     fields = model._meta.concrete_fields
-    return (model._meta.label, tuple(getattr(user, f.attname) for f in fields), tuple(sorted(roles_of(user))))
+    row = tuple(getattr(user, f.attname) for f in fields)
+    return (model._meta.label, row, tuple(sorted(roles_of(user))) if roles else None)
 
 
-def _bare(user):
+def _bare(user, *, roles: bool):
     """A copy of ``user`` that holds only its row's values and its roles (see the module's docstring)."""
     if user is None or not user.is_authenticated:
         from django.contrib.auth.models import AnonymousUser
@@ -121,5 +129,6 @@ def _bare(user):
     model = user._meta.model
     bare = model(**{f.attname: getattr(user, f.attname) for f in model._meta.concrete_fields})
     bare._state.adding, bare._state.db = False, user._state.db
-    setattr(bare, _CACHE_ATTR, roles_of(user))
+    if roles:
+        setattr(bare, _CACHE_ATTR, roles_of(user))
     return bare

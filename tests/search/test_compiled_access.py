@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -132,16 +133,41 @@ def test_a_builder_that_reads_data_is_used_once_and_never_kept(users):
         assert len(calls) == 2, f"{builder.__name__} was kept"
 
 
-def test_a_builder_that_depends_on_the_day_is_never_kept(users):
-    calls = []
+def test_a_builder_with_the_date_is_kept_for_the_day_and_one_with_the_time_never(users):
+    calls = {"day": 0, "now": 0}
 
     def current(viewer):
-        calls.append(1)
+        calls["day"] += 1
         return Membership.objects.filter(start_date__lte=timezone.localdate())
 
-    for _ in range(2):
-        compiled("test:current", as_request(users["member"]), current)
-    assert len(calls) == 2
+    def published(viewer):
+        calls["now"] += 1
+        return Membership.objects.filter(created__lte=timezone.now())
+
+    today = timezone.localtime().replace(hour=12, minute=0)
+    with time_machine.travel(today, tick=False):
+        first = [compiled("test:current", as_request(users["member"]), current) for _ in range(2)]
+        for _ in range(2):
+            compiled("test:now", as_request(users["member"]), published)
+    assert calls == {"day": 1, "now": 2}
+    with time_machine.travel(today + dt.timedelta(days=1), tick=False):
+        later = compiled("test:current", as_request(users["member"]), current)
+    assert calls["day"] == 2, "a new day compiles again"
+    assert first[0] == first[1] != later
+
+
+def test_the_roles_follow_a_seat_ending_at_midnight(users):
+    """The roles' own query is kept for the day: a seat that ends today counts today, not tomorrow."""
+    from accounts.roles import BODY_MEMBER, roles_of
+
+    member = users["member"]
+    today = timezone.localtime().replace(hour=12, minute=0)
+    Membership.objects.filter(person__user=member).update(end_date=today.date())
+    with time_machine.travel(today, tick=False):
+        assert BODY_MEMBER in roles_of(as_request(member))
+        assert BODY_MEMBER in roles_of(as_request(member))
+    with time_machine.travel(today + dt.timedelta(days=1), tick=False):
+        assert BODY_MEMBER not in roles_of(as_request(member))
 
 
 def test_a_builder_that_reads_only_the_row_and_the_roles_is_kept_per_viewer(users):
