@@ -18,6 +18,9 @@ SQL they compile to depends only on the code and on what the function reads of t
   (e.g. "memberships current today") is kept for the day; one whose parameters hold a time of day or an
   instant ("published before now") is compiled again each time.
 
+Settings and the code are not in the key: they do not change while a process runs (a test that overrides
+a setting an access function reads would need :func:`forget`; none reads one today).
+
 So a cached statement gives exactly the rows the access function would give if built now; the test
 ``tests/test_compiled_access.py`` changes memberships, visibility, roles and the user's row between
 two calls to prove it.
