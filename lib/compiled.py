@@ -22,7 +22,7 @@ Settings and the code are not in the key: they do not change while a process run
 a setting an access function reads would need :func:`forget`; none reads one today).
 
 So a cached statement gives exactly the rows the access function would give if built now; the test
-``tests/test_compiled_access.py`` changes memberships, visibility, roles and the user's row between
+``tests/search/test_compiled_access.py`` changes memberships, visibility, roles and the user's row between
 two calls to prove it.
 """
 
@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -40,12 +38,13 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .lru import MISSING, BoundedCache
+
 MAX_ENTRIES = 4096
 
 Compiled = tuple[str, tuple[Any, ...]] | None  # SQL and parameters; None: the queryset is empty by construction
 
-_entries: OrderedDict[tuple, Compiled] = OrderedDict()
-_lock = threading.Lock()
+_entries = BoundedCache(MAX_ENTRIES)
 _stats = {"hits": 0, "builds": 0, "kept": 0}
 
 
@@ -57,12 +56,10 @@ def compiled(name: str, user, build: Callable[[Any], QuerySet], *, roles: bool =
     builder does not ask for the roles (it is the roles' own query, ``accounts.roles``); the bare user
     then carries none, so asking would run a query and the build would not be kept."""
     key = (name, timezone.localdate(), dt.datetime.now(dt.UTC).date(), *_viewer_key(user, roles=roles))
-    with _lock:
-        found = _entries.get(key, _MISSING)
-        if found is not _MISSING:
-            _entries.move_to_end(key)
-            _stats["hits"] += 1
-            return found  # type: ignore[return-value]
+    found = _entries.get(key)
+    if found is not MISSING:
+        _stats["hits"] += 1
+        return found
     ran: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -78,25 +75,18 @@ def compiled(name: str, user, build: Callable[[Any], QuerySet], *, roles: bool =
             result = None
     _stats["builds"] += 1
     if not ran and not (result and any(_of_the_clock(p) for p in result[1])):
-        with _lock:
-            _entries[key] = result
-            _stats["kept"] += 1
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+        _entries.put(key, result)
+        _stats["kept"] += 1
     return result
 
 
 def forget() -> None:
     """Empty the cache (tests; never needed for correctness)."""
-    with _lock:
-        _entries.clear()
+    _entries.clear()
 
 
 def stats() -> dict[str, int]:
     return dict(_stats)
-
-
-_MISSING = object()
 
 
 _ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}.*|\d{2}:\d{2}(:\d{2}.*)?")

@@ -22,8 +22,6 @@ is rendered once per process and reused while the rows behind it are unchanged:
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,10 +31,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .lru import MISSING, BoundedCache
+
 MAX_ENTRIES = 64
 
-_entries: OrderedDict[tuple[str, ...], object] = OrderedDict()
-_lock = threading.Lock()
+_entries = BoundedCache(MAX_ENTRIES)
 
 
 def _table_sql(model: type[models.Model]) -> str:
@@ -71,16 +70,12 @@ def cached_fragment(
     same for every visitor: it is rendered without the request.
     """
     key = (name, get_language(), timezone.localdate().isoformat(), data_stamp(tables))
-    with _lock:
-        html = _entries.get(key)
-        if html is not None:
-            _entries.move_to_end(key)
-    if not isinstance(html, str):
+    cached = _entries.get(key)
+    if isinstance(cached, str):
+        html = cached
+    else:
         html = render_to_string(template, context())
-        with _lock:
-            _entries[key] = html
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+        _entries.put(key, html)
     return mark_safe(html)  # noqa: S308 - output of the template engine, escaped there
 
 
@@ -90,19 +85,13 @@ def cached_rows(name: str, tables: Sequence[type[models.Model]], load: Callable[
     The rows are shared by every request of the process: callers only read them.
     """
     key = (name, data_stamp(tables))
-    with _lock:
-        if key in _entries:
-            _entries.move_to_end(key)
-            return _entries[key]
-    rows = load()
-    with _lock:
-        _entries[key] = rows
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    rows = _entries.get(key)
+    if rows is MISSING:
+        rows = load()
+        _entries.put(key, rows)
     return rows
 
 
 def clear() -> None:
     """Forget every part (tests)."""
-    with _lock:
-        _entries.clear()
+    _entries.clear()
