@@ -103,13 +103,38 @@ class DocumentForm(KernForm):
 
 class FilterForm(KernForm):
     ordner = forms.ModelChoiceField(
-        label=_("Ordner"), queryset=Folder.objects.none(), required=False, empty_label=_("alle Ordner")
+        label=_("Ordner"),
+        queryset=Folder.objects.none(),
+        required=False,
+        empty_label=_("alle Ordner"),
+        error_messages={"invalid_choice": _("Diesen Ordner gibt es in diesem Arbeitsbereich nicht (mehr).")},
     )
     schlagwort = forms.CharField(label=_("Schlagwort"), required=False, max_length=60)
+    sortierung = forms.ChoiceField(
+        label=_("Sortierung"),
+        required=False,
+        choices=[("", _("nach Ordner und Titel")), ("titel", _("nach Titel")), ("neu", _("zuletzt geändert zuerst"))],
+    )
+
+    # The list's order for each choice; the primary key last, so that pages never overlap.
+    ORDERINGS = {
+        "": ("folder__name", "title", "pk"),
+        "titel": ("title", "pk"),
+        "neu": ("-modified", "-pk"),
+    }
+    CAPTIONS = {
+        "": _("Dokumente nach Ordner und Titel"),
+        "titel": _("Dokumente nach Titel"),
+        "neu": _("Dokumente, zuletzt geänderte zuerst"),
+    }
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ordner"].queryset = workspace.folders.all()
+        self.fields["ordner"].queryset = workspace.folders.order_by("name")
+
+    @property
+    def sort_key(self) -> str:
+        return self.cleaned_data.get("sortierung", "") if self.is_valid() else ""
 
 
 class PublicationForm(KernForm):

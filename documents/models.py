@@ -117,7 +117,12 @@ class Document(VersionedModel):
         ordering = ["-modified", "-pk"]
         indexes = [
             models.Index(fields=["workspace", "trashed_at", "-modified"], name="document_workspace_idx"),
-            models.Index(fields=["-published_at"], condition=Q(is_public=True), name="document_public_idx"),
+            # The public publications, newest first, in pages: counted and paged from the index alone.
+            models.Index(
+                fields=["-published_at", "id"],
+                condition=Q(is_public=True, trashed_at__isnull=True),
+                name="document_published_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,6 +18,7 @@ from accounts.decorators import login_required
 from lib.concurrency import EditConflict, apply_edit, failed_status
 from lib.errors import add_to_messages
 from lib.licences import CANONICAL_URLS
+from lib.pagination import paginate
 from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
 from scanning.actions import held_response
 from workspaces.access import can_contribute, can_manage, can_view, get_workspace_for_user
@@ -46,26 +47,45 @@ def _workspace_for_reading(request, slug: str):
     return workspace
 
 
+# What the list shows of a document; its description and the extracted text stay in the database.
+LIST_COLUMNS = (
+    *("title", "is_public", "modified", "workspace_id", "folder__name"),
+    *("current__file_name", "current__size"),
+)
+
+
 def workspace_documents(request, slug: str):
     workspace = _workspace_for_reading(request, slug)
     if workspace is None:
         return redirect_to_login(request.get_full_path())
     filters = FilterForm(request.GET or None, workspace=workspace)
-    documents = (
-        workspace.documents.active()
-        .select_related("folder", "current", "created_by__person")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        .order_by("folder__name", "title", "pk")
-    )
+    documents = workspace.documents.active()
+    filtered = False
     if filters.is_valid():
         if filters.cleaned_data["ordner"]:
             documents = documents.filter(folder=filters.cleaned_data["ordner"])
+            filtered = True
         if filters.cleaned_data["schlagwort"]:
-            documents = documents.filter(tags__name__iexact=filters.cleaned_data["schlagwort"])
+            # A subquery, not a join: a document never appears twice, whatever the tags' spelling.
+            tagged = Tag.objects.filter(name__iexact=filters.cleaned_data["schlagwort"]).values("documents")
+            documents = documents.filter(pk__in=tagged)
+            filtered = True
+    sort = filters.sort_key
+    documents = (
+        documents.select_related("folder", "current")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by(*FilterForm.ORDERINGS[sort])
+    )
+    page, query = paginate(request, documents, settings.DOCUMENTS_PAGE_SIZE, by_key=True)
     contributor = can_contribute(request.user, workspace)
     context = {
         "workspace": workspace,
-        "documents": documents,
+        "documents": page.object_list,
+        "page": page,
+        "query": query,
+        "caption": FilterForm.CAPTIONS[sort],
+        "filtered": filtered,
         "filters": filters,
         "can_contribute": contributor,
         "tags": workspace.tags.filter(documents__trashed_at__isnull=True).distinct().order_by("name"),
@@ -156,11 +176,18 @@ def trash_list(request, slug: str):
     workspace = get_workspace_for_user(request.user, slug)
     if not can_contribute(request.user, workspace):
         raise Http404
-    documents = workspace.documents.trashed().select_related("trashed_by__person", "current").order_by("-trashed_at")
+    documents = workspace.documents.trashed().select_related("trashed_by__person", "current").order_by("-trashed_at", "-pk")
+    page, query = paginate(request, documents, settings.DOCUMENTS_PAGE_SIZE)
     return render(
         request,
         "documents/trash.html",
-        {"workspace": workspace, "documents": documents, "can_manage": can_manage(request.user, workspace)},
+        {
+            "workspace": workspace,
+            "documents": page.object_list,
+            "page": page,
+            "query": query,
+            "can_manage": can_manage(request.user, workspace),
+        },
     )
 
 
@@ -440,9 +467,12 @@ def public_list(request):
         if data["art"]:
             documents = documents.filter(publication_kind=data["art"])
         if data["stadt"]:
-            documents = documents.filter(cities=data["stadt"])
+            documents = documents.filter(cities=data["stadt"])  # one city: each document once, no DISTINCT
         if data["lizenz"] == "offen":
             documents = documents.filter(licence__in=list(CANONICAL_URLS))
-    documents = documents.select_related("current").prefetch_related("cities").order_by("-published_at", "pk").distinct()[:200]
-    cards = [publications.card_of(document) for document in documents]
-    return render(request, "documents/public.html", {"cards": cards, "form": form})
+    documents = (
+        documents.select_related("current").defer("current__text").prefetch_related("cities").order_by("-published_at", "pk")
+    )
+    page, query = paginate(request, documents, settings.DOCUMENTS_PAGE_SIZE, by_key=True)
+    cards = [publications.card_of(document) for document in page.object_list]
+    return render(request, "documents/public.html", {"cards": cards, "page": page, "query": query, "form": form})

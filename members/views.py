@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from accounts.decorators import admin_required, login_required, office_required
 from accounts.roles import EXTERNAL_GUEST, PLATFORM_ADMIN, ROLE_LABELS, is_office, primary_role, roles_of
 from audit.models import AuditEvent
 from lib.concurrency import apply_edit, failed_status
+from lib.pagination import paginate
 from lib.spreadsheet import to_csv, to_xlsx
 
 from . import actions
@@ -84,12 +84,10 @@ def _listed_memberships() -> Prefetch:
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     people = _filtered_people(request.user, form).only(*DIRECTORY_COLUMNS).prefetch_related(_listed_memberships())
-    page = Paginator(people, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("seite"))
+    page, query = paginate(request, people, settings.DIRECTORY_PAGE_SIZE)
     for person in page.object_list:
         person.show_email = contact_visible(request.user, person, "email")
         person.show_phone = contact_visible(request.user, person, "phone")
-    query = request.GET.copy()
-    query.pop("seite", None)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     response = render(
         request,
@@ -99,7 +97,7 @@ def directory(request):
             "form": form,
             "page": page,
             "rows": directory_rows(page.object_list),
-            "query": query.urlencode(),
+            "query": query,
             "can_export": is_office(request.user),
         },
     )
@@ -428,6 +426,10 @@ def audit_log(request):
     object_type = request.GET.get("typ", "")
     if object_type:
         events = events.filter(object_type=object_type[:60])
-    page = Paginator(events, 50).get_page(request.GET.get("seite"))
+    page, query = paginate(request, events, 50)
     types = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
-    return render(request, "members/audit_log.html", {"page": page, "types": sorted(types), "object_type": object_type})
+    return render(
+        request,
+        "members/audit_log.html",
+        {"page": page, "query": query, "types": sorted(types), "object_type": object_type},
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from lib.pagination import paginate
 from lib.storage import StorageUnavailable, open_for_reading, unavailable_response
 from scanning.actions import held_response
 from tasks.access import can_edit_tasks
@@ -45,7 +45,7 @@ def _page(request, qs):
         .annotate(comment_count=Count("comments"))
         .order_by("-published_at", "-pk")
     )
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("seite"))
+    return paginate(request, qs, PAGE_SIZE)[0]
 
 
 def public_news(request):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import login_required, office_required
+from lib.pagination import paginate
 from ops.logredact import redact
 from workspaces.models import Workspace
 
@@ -26,7 +26,7 @@ from .tokens import read_token
 @login_required
 def notification_list(request):
     qs = Notification.objects.filter(recipient=request.user).select_related("event__workspace", "event__actor__person")
-    page = Paginator(qs, 30).get_page(request.GET.get("seite"))
+    page = paginate(request, qs, 30)[0]
     return render(request, "notifications/list.html", {"page": page, "unread": actions.unread_count(request.user)})
 
 
@@ -57,7 +57,7 @@ def mail_log(request):
     NOTIFICATIONS_MAIL_RETENTION_DAYS). Only subjects are shown, with capability links redacted: the
     texts may carry personal links, and a mail is its recipient's."""
     form = MailLogFilterForm(request.GET or None)
-    page = Paginator(_filtered_mails(form), 50).get_page(request.GET.get("seite"))
+    page, query = paginate(request, _filtered_mails(form), 50)
     entries = [
         {
             "row": row,
@@ -66,8 +66,6 @@ def mail_log(request):
         }
         for row in page
     ]
-    query = request.GET.copy()
-    query.pop("seite", None)
     return render(
         request,
         "notifications/mail_log.html",
@@ -75,7 +73,7 @@ def mail_log(request):
             "form": form,
             "page": page,
             "entries": entries,
-            "query": query.urlencode(),
+            "query": query,
             "retention_days": settings.NOTIFICATIONS_MAIL_RETENTION_DAYS,
         },
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import office_required
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from lib.pagination import paginate
 from meetings import access
 from meetings.core.actions import soft_delete
 from meetings.forms import ConsultationForm, PaperFileForm, PaperFilterForm, PaperForm, SequenceChangeForm, as_int
@@ -54,13 +54,11 @@ def paper_list(request):
             papers = papers.filter(paper_type=data["paper_type"])
         if data["municipality"]:
             papers = papers.filter(municipality=data["municipality"])
-    page = Paginator(papers.order_by("-date", "reference"), PAPERS_PER_PAGE).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    query.pop("seite", None)
+    page, query = paginate(request, papers.order_by("-date", "reference"), PAPERS_PER_PAGE)
     return render(
         request,
         "meetings/papers/paper_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_manage": access.can_manage(request.user)},
+        {"form": form, "page": page, "query": query, "can_manage": access.can_manage(request.user)},
     )
 
 
