@@ -29,6 +29,9 @@ from .filetypes import KINDS
 from .forms import DocumentForm, FilterForm, FolderForm, PublicationForm, PublicFilterForm, UploadForm, VersionForm
 from .models import Document, DocumentVersion, Tag
 
+# Cards are taller than table rows: fewer per page.
+PUBLICATIONS_PER_PAGE = 20
+
 # Served for every download: the browser may not guess a type, run scripts or load anything.
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
@@ -473,6 +476,6 @@ def public_list(request):
     documents = (
         documents.select_related("current").defer("current__text").prefetch_related("cities").order_by("-published_at", "pk")
     )
-    page, query = paginate(request, documents, settings.DOCUMENTS_PAGE_SIZE, by_key=True)
+    page, query = paginate(request, documents, PUBLICATIONS_PER_PAGE, by_key=True)
     cards = [publications.card_of(document) for document in page.object_list]
     return render(request, "documents/public.html", {"cards": cards, "page": page, "query": query, "form": form})

@@ -419,7 +419,7 @@ if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 ACCESSIBILITY_FEEDBACK_DAYS = env_int("ACCESSIBILITY_FEEDBACK_DAYS", 42)
 DIRECTORY_PAGE_SIZE = env_int("DIRECTORY_PAGE_SIZE", 25)
-# Rows per page of a workspace's documents, its trash and the public publications.
+# Rows per page of a workspace's documents and of its trash.
 DOCUMENTS_PAGE_SIZE = env_int("DOCUMENTS_PAGE_SIZE", 50)
 if DIRECTORY_PAGE_SIZE < 1 or DOCUMENTS_PAGE_SIZE < 1:
     raise ImproperlyConfigured("DIRECTORY_PAGE_SIZE and DOCUMENTS_PAGE_SIZE must be at least 1.")

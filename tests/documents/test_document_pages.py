@@ -170,7 +170,8 @@ def test_the_trash_comes_in_pages(workspace, lead):
     assert "Seite 1 von 2" in first
 
 
-def test_the_public_publications_come_in_pages_with_their_true_count(make_workspace, lead, client):
+def test_the_public_publications_come_in_pages_with_their_true_count(make_workspace, lead, client, monkeypatch):
+    monkeypatch.setattr("documents.views.PUBLICATIONS_PER_PAGE", PAGE)
     workspace = make_workspace(Workspace.Visibility.PUBLIC, name="Offene Ablage")
     documents = upload_many(lead, workspace, 9, prefix="Handreichung")
     for document in documents:
