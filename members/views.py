@@ -31,6 +31,7 @@ from .access import (
     people_visible_to,
     person_matches_query,
 )
+from .directory import CompiledPeople
 from .forms import DirectoryFilterForm, EndMembershipForm, MembershipForm, MunicipalityForm, OwnProfileForm, PersonForm
 from .models import Body, Membership, Municipality, Person
 from .rendering import directory_rows
@@ -67,23 +68,18 @@ def _filtered_people(user, form: DirectoryFilterForm):
     return people.order_by("family_name", "given_name", "pk")
 
 
-# What the directory's result list shows (members/rendering.py); the rest of a profile stays in the database.
-DIRECTORY_COLUMNS = (
-    *("title", "given_name", "family_name", "function", "department", "user_id"),
-    *("email", "phone", "email_visibility", "phone_visibility"),
-    *("municipality__short_name", "organisation__name"),
-)
-
-
-def _listed_memberships() -> Prefetch:
-    """Current seats with only what the badges show."""
-    seats = Membership.objects.current().select_related("body").only("person_id", "role", "body__name", "body__short_name")
-    return Prefetch("memberships", queryset=seats.order_by("body__name"), to_attr="current_memberships")
+def _filter_key(form: DirectoryFilterForm) -> str:
+    """The filter values ``_filtered_people`` reads, as a name for the compiled statements."""
+    if not form.is_valid():
+        return "directory"
+    data = form.cleaned_data
+    values = (data["q"], data["city"], data["body"], data["role"], data["department"])
+    return "directory:" + repr(tuple(value.pk if hasattr(value, "pk") else value for value in values))
 
 
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    people = _filtered_people(request.user, form).only(*DIRECTORY_COLUMNS).prefetch_related(_listed_memberships())
+    people = CompiledPeople(_filter_key(form), request.user, lambda viewer: _filtered_people(viewer, form))
     page, query = paginate(request, people, settings.DIRECTORY_PAGE_SIZE)
     for person in page.object_list:
         person.show_email = contact_visible(request.user, person, "email")
