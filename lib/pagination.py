@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 PAGE_PARAMETER = "seite"
 
 
-def paginate(request, items, per_page: int, *, by_key: bool = False) -> tuple[Page, str]:
+def paginate(request: HttpRequest, items: Any, per_page: int, *, by_key: bool = False) -> tuple[Page[Any], str]:
     """The requested page of ``items`` and the query string of the other parameters.
 
     A page number that is not a number, or below 1, gives the first page, one past the end the last one,
@@ -32,6 +35,6 @@ def paginate(request, items, per_page: int, *, by_key: bool = False) -> tuple[Pa
     return page, query.urlencode()
 
 
-def _rows_in_order(items: QuerySet, keys: list) -> list:
+def _rows_in_order(items: QuerySet[Any], keys: list[Any]) -> list[Any]:
     rows = {row.pk: row for row in items.filter(pk__in=keys)} if keys else {}
     return [rows[key] for key in keys if key in rows]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -43,7 +44,7 @@ class CompiledPeople:
 
     ordered = True  # the list's order is part of the compiled statement
 
-    def __init__(self, name: str, user, people: Callable[[object], QuerySet[Person]]):
+    def __init__(self, name: str, user: Any, people: Callable[[Any], QuerySet[Person]]) -> None:
         self._name, self._user, self._people = name, user, people
         self._count: int | None = None
 
@@ -73,15 +74,15 @@ class CompiledPeople:
         return people
 
 
-def _loaded(model, values: dict):
+def _loaded(model: Any, values: dict[str, Any]) -> Any:
     """An instance as the ORM loads one with ``only(*values)``: the other fields are deferred.
     (``from_db`` takes the values in the model's field order.)"""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
     return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
-def _person(row: tuple) -> Person:
-    person = _loaded(Person, dict(zip(PERSON_COLUMNS, row, strict=False)))
+def _person(row: tuple[Any, ...]) -> Person:
+    person: Person = _loaded(Person, dict(zip(PERSON_COLUMNS, row, strict=False)))
     short_name, organisation_name = row[len(PERSON_COLUMNS) :]
     municipality = _loaded(Municipality, {"id": person.municipality_id, "short_name": short_name})
     organisation = _loaded(Organisation, {"id": person.organisation_id, "name": organisation_name})
@@ -93,7 +94,7 @@ def _person(row: tuple) -> Person:
 def _attach_seats(people: list[Person]) -> None:
     """``person.current_memberships``: today's seats, by the body's name (as the view's prefetch had them)."""
     for person in people:
-        person.current_memberships = []
+        person.current_memberships = []  # type: ignore[attr-defined]
     if not people:
         return
     statement = compiled(
@@ -115,16 +116,16 @@ def _attach_seats(people: list[Person]) -> None:
         Membership.body.field.set_cached_value(seat, body)
         seats[person_id].append(seat)
     for person in people:
-        person.current_memberships = seats.get(person.pk, [])
+        person.current_memberships = seats.get(person.pk, [])  # type: ignore[attr-defined]
 
 
-def _scalar(sql: str, params) -> int:
+def _scalar(sql: str, params: Any) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
-def _rows(sql: str, params) -> list[tuple]:
+def _rows(sql: str, params: Any) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
