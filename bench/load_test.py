@@ -6,11 +6,20 @@ The database must hold generated data (``manage.py generate_data --scale 1000``;
 to ``--scale`` first, which also stores the shared document blobs in this run's object store). For each
 app-server count the topology of ops/deploy/topology.py starts on that database (nginx with TLS and
 HTTP/2, gunicorn app servers of 1 process × 4 threads, ``--workers`` workers, moto S3, clamd), then
-locust runs headless with a fixed number of users for a fixed time (bench/load/locustfile.py:
-members browsing workspaces, searching, opening documents and news, uploading, answering polls; the
-office posting an invitation to the 2,000 members of the invitation workspace; anonymous visitors on
-public pages and OParl). Figures per page type (p50/p95/p99, requests, errors) and the throughput of
-both runs go to docs/benchmarks.json; docs/performance.md explains them. Exits 1 when a target is missed.
+locust runs headless twice, each time for ``--duration`` seconds (bench/load/locustfile.py: members
+browsing workspaces, searching, opening documents and news, uploading, answering polls; the office
+posting an invitation to the 2,000 members of the invitation workspace; anonymous visitors on public
+pages and OParl):
+
+* **steady** (``--users``, default 20, with the users' pauses between requests): a busy working day.
+  Its latencies per page type are the ``load_p95_ms_<page type>`` figures.
+* **saturated** (``--saturating-users``, default 60): more users than the servers can answer, so the
+  requests per second are what the servers manage, not what the users ask for. Its throughput gives
+  ``load_rps_1_server``, ``load_rps_2_servers`` and their ratio. (With the steady users alone the
+  throughput is set by their pauses once the pages are fast, and a second server cannot show.)
+
+The error rate counts every request of both phases. Figures go to docs/benchmarks.json;
+docs/performance.md explains them. Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -51,7 +60,10 @@ def _arguments() -> argparse.Namespace:
         default=None,
         help="generate_data --documents to top up to (default: leave posts, tasks, events and documents as they are)",
     )
-    parser.add_argument("--users", type=int, default=20, help="concurrent locust users (default 20)")
+    parser.add_argument("--users", type=int, default=20, help="concurrent locust users of the steady phase (default 20)")
+    parser.add_argument(
+        "--saturating-users", type=int, default=60, help="concurrent locust users of the saturated phase (default 60; 0: skip)"
+    )
     parser.add_argument("--duration", type=int, default=60, help="seconds per app-server count (default 60)")
     parser.add_argument("--members", type=int, default=60, help="distinct member accounts with sessions (default 60)")
     parser.add_argument("--servers", default="1,2", help="app-server counts to run, in order (default 1,2)")
@@ -112,47 +124,70 @@ def _run(args, servers: int, workdir: Path, postmaster: int | None) -> dict:
         setup_file = directory / "setup.json"
         setup_file.write_text(json.dumps(setup))
         print(f"» {len(setup['members'])} member sessions, invitation workspace with {setup['invited']} members", flush=True)
-        prefix = directory / "locust"
-        locust = [str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless", "--host", topology.url]
-        locust += ["-u", str(args.users), "-r", str(args.users), "--run-time", f"{args.duration}s", "--csv", str(prefix)]
-        locust += ["--only-summary", "--stop-timeout", "10"]
-        pids = [p.pid for name, p in topology.processes.items() if name.startswith(("app", "worker", "nginx"))]
-        cpu_before = {pid: _tree_cpu_seconds(pid) for pid in pids}
-        pg_before = _tree_cpu_seconds(postmaster) if postmaster else 0.0
-        machine_before, wall_before = _machine_busy_seconds(), time.monotonic()
-        load_before = os.getloadavg()
-        process = subprocess.run(
-            locust,
-            cwd=ROOT,
-            env={**os.environ, "LOADTEST_SETUP": str(setup_file)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        window = time.monotonic() - wall_before
-        (directory / "locust.out").write_text(process.stdout + process.stderr)
-        ncpu = os.cpu_count() or 1
-        app_cpu = sum(_tree_cpu_seconds(pid) - before for pid, before in cpu_before.items())
-        pg_cpu = (_tree_cpu_seconds(postmaster) - pg_before) if postmaster else 0.0
-        machine_cpu = _machine_busy_seconds() - machine_before
-        stats = _read_stats(prefix)
-        if not stats.get("Aggregated", {}).get("requests"):
-            print("\n".join((process.stdout + process.stderr).splitlines()[-30:]))
-        with open(f"{prefix}_failures.csv", newline="") as handle:
-            failures = list(csv.DictReader(handle))
-        for failure in failures[:10]:
-            print(f"  failure: {failure['Method']} {failure['Name']}: {failure['Error'][:200]} × {failure['Occurrences']}")
-        return {
-            "servers": servers,
-            "stats": stats,
-            "load_before": [round(x, 2) for x in load_before],
-            "load_after": [round(x, 2) for x in os.getloadavg()],
-            "machine_cpu_share": round(machine_cpu / (window * ncpu), 3),
-            "platform_cpu_share": round((app_cpu + pg_cpu) / (window * ncpu), 3),
-            "exit_code": process.returncode,
-        }
+        phases = {"steady": _phase(args, args.users, topology, directory / "steady", setup_file, postmaster)}
+        if args.saturating_users:
+            phases["saturated"] = _phase(args, args.saturating_users, topology, directory / "saturated", setup_file, postmaster)
+        return {"servers": servers, **phases}
     finally:
         topology.stop()
+
+
+def _phase(args, users: int, topology, directory: Path, setup_file: Path, postmaster: int | None) -> dict:
+    """One locust run of ``users`` users against the running topology, with the CPU it took."""
+    directory.mkdir(parents=True, exist_ok=True)
+    prefix = directory / "locust"
+    locust = [str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless", "--host", topology.url]
+    locust += ["-u", str(users), "-r", str(users), "--run-time", f"{args.duration}s", "--csv", str(prefix)]
+    locust += ["--only-summary", "--stop-timeout", "10"]
+    pids = [p.pid for name, p in topology.processes.items() if name.startswith(("app", "worker", "nginx"))]
+    cpu_before = {pid: _tree_cpu_seconds(pid) for pid in pids}
+    pg_before = _tree_cpu_seconds(postmaster) if postmaster else 0.0
+    machine_before, wall_before = _machine_busy_seconds(), time.monotonic()
+    load_before = os.getloadavg()
+    process = subprocess.run(
+        locust,
+        cwd=ROOT,
+        env={**os.environ, "LOADTEST_SETUP": str(setup_file)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    window = time.monotonic() - wall_before
+    (directory / "locust.out").write_text(process.stdout + process.stderr)
+    ncpu = os.cpu_count() or 1
+    app_cpu = sum(_tree_cpu_seconds(pid) - before for pid, before in cpu_before.items())
+    pg_cpu = (_tree_cpu_seconds(postmaster) - pg_before) if postmaster else 0.0
+    machine_cpu = _machine_busy_seconds() - machine_before
+    stats = _read_stats(prefix)
+    if not stats.get("Aggregated", {}).get("requests"):
+        print("\n".join((process.stdout + process.stderr).splitlines()[-30:]))
+    with open(f"{prefix}_failures.csv", newline="") as handle:
+        failures = list(csv.DictReader(handle))
+    for failure in failures[:10]:
+        print(f"  failure: {failure['Method']} {failure['Name']}: {failure['Error'][:200]} × {failure['Occurrences']}")
+    return {
+        "users": users,
+        "stats": stats,
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "machine_cpu_share": round(machine_cpu / (window * ncpu), 3),
+        "platform_cpu_share": round((app_cpu + pg_cpu) / (window * ncpu), 3),
+        "exit_code": process.returncode,
+    }
+
+
+def _print_table(phase: str, runs: dict[int, dict]) -> None:
+    print(f"\n{phase}: " + ", ".join(f"{n} server(s) with {run['users']} users" for n, run in runs.items()))
+    print(
+        f"{'page type':<16}" + "".join(f" | {n} server(s): {'req':>6} {'err':>4} {'p50':>6} {'p95':>6} {'p99':>6}" for n in runs)
+    )
+    names = sorted({name for run in runs.values() for name in run["stats"] if name != "Aggregated"})
+    for name in [*names, "Aggregated"]:
+        line = f"{name:<16}"
+        for run in runs.values():
+            row = run["stats"].get(name, {"requests": 0, "failures": 0, "p50_ms": 0, "p95_ms": 0, "p99_ms": 0})
+            line += f" | {'':>12} {row['requests']:6d} {row['failures']:4d} {row['p50_ms']:6.0f} {row['p95_ms']:6.0f} {row['p99_ms']:6.0f}"
+        print(line)
 
 
 def main() -> int:
@@ -169,37 +204,36 @@ def main() -> int:
 
     figures: dict[str, float] = {}
     misses = []
-    print(
-        f"\n{'page type':<16}"
-        + "".join(f" | {n} server(s): {'req':>6} {'err':>4} {'p50':>6} {'p95':>6} {'p99':>6}" for n in runs)
-    )
-    names = sorted({name for run in runs.values() for name in run["stats"] if name != "Aggregated"})
-    for name in [*names, "Aggregated"]:
-        line = f"{name:<16}"
-        for run in runs.values():
-            s = run["stats"].get(name, {"requests": 0, "failures": 0, "p50_ms": 0, "p95_ms": 0, "p99_ms": 0})
-            line += f" | {'':>12} {s['requests']:6d} {s['failures']:4d} {s['p50_ms']:6.0f} {s['p95_ms']:6.0f} {s['p99_ms']:6.0f}"
-        print(line)
-    requests = sum(run["stats"]["Aggregated"]["requests"] for run in runs.values())
-    failures = sum(run["stats"]["Aggregated"]["failures"] for run in runs.values())
+    phases = [phase for phase in ("steady", "saturated") if all(phase in run for run in runs.values())]
+    for phase in phases:
+        _print_table(phase, {servers: run[phase] for servers, run in runs.items()})
+    every = [run[phase] for run in runs.values() for phase in phases]
+    requests = sum(p["stats"]["Aggregated"]["requests"] for p in every)
+    failures = sum(p["stats"]["Aggregated"]["failures"] for p in every)
     figures["load_error_rate"] = round(failures / requests, 5) if requests else 1.0
-    last = runs[max(runs)]
-    for name in names:
-        if name in last["stats"]:
-            figures[f"load_p95_ms_{name}"] = last["stats"][name]["p95_ms"]
+    steady = runs[max(runs)]["steady"]["stats"]
+    for name, row in steady.items():
+        if name != "Aggregated":
+            figures[f"load_p95_ms_{name}"] = row["p95_ms"]
+    # The throughput figures come from the saturated phase when it ran (see the module's docstring).
+    capacity = "saturated" if "saturated" in phases else "steady"
     for servers, run in runs.items():
-        key = "load_rps_1_server" if servers == 1 else f"load_rps_{servers}_servers"
-        figures[key] = round(run["stats"]["Aggregated"]["rps"], 1)
+        suffix = "1_server" if servers == 1 else f"{servers}_servers"
+        figures[f"load_rps_{suffix}"] = round(run[capacity]["stats"]["Aggregated"]["rps"], 1)
+        figures[f"load_steady_rps_{suffix}"] = round(run["steady"]["stats"]["Aggregated"]["rps"], 1)
     if 1 in runs and 2 in runs and figures["load_rps_1_server"]:
         figures["load_rps_2_servers_ratio"] = round(figures["load_rps_2_servers"] / figures["load_rps_1_server"], 2)
     print()
     for key, value in sorted(figures.items()):
         print(f"{key:<34} {value}")
     for servers, run in runs.items():
-        print(
-            f"{servers} server(s): machine CPU busy {run['machine_cpu_share']:.0%} (platform: app servers, workers, nginx and"
-            f" PostgreSQL {run['platform_cpu_share']:.0%}); load average {run['load_before']} → {run['load_after']}"
-        )
+        for phase in phases:
+            part = run[phase]
+            print(
+                f"{servers} server(s), {phase} ({part['users']} users): machine CPU busy {part['machine_cpu_share']:.0%}"
+                f" (platform: app servers, workers, nginx and PostgreSQL {part['platform_cpu_share']:.0%});"
+                f" load average {part['load_before']} → {part['load_after']}"
+            )
     if figures["load_error_rate"] > ERROR_RATE_TARGET:
         misses.append(f"load_error_rate {figures['load_error_rate']} > {ERROR_RATE_TARGET}")
     meta = {
@@ -209,10 +243,15 @@ def main() -> int:
         "scale": args.scale,
         "documents": args.documents,
         "users": args.users,
+        "saturating_users": args.saturating_users,
         "duration_s": args.duration,
         "workers": args.workers,
         "runs": {
-            str(n): {k: v for k, v in run.items() if k != "stats"} | {"p95_ms": {k: s["p95_ms"] for k, s in run["stats"].items()}}
+            str(n): {
+                phase: {k: v for k, v in run[phase].items() if k != "stats"}
+                | {"p95_ms": {k: row["p95_ms"] for k, row in run[phase]["stats"].items()}}
+                for phase in phases
+            }
             for n, run in runs.items()
         },
     }
