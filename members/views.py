@@ -69,12 +69,12 @@ def _filtered_people(user, form: DirectoryFilterForm):
 
 
 def _filter_key(form: DirectoryFilterForm) -> str:
-    """The filter values ``_filtered_people`` reads, as a name for the compiled statements."""
+    """Every value of the filter form (all that ``_filtered_people`` can read of it, including filters added
+    later), as a name for the compiled statements; an invalid form filters nothing."""
     if not form.is_valid():
         return "directory"
-    data = form.cleaned_data
-    values = (data["q"], data["city"], data["body"], data["role"], data["department"])
-    return "directory:" + repr(tuple(value.pk if hasattr(value, "pk") else value for value in values))
+    values = sorted((name, getattr(value, "pk", value)) for name, value in form.cleaned_data.items())
+    return "directory:" + repr(values)
 
 
 def directory(request):
