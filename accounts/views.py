@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.errors import add_to_form
+from lib.pagination import paginate
 from members.models import Person
 
 from . import actions
@@ -24,11 +25,14 @@ from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation
 from .roles import roles_of
 
+INVITATIONS_PER_PAGE = 50
+
 
 @office_required
 def invitation_list(request):
-    invitations = Invitation.objects.select_related("person", "invited_by")[:300]
-    return render(request, "accounts/invitation_list.html", {"invitations": invitations})
+    invitations = Invitation.objects.select_related("person", "invited_by").order_by("-created", "-pk")
+    page, query = paginate(request, invitations, INVITATIONS_PER_PAGE)
+    return render(request, "accounts/invitation_list.html", {"invitations": page.object_list, "page": page, "query": query})
 
 
 @office_required

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import login_required
 from lib.concurrency import apply_edit, failed_status
+from lib.pagination import paginate
 from workspaces.access import can_contribute, can_view, get_workspace_for_user
 
 from . import actions, ical, personal
@@ -52,6 +53,9 @@ def _viewable_workspace(request, slug: str):
     return workspace
 
 
+EVENTS_PER_PAGE = 50
+
+
 @login_if_anonymous
 @require_GET
 def workspace_calendar(request, slug: str):
@@ -59,10 +63,16 @@ def workspace_calendar(request, slug: str):
     now = timezone.now()
     show_past = request.GET.get("vergangen") == "1"
     events = workspace.events.all()
-    events = events.filter(ends_at__lt=now).order_by("-starts_at") if show_past else events.filter(ends_at__gte=now)
+    if show_past:
+        events = events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    else:
+        events = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    page, query = paginate(request, events, EVENTS_PER_PAGE)
     context = {
         "workspace": workspace,
-        "events": events[:200],
+        "events": page.object_list,
+        "page": page,
+        "query": query,
         "show_past": show_past,
         "can_add": can_contribute(request.user, workspace),
     }

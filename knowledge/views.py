@@ -22,6 +22,7 @@ from accounts.roles import is_member, is_office
 from documents.filetypes import KINDS
 from lib.concurrency import apply_edit, failed_status
 from lib.errors import add_to_form
+from lib.pagination import paginate
 from members.models import Body, Membership
 from website.cards import Card, Download
 
@@ -50,6 +51,9 @@ def _rate_limited(request, action: str, rate: str) -> bool:
     return ratelimit.consume(request, app="knowledge", action=action, config={action: rate}) is None
 
 
+EXAMPLES_PER_PAGE = 20  # cards, like the publications
+
+
 def example_list(request):
     """Published examples with filters by field, city and target group (GET parameters, shareable)."""
     form = FilterForm(request.GET or None)
@@ -62,8 +66,10 @@ def example_list(request):
             examples = examples.filter(published__cities=data["stadt"])
         if data.get("zielgruppe"):
             examples = examples.filter(published__target_group=data["zielgruppe"])
-    examples = examples.prefetch_related("published__cities", "materials").order_by("-published__decided_at", "pk")[:200]
-    return render(request, "knowledge/list.html", {"cards": [_card(e) for e in examples], "form": form})
+    examples = examples.prefetch_related("published__cities", "materials").order_by("-published__decided_at", "pk")
+    page, query = paginate(request, examples, EXAMPLES_PER_PAGE, by_key=True)
+    cards = [_card(e) for e in page.object_list]
+    return render(request, "knowledge/list.html", {"cards": cards, "page": page, "query": query, "form": form})
 
 
 def _card(example: PracticeExample) -> Card:

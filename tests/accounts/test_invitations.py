@@ -1,6 +1,7 @@
 """The managing office invites people; invitees set a password and land on their profile."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -233,3 +234,22 @@ def test_audit_log_records_sent_accepted_and_revoked(client, client_for, persona
     accepted = AuditEvent.objects.get(action="invitation.accepted")
     assert accepted.actor == User.objects.get(email="ina.neu@test.example")
     assert AuditEvent.objects.get(action="invitation.revoked").actor == personas["office"]
+
+
+# --- The list -------------------------------------------------------------------------------------------
+
+
+def test_the_invitation_list_comes_in_pages_newest_first(client_for, personas, monkeypatch):
+    monkeypatch.setattr("accounts.views.INVITATIONS_PER_PAGE", 4)
+    city = Municipality.objects.get(slug="herne")
+    for number in range(9):
+        person = Person.objects.create(
+            given_name="Eingeladen", family_name=f"Nummer{number}", municipality=city, email=f"nr{number}@test.example"
+        )
+        actions.invite_person(personas["office"], person)
+    office = client_for("office")
+    pages = [office.get(f"/konto/einladungen/?seite={n}").content.decode() for n in (1, 2, 3)]
+    shown = [re.findall(r"nr(\d+)@test\.example", page) for page in pages]
+    assert [len(s) for s in shown] == [4, 4, 1]
+    assert [int(n) for s in shown for n in s] == list(range(8, -1, -1))  # newest first, each once
+    assert "Seite 1 von 3" in pages[0] and "Letzte Seite" in pages[0]

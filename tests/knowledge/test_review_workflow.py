@@ -156,3 +156,18 @@ def test_review_pages_through_http(personas, client_for):
     example.refresh_from_db()
     assert example.published_id == example.latest_id
     assert "Mentoring" in client_for("anonymous").get("/wissen/?feld=recruitment&zielgruppe=trainees&stadt=").content.decode()
+
+
+def test_the_public_list_comes_in_pages_with_its_true_count(personas, client, monkeypatch):
+    monkeypatch.setattr("knowledge.views.EXAMPLES_PER_PAGE", 2)
+    contributor, office, member = personas["contributor"], personas["office"], personas["member"]
+    titles = []
+    for number in range(5):
+        example = submitted(contributor, title=f"Beispiel Nummer {number}")
+        actions.assign_reviewer(office, example, member)
+        approve_twice(example, office, member)
+        titles.append(f"Beispiel Nummer {number}")
+    pages = [client.get(f"/wissen/?seite={n}").content.decode() for n in (1, 2, 3)]
+    assert "5 Einträge" in pages[0] and "Seite 1 von 3" in pages[0]
+    shown = [title for page in pages for title in titles if title in page]
+    assert sorted(shown) == sorted(titles)  # each example on exactly one page
