@@ -21,18 +21,28 @@ def paginate(request: HttpRequest, items: Any, per_page: int, *, by_key: bool = 
     ``by_key`` (for long lists of wide rows): the page is first found by primary keys alone, which an
     index can answer without reading the rows it skips, and then only the page's rows are read, with
     the queryset's joins and prefetches."""
-    try:
-        number = max(int(request.GET.get(PAGE_PARAMETER, "1")), 1)
-    except ValueError:
-        number = 1
+    number = page_number(request)
     if by_key:
         page = Paginator(items.values_list("pk", flat=True), per_page).get_page(number)
         page.object_list = _rows_in_order(items, list(page.object_list))
     else:
         page = Paginator(items, per_page).get_page(number)
+    return page, other_parameters(request)
+
+
+def page_number(request: HttpRequest) -> int:
+    """The requested page: 1 when ``?seite=`` is missing, not a number, or below 1."""
+    try:
+        return max(int(request.GET.get(PAGE_PARAMETER, "1")), 1)
+    except ValueError:
+        return 1
+
+
+def other_parameters(request: HttpRequest) -> str:
+    """The query string without the page number, for links to the other pages of the same list."""
     query = request.GET.copy()
     query.pop(PAGE_PARAMETER, None)
-    return page, query.urlencode()
+    return query.urlencode()
 
 
 def _rows_in_order(items: QuerySet[Any], keys: list[Any]) -> list[Any]:

@@ -55,9 +55,6 @@ class CompiledPeople:
             self._count = _scalar(counting, statement[1]) if statement else 0
         return self._count
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, window: slice) -> list[Person]:
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("CompiledPeople takes a slice without step")

@@ -7,18 +7,12 @@ import datetime as dt
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from lib.pagination import other_parameters, page_number
 from workspaces.access import workspaces_visible_to
 
 from .backends import Filters
 from .forms import SearchForm
 from .service import scope_for, search
-
-
-def _int(value, default: int = 1) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return default
 
 
 @require_GET
@@ -36,8 +30,6 @@ def search_page(request):
             date_from=SearchForm.day_start(data["von"]) if data["von"] else None,
             date_to=SearchForm.day_start(data["bis"] + dt.timedelta(days=1)) if data["bis"] else None,
         )
-        results = search(request.user, data["q"], filters=filters, page=_int(request.GET.get("seite")), scope=scope)
-    query_string = request.GET.copy()
-    query_string.pop("seite", None)
+        results = search(request.user, data["q"], filters=filters, page=page_number(request), scope=scope)
     template = "search/_results.html" if request.htmx else "search/search.html"
-    return render(request, template, {"form": form, "results": results, "query_string": query_string.urlencode()})
+    return render(request, template, {"form": form, "results": results, "query_string": other_parameters(request)})
